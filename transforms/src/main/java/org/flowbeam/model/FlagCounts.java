@@ -1,0 +1,60 @@
+package org.flowbeam.model;
+
+import java.io.Serializable;
+
+/**
+ * How many of a flow's packets carried each TCP flag. Immutable; {@link Accumulator} builds one.
+ */
+public record FlagCounts(
+    long fin, long syn, long rst, long psh, long ack, long urg, long ece, long cwr)
+    implements Serializable {
+
+  public static final FlagCounts ZERO = new FlagCounts(0, 0, 0, 0, 0, 0, 0, 0);
+
+  /** The count of flag bit {@code i} (0 = FIN … 7 = CWR, as {@link TcpFlags#NAMES}). */
+  public long get(int i) {
+    switch (i) {
+      case 0:
+        return fin;
+      case 1:
+        return syn;
+      case 2:
+        return rst;
+      case 3:
+        return psh;
+      case 4:
+        return ack;
+      case 5:
+        return urg;
+      case 6:
+        return ece;
+      case 7:
+        return cwr;
+      default:
+        throw new IndexOutOfBoundsException("flag index " + i);
+    }
+  }
+
+  /** Creates counts from an array of 8 values in {@link TcpFlags#NAMES} order. */
+  public static FlagCounts of(long[] c) {
+    return new FlagCounts(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
+  }
+
+  /** Mutable counter used while a flow is assembled. */
+  public static final class Accumulator implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final long[] counts = new long[8];
+
+    public void add(int flags) {
+      for (int i = 0; i < 8; i++) {
+        if ((flags & (1 << i)) != 0) {
+          counts[i]++;
+        }
+      }
+    }
+
+    public FlagCounts build() {
+      return of(counts);
+    }
+  }
+}

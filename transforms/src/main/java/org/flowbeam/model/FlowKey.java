@@ -1,0 +1,124 @@
+package org.flowbeam.model;
+
+import java.io.Serializable;
+import java.util.Arrays;
+
+/**
+ * The canonical bidirectional 5-tuple of a packet: both directions of a conversation map to the
+ * same key.
+ *
+ * <p>Endpoint A is the lower of the two (address compared as unsigned bytes, IPv4 before IPv6,
+ * then port); endpoint B the higher. Equal endpoints (a host talking to itself on one port) are
+ * both A and B.
+ */
+public final class FlowKey implements Serializable, Comparable<FlowKey> {
+  private static final long serialVersionUID = 1L;
+
+  private final byte[] ipA;
+  private final int portA;
+  private final byte[] ipB;
+  private final int portB;
+  private final int protocol;
+
+  FlowKey(byte[] ipA, int portA, byte[] ipB, int portB, int protocol) {
+    this.ipA = ipA;
+    this.portA = portA;
+    this.ipB = ipB;
+    this.portB = portB;
+    this.protocol = protocol;
+  }
+
+  /** The key of {@code p}'s conversation. */
+  public static FlowKey of(Packet p) {
+    byte[] s = p.srcIpUnsafe();
+    byte[] d = p.dstIpUnsafe();
+    if (compareEndpoints(s, p.srcPort(), d, p.dstPort()) <= 0) {
+      return new FlowKey(s, p.srcPort(), d, p.dstPort(), p.protocol());
+    }
+    return new FlowKey(d, p.dstPort(), s, p.srcPort(), p.protocol());
+  }
+
+  private static int compareEndpoints(byte[] ip1, int port1, byte[] ip2, int port2) {
+    int c = IpAddresses.compare(ip1, ip2);
+    return c != 0 ? c : Integer.compare(port1, port2);
+  }
+
+  public byte[] ipA() {
+    return ipA.clone();
+  }
+
+  public int portA() {
+    return portA;
+  }
+
+  public byte[] ipB() {
+    return ipB.clone();
+  }
+
+  public int portB() {
+    return portB;
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  byte[] ipAUnsafe() {
+    return ipA;
+  }
+
+  byte[] ipBUnsafe() {
+    return ipB;
+  }
+
+  /** True if {@code p} travels from endpoint A to endpoint B. */
+  public boolean isAtoB(Packet p) {
+    return p.srcPort() == portA && Arrays.equals(p.srcIpUnsafe(), ipA);
+  }
+
+  @Override
+  public int compareTo(FlowKey o) {
+    int c = compareEndpoints(ipA, portA, o.ipA, o.portA);
+    if (c != 0) {
+      return c;
+    }
+    c = compareEndpoints(ipB, portB, o.ipB, o.portB);
+    return c != 0 ? c : Integer.compare(protocol, o.protocol);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof FlowKey)) {
+      return false;
+    }
+    FlowKey k = (FlowKey) o;
+    return portA == k.portA
+        && portB == k.portB
+        && protocol == k.protocol
+        && Arrays.equals(ipA, k.ipA)
+        && Arrays.equals(ipB, k.ipB);
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Arrays.hashCode(ipA);
+    h = 31 * h + portA;
+    h = 31 * h + Arrays.hashCode(ipB);
+    h = 31 * h + portB;
+    return 31 * h + protocol;
+  }
+
+  /** {@code ipA:portA-ipB:portB/protocol}; IPv6 addresses in brackets. */
+  @Override
+  public String toString() {
+    return endpoint(ipA, portA) + "-" + endpoint(ipB, portB) + "/" + protocol;
+  }
+
+  private static String endpoint(byte[] ip, int port) {
+    String text = IpAddresses.format(ip);
+    return (ip.length == 16 ? "[" + text + "]" : text) + ":" + port;
+  }
+}

@@ -1,0 +1,67 @@
+package org.flowbeam.model;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One assembled flow.
+ *
+ * <p>The initiator is the endpoint that sent the flow's first SYN (without ACK); if the flow's
+ * first handshake packet is a SYN-ACK, its receiver; with no handshake packet, the sender of the
+ * flow's first packet. "Forward" counts are from the initiator. Byte counts are wire lengths.
+ * Times are microseconds since the epoch. {@code packets} is empty unless packet retention was
+ * asked for (the TimeArcs layout needs them).
+ */
+public record FlowRecord(
+    String flowId,
+    String initiatorIp,
+    int initiatorPort,
+    String responderIp,
+    int responderPort,
+    int protocol,
+    long startUs,
+    long endUs,
+    long packetsFwd,
+    long packetsRev,
+    long bytesFwd,
+    long bytesRev,
+    FlagCounts flagCounts,
+    boolean handshakeComplete,
+    FlowState state,
+    InvalidReason invalidReason,
+    CloseReason closeReason,
+    List<Packet> packets)
+    implements Serializable {
+
+  public FlowRecord {
+    packets = List.copyOf(packets);
+  }
+
+  public long packetCount() {
+    return packetsFwd + packetsRev;
+  }
+
+  public long byteCount() {
+    return bytesFwd + bytesRev;
+  }
+
+  public long durationUs() {
+    return endUs - startUs;
+  }
+
+  /** The same flow with another close reason (and no other change). */
+  public FlowRecord withCloseReason(CloseReason reason) {
+    return new FlowRecord(
+        flowId, initiatorIp, initiatorPort, responderIp, responderPort, protocol, startUs, endUs,
+        packetsFwd, packetsRev, bytesFwd, bytesRev, flagCounts, handshakeComplete, state,
+        invalidReason, reason, packets);
+  }
+
+  /** The same flow without its retained packets. */
+  public FlowRecord withoutPackets() {
+    return new FlowRecord(
+        flowId, initiatorIp, initiatorPort, responderIp, responderPort, protocol, startUs, endUs,
+        packetsFwd, packetsRev, bytesFwd, bytesRev, flagCounts, handshakeComplete, state,
+        invalidReason, closeReason, List.of());
+  }
+}

@@ -1,0 +1,343 @@
+package org.flowbeam.model;
+
+import java.io.Serializable;
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * One IP packet as FlowBeam sees it: the header fields that flow assembly and statistics need.
+ *
+ * <p>Immutable. Addresses are 4 (IPv4) or 16 (IPv6) network-order bytes; {@code seq} and {@code
+ * ack} are unsigned 32-bit values held in a {@code long}; {@code length} is the packet's wire
+ * length in bytes. {@code sourceOffset} is the byte offset of the record in its input file; it
+ * breaks timestamp ties so that every runner orders a key's packets the same way.
+ *
+ * <pre>{@code
+ * Packet p = Packet.builder().timestampMicros(ts).src("10.0.0.1", 40000).dst("10.0.0.2", 80)
+ *     .protocol(IpProtocol.TCP).flags(TcpFlags.SYN).length(60).build();
+ * }</pre>
+ */
+public final class Packet implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Event-time order: timestamp, then source offset, then the remaining fields. */
+  public static final Comparator<Packet> EVENT_ORDER =
+      Comparator.comparingLong(Packet::timestampMicros)
+          .thenComparingLong(Packet::sourceOffset)
+          .thenComparing(Packet::compareContent);
+
+  private final long timestampMicros;
+  private final byte[] srcIp;
+  private final byte[] dstIp;
+  private final int srcPort;
+  private final int dstPort;
+  private final int protocol;
+  private final int flags;
+  private final long seq;
+  private final long ack;
+  private final int length;
+  private final long sourceOffset;
+
+  private Packet(Builder b) {
+    if (b.srcIp == null || b.dstIp == null) {
+      throw new IllegalArgumentException("source and destination address are required");
+    }
+    if (b.srcIp.length != b.dstIp.length || (b.srcIp.length != 4 && b.srcIp.length != 16)) {
+      throw new IllegalArgumentException("addresses must both be IPv4 or both IPv6");
+    }
+    checkRange("src_port", b.srcPort, 0, 65535);
+    checkRange("dst_port", b.dstPort, 0, 65535);
+    checkRange("protocol", b.protocol, 0, 255);
+    checkRange("flags", b.flags, 0, 255);
+    checkRange("seq_num", b.seq, 0, 0xffffffffL);
+    checkRange("ack_num", b.ack, 0, 0xffffffffL);
+    checkRange("length", b.length, 0, Integer.MAX_VALUE);
+    this.timestampMicros = b.timestampMicros;
+    this.srcIp = b.srcIp.clone();
+    this.dstIp = b.dstIp.clone();
+    this.srcPort = b.srcPort;
+    this.dstPort = b.dstPort;
+    this.protocol = b.protocol;
+    this.flags = b.flags;
+    this.seq = b.seq;
+    this.ack = b.ack;
+    this.length = b.length;
+    this.sourceOffset = b.sourceOffset;
+  }
+
+  private static void checkRange(String name, long value, long min, long max) {
+    if (value < min || value > max) {
+      throw new IllegalArgumentException(
+          name + " " + value + " outside " + min + ".." + max);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public Builder toBuilder() {
+    return new Builder()
+        .timestampMicros(timestampMicros)
+        .srcIp(srcIp)
+        .dstIp(dstIp)
+        .srcPort(srcPort)
+        .dstPort(dstPort)
+        .protocol(protocol)
+        .flags(flags)
+        .seq(seq)
+        .ack(ack)
+        .length(length)
+        .sourceOffset(sourceOffset);
+  }
+
+  public long timestampMicros() {
+    return timestampMicros;
+  }
+
+  /** The source address bytes (a copy). */
+  public byte[] srcIp() {
+    return srcIp.clone();
+  }
+
+  /** The destination address bytes (a copy). */
+  public byte[] dstIp() {
+    return dstIp.clone();
+  }
+
+  public String srcIpText() {
+    return IpAddresses.format(srcIp);
+  }
+
+  public String dstIpText() {
+    return IpAddresses.format(dstIp);
+  }
+
+  public int srcPort() {
+    return srcPort;
+  }
+
+  public int dstPort() {
+    return dstPort;
+  }
+
+  public int protocol() {
+    return protocol;
+  }
+
+  public boolean isTcp() {
+    return protocol == IpProtocol.TCP;
+  }
+
+  public int flags() {
+    return flags;
+  }
+
+  public long seq() {
+    return seq;
+  }
+
+  public long ack() {
+    return ack;
+  }
+
+  public int length() {
+    return length;
+  }
+
+  public long sourceOffset() {
+    return sourceOffset;
+  }
+
+  /** True if this packet's source is {@code address}:{@code port}. */
+  public boolean isFrom(byte[] address, int port) {
+    return srcPort == port && Arrays.equals(srcIp, address);
+  }
+
+  byte[] srcIpUnsafe() {
+    return srcIp;
+  }
+
+  byte[] dstIpUnsafe() {
+    return dstIp;
+  }
+
+  private static int compareContent(Packet a, Packet b) {
+    int c = IpAddresses.compare(a.srcIp, b.srcIp);
+    if (c != 0) {
+      return c;
+    }
+    c = IpAddresses.compare(a.dstIp, b.dstIp);
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(a.srcPort, b.srcPort);
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(a.dstPort, b.dstPort);
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(a.protocol, b.protocol);
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(a.flags, b.flags);
+    if (c != 0) {
+      return c;
+    }
+    c = Long.compare(a.seq, b.seq);
+    if (c != 0) {
+      return c;
+    }
+    c = Long.compare(a.ack, b.ack);
+    if (c != 0) {
+      return c;
+    }
+    return Integer.compare(a.length, b.length);
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    if (this == o) {
+      return true;
+    }
+    if (!(o instanceof Packet)) {
+      return false;
+    }
+    Packet p = (Packet) o;
+    return timestampMicros == p.timestampMicros
+        && sourceOffset == p.sourceOffset
+        && compareContent(this, p) == 0;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Long.hashCode(timestampMicros);
+    h = 31 * h + Arrays.hashCode(srcIp);
+    h = 31 * h + Arrays.hashCode(dstIp);
+    h = 31 * h + srcPort;
+    h = 31 * h + dstPort;
+    h = 31 * h + protocol;
+    h = 31 * h + flags;
+    h = 31 * h + Long.hashCode(seq);
+    h = 31 * h + Long.hashCode(ack);
+    h = 31 * h + length;
+    return 31 * h + Long.hashCode(sourceOffset);
+  }
+
+  @Override
+  public String toString() {
+    return timestampMicros
+        + " "
+        + srcIpText()
+        + ":"
+        + srcPort
+        + " > "
+        + dstIpText()
+        + ":"
+        + dstPort
+        + " proto="
+        + protocol
+        + " flags="
+        + TcpFlags.typeName(flags)
+        + " seq="
+        + seq
+        + " ack="
+        + ack
+        + " len="
+        + length;
+  }
+
+  /** Builds a {@link Packet}; fields not set are zero. */
+  public static final class Builder {
+    private long timestampMicros;
+    private byte[] srcIp;
+    private byte[] dstIp;
+    private int srcPort;
+    private int dstPort;
+    private int protocol;
+    private int flags;
+    private long seq;
+    private long ack;
+    private int length;
+    private long sourceOffset;
+
+    private Builder() {}
+
+    public Builder timestampMicros(long v) {
+      this.timestampMicros = v;
+      return this;
+    }
+
+    public Builder srcIp(byte[] v) {
+      this.srcIp = v;
+      return this;
+    }
+
+    public Builder dstIp(byte[] v) {
+      this.dstIp = v;
+      return this;
+    }
+
+    public Builder srcPort(int v) {
+      this.srcPort = v;
+      return this;
+    }
+
+    public Builder dstPort(int v) {
+      this.dstPort = v;
+      return this;
+    }
+
+    /** Sets source address (text literal) and port. */
+    public Builder src(String ip, int port) {
+      return srcIp(IpAddresses.parse(ip)).srcPort(port);
+    }
+
+    /** Sets destination address (text literal) and port. */
+    public Builder dst(String ip, int port) {
+      return dstIp(IpAddresses.parse(ip)).dstPort(port);
+    }
+
+    public Builder protocol(int v) {
+      this.protocol = v;
+      return this;
+    }
+
+    public Builder flags(int v) {
+      this.flags = v;
+      return this;
+    }
+
+    public Builder seq(long v) {
+      this.seq = v;
+      return this;
+    }
+
+    public Builder ack(long v) {
+      this.ack = v;
+      return this;
+    }
+
+    public Builder length(int v) {
+      this.length = v;
+      return this;
+    }
+
+    public Builder sourceOffset(long v) {
+      this.sourceOffset = v;
+      return this;
+    }
+
+    /**
+     * Builds the packet.
+     *
+     * @throws IllegalArgumentException if a field is out of its range
+     */
+    public Packet build() {
+      return new Packet(this);
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package org.flowbeam.model;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+
+import org.apache.beam.sdk.testing.CoderProperties;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.util.CoderUtils;
+import org.apache.beam.sdk.values.PCollection;
+import org.flowbeam.testing.BeamTest;
+import org.junit.jupiter.api.Test;
+
+@BeamTest
+class PacketCoderTest {
+  private static final Packet V4 =
+      Packet.builder()
+          .timestampMicros(1_700_000_000_123_456L)
+          .src("10.1.2.3", 40000)
+          .dst("192.168.0.1", 443)
+          .protocol(IpProtocol.TCP)
+          .flags(TcpFlags.SYN | TcpFlags.ACK)
+          .seq(0xfffffffeL)
+          .ack(17)
+          .length(1514)
+          .sourceOffset(123456789L)
+          .build();
+
+  private static final Packet V6 =
+      Packet.builder()
+          .timestampMicros(-5)
+          .src("2001:db8::1", 0)
+          .dst("::ffff:1.2.3.4", 65535)
+          .protocol(IpProtocol.UDP)
+          .length(0)
+          .build();
+
+  @Test
+  void roundTripsIpv4AndIpv6() throws Exception {
+    CoderProperties.coderDecodeEncodeEqual(PacketCoder.of(), V4);
+    CoderProperties.coderDecodeEncodeEqual(PacketCoder.of(), V6);
+    CoderProperties.coderDeterministic(PacketCoder.of(), V4, V4.toBuilder().build());
+  }
+
+  @Test
+  void ipv4PacketIsCompact() throws Exception {
+    assertThat(CoderUtils.encodeToByteArray(PacketCoder.of(), V4).length, lessThanOrEqualTo(40));
+  }
+
+  @Test
+  void formatsAddressesAsTsharkDoes() {
+    assertThat(V6.srcIpText(), equalTo("2001:db8::1"));
+    assertThat(V6.dstIpText(), equalTo("::ffff:102:304"));
+    assertThat(
+        IpAddresses.format(IpAddresses.parse("2001:6a8:3081:6f18:0cd4:07f6:494a:1267")),
+        equalTo("2001:6a8:3081:6f18:cd4:7f6:494a:1267"));
+  }
+
+  @Test
+  void survivesADirectRunnerPipeline(TestPipeline p) {
+    PCollection<Packet> packets = p.apply(Create.of(V4, V6).withCoder(PacketCoder.of()));
+    PAssert.that(packets).containsInAnyOrder(V4, V6);
+    p.run().waitUntilFinish();
+  }
+}

@@ -1,0 +1,40 @@
+package org.flowbeam.tcp;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.flowbeam.model.FlowKey;
+import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.Packet;
+
+/**
+ * Assembles the TCP flows of an in-memory packet list, outside Beam: groups packets by {@link
+ * FlowKey}, sorts each key's packets in {@link Packet#EVENT_ORDER} and runs a {@link
+ * TcpFlowTracker} over them. Non-TCP packets are ignored.
+ *
+ * <p>The reference the Beam stages are tested against, and the engine of the command-line
+ * comparison with tshark.
+ */
+public final class TcpFlowAssembler {
+  private TcpFlowAssembler() {}
+
+  /** The flows of {@code packets}, ordered by key, then start time. */
+  public static List<FlowRecord> assemble(Iterable<Packet> packets, FlowRules rules) {
+    Map<FlowKey, List<Packet>> byKey = new TreeMap<>();
+    for (Packet p : packets) {
+      if (p.isTcp()) {
+        byKey.computeIfAbsent(FlowKey.of(p), k -> new ArrayList<>()).add(p);
+      }
+    }
+    List<FlowRecord> flows = new ArrayList<>();
+    for (Map.Entry<FlowKey, List<Packet>> e : byKey.entrySet()) {
+      List<Packet> keyPackets = e.getValue();
+      keyPackets.sort(Packet.EVENT_ORDER);
+      TcpFlowTracker tracker = new TcpFlowTracker(e.getKey(), rules, flows::add);
+      keyPackets.forEach(tracker::accept);
+      tracker.finish();
+    }
+    return flows;
+  }
+}

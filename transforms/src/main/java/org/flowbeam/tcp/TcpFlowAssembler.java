@@ -19,10 +19,15 @@ import org.flowbeam.model.Packet;
 public final class TcpFlowAssembler {
   private TcpFlowAssembler() {}
 
-  /** The flows of {@code packets}, ordered by key, then start time. */
+  /**
+   * The flows of {@code packets}, ordered by key, then start time. Flows open at the end are
+   * named by {@link EndOfDataRule} against the newest packet of any protocol.
+   */
   public static List<FlowRecord> assemble(Iterable<Packet> packets, FlowRules rules) {
     Map<FlowKey, List<Packet>> byKey = new TreeMap<>();
+    long datasetEnd = Long.MIN_VALUE;
     for (Packet p : packets) {
+      datasetEnd = Math.max(datasetEnd, p.timestampMicros());
       if (p.isTcp()) {
         byKey.computeIfAbsent(FlowKey.of(p), k -> new ArrayList<>()).add(p);
       }
@@ -35,6 +40,9 @@ public final class TcpFlowAssembler {
       keyPackets.forEach(tracker::accept);
       tracker.finish();
     }
-    return flows;
+    long end = datasetEnd;
+    return flows.stream()
+        .map(f -> EndOfDataRule.apply(f, end, rules.idleTimeoutUs()))
+        .collect(java.util.stream.Collectors.toList());
   }
 }

@@ -1,0 +1,99 @@
+package org.flowbeam.transforms;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.TimestampedValue;
+import org.flowbeam.model.CloseReason;
+import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.IpProtocol;
+import org.flowbeam.model.Packet;
+import org.flowbeam.model.PacketCoder;
+import org.flowbeam.tcp.FlowRules;
+import org.flowbeam.tcp.TcpFlowAssembler;
+import org.flowbeam.testing.BeamTest;
+import org.flowbeam.testing.SharedData;
+import org.flowbeam.testing.Trace;
+import org.junit.jupiter.api.Test;
+
+@BeamTest
+class AssembleFlowsTest {
+
+  private static PCollection<Packet> shuffledInput(TestPipeline p, List<Packet> packets, long seed) {
+    List<Packet> shuffled = new ArrayList<>(packets);
+    Collections.shuffle(shuffled, new Random(seed));
+    List<TimestampedValue<Packet>> timestamped = new ArrayList<>();
+    for (Packet pk : shuffled) {
+      timestamped.add(
+          TimestampedValue.of(pk, AssembleFlowsFn.toInstant(pk.timestampMicros())));
+    }
+    return p.apply(Create.timestamped(timestamped).withCoder(PacketCoder.of()));
+  }
+
+  /** Two conversations, port reuse, an idle split, a reset, a UDP packet, all rows shuffled. */
+  private static List<Packet> mixedTraffic() {
+    List<Packet> all = new ArrayList<>();
+    Trace a = Trace.between("10.0.0.1", 40000, "10.0.0.2", 80).at(1_000_000);
+    a.handshake().clientData(100).serverData(1000).closeByClient();
+    a.after(3_000_000).clientIsn(555_555).handshake().clientData(7).resetByServer();
+    all.addAll(a.packets());
+    Trace b = Trace.between("2001:db8::1", 5000, "2001:db8::2", 443).at(1_500_000);
+    b.handshake().clientData(10).after(400_000_000).serverData(20);
+    all.addAll(b.packets());
+    all.add(
+        Packet.builder()
+            .timestampMicros(2_000_000)
+            .src("10.0.0.9", 53)
+            .dst("10.0.0.1", 5353)
+            .protocol(IpProtocol.UDP)
+            .length(80)
+            .build());
+    return all;
+  }
+
+  @Test
+  void shuffledRowsGiveTheFlowsOfTheSortedReference(TestPipeline p) {
+    List<Packet> packets = mixedTraffic();
+    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    assertThat(expected.size(), equalTo(4));
+    PCollection<FlowRecord> flows = shuffledInput(p, packets, 42).apply(AssembleFlows.create());
+    PAssert.that(flows).containsInAnyOrder(expected);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void flowOpenLongBeforeTheEndIsAnIdleTimeout(TestPipeline p) {
+    // The IPv6 conversation's second piece ends at ~401.5 s; a packet 10 minutes later elsewhere
+    // makes the dataset run past its idle timeout.
+    List<Packet> packets = new ArrayList<>(mixedTraffic());
+    packets.add(
+        Trace.between("10.1.1.1", 1, "10.1.1.2", 2).at(1_100_000_000).syn().packets().get(0));
+    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    assertThat(
+        expected.stream().filter(f -> f.closeReason() == CloseReason.IDLE_TIMEOUT).count(),
+        equalTo(2L));
+    PAssert.that(shuffledInput(p, packets, 7).apply(AssembleFlows.create()))
+        .containsInAnyOrder(expected);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void tcpEdgeCapturesMatchTheReference(TestPipeline p) {
+    List<Packet> packets = new ArrayList<>();
+    for (String capture : SharedData.capturesIn("tcp-edge")) {
+      packets.addAll(SharedData.packets(SharedData.ref("tcp-edge", capture, ".packets.csv")));
+    }
+    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    PAssert.that(shuffledInput(p, packets, 1).apply(AssembleFlows.create()))
+        .containsInAnyOrder(expected);
+    p.run().waitUntilFinish();
+  }
+}

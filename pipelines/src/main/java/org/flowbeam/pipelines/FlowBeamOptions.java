@@ -1,0 +1,87 @@
+package org.flowbeam.pipelines;
+
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.Validation;
+
+/**
+ * Options of the packets-to-flows job. Times are in seconds (fractions allowed); every option has
+ * a default except {@code --input} and {@code --output}.
+ */
+public interface FlowBeamOptions extends PipelineOptions {
+  @Description(
+      "Input files: a glob or a comma-separated list of globs. Packet CSV (TimeArcs or tshark"
+          + " field export, optionally .gz); all files together form one dataset.")
+  @Validation.Required
+  String getInput();
+
+  void setInput(String value);
+
+  @Description(
+      "Output directory (local). Receives sharded CSV and Avro flows, statistics, rejected"
+          + " records and manifest.json; an earlier FlowBeam output there is replaced.")
+  @Validation.Required
+  String getOutput();
+
+  void setOutput(String value);
+
+  @Description(
+      "JSON object mapping address text to the integer ids used in the CSV, e.g."
+          + " {\"10.0.0.1\": 1}.")
+  String getIpMap();
+
+  void setIpMap(String value);
+
+  @Description("Seconds without a packet after which a flow ends (idle_timeout).")
+  @Default.Double(300)
+  double getIdleTimeout();
+
+  void setIdleTimeout(double value);
+
+  @Description("Seconds after which a long flow is split (active_timeout); 0 turns it off.")
+  @Default.Double(0)
+  double getActiveTimeout();
+
+  void setActiveTimeout(double value);
+
+  @Description(
+      "Seconds after a FIN/RST close during which packets other than a new SYN still belong to"
+          + " the closed flow.")
+  @Default.Double(2)
+  double getCloseLinger();
+
+  void setCloseLinger(double value);
+
+  @Description("Width of the time bins, in seconds (a whole number of milliseconds).")
+  @Default.Double(1)
+  double getBinSize();
+
+  void setBinSize(double value);
+
+  @Description(
+      "Output layout: 'flowbeam' (sharded CSV and Avro) or 'timearcs' (also the TimeArcs v2.0"
+          + " chunked layout for the browser viewer).")
+  @Default.String("flowbeam")
+  String getLayout();
+
+  void setLayout(String value);
+
+  @Description("Flows per TimeArcs chunk file.")
+  @Default.Integer(200)
+  int getFlowsPerChunk();
+
+  void setFlowsPerChunk(int value);
+
+  @Description("Shards of each sharded output (flows, per-IP statistics, rejected records).")
+  @Default.Integer(2)
+  int getNumShards();
+
+  void setNumShards(int value);
+
+  @Description("Byte range size into which plain input files are split for parallel reading, MiB.")
+  @Default.Integer(64)
+  int getSplitSizeMb();
+
+  void setSplitSizeMb(int value);
+}

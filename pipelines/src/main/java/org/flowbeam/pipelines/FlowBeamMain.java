@@ -1,11 +1,239 @@
 package org.flowbeam.pipelines;
 
-/** Command-line entry point of the fat jar (work in progress). */
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.flowbeam.io.sink.ManifestWriter;
+
+/**
+ * The command line of the fat jar: {@code java -jar flowbeam.jar --input=GLOB --output=DIR
+ * [options]}. Beam-style options ({@code --help} lists them), also read from {@code @file}
+ * arguments (one option per line, as in {@code run-configs/}); the runner defaults to Flink
+ * embedded in this JVM, the fastest on one machine.
+ *
+ * <p>Problems with what the user asked for (a pattern matching no file, an unreadable file, a
+ * missing CSV column, a bad option value) end the run with one line on standard error and exit code
+ * 2, never a stack trace; an unexpected failure exits 1 with one line naming the cause ({@code
+ * FLOWBEAM_DEBUG=1} adds the stack trace). A successful run prints a short summary.
+ */
 public final class FlowBeamMain {
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_USAGE = 2;
+
   private FlowBeamMain() {}
 
   public static void main(String[] args) {
-    System.err.println("flowbeam: not yet implemented");
-    System.exit(2);
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Runs the job; returns the process exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    PipelineOptionsFactory.register(FlowBeamOptions.class);
+    if (Arrays.asList(args).contains("--help")) {
+      PipelineOptionsFactory.printHelp(out, FlowBeamOptions.class);
+      return EXIT_OK;
+    }
+    if (Arrays.asList(args).contains("--version")) {
+      out.println("flowbeam " + Versions.flowBeam() + " (Apache Beam " + Versions.beam() + ")");
+      return EXIT_OK;
+    }
+    OutputDirectory output = null;
+    try {
+      FlowBeamOptions options = parse(args);
+      FlowBeamPipeline.validate(options);
+      List<String> inputs = matchInputs(options.getInput());
+      output = OutputDirectory.prepare(options.getOutput());
+      String runner = options.getRunner().getSimpleName();
+      Map<String, Object> head = FlowBeamPipeline.manifestHead(options, inputs, runner);
+
+      long started = System.nanoTime();
+      Pipeline p = Pipeline.create(options);
+      FlowBeamPipeline.build(p, options, output.staging().toString(), head);
+      PipelineResult.State state = p.run().waitUntilFinish();
+      if (state != PipelineResult.State.DONE) {
+        throw new IllegalStateException("pipeline ended in state " + state);
+      }
+      output.commit();
+      double seconds = (System.nanoTime() - started) / 1e9;
+      printSummary(out, output.target(), runner, seconds);
+      return EXIT_OK;
+    } catch (RuntimeException e) {
+      if (output != null) {
+        output.abandon();
+      }
+      return report(e, err);
+    }
+  }
+
+  /**
+   * Expands {@code @file} arguments into the options the file holds, one per line ({@code #}
+   * comments and blank lines ignored): the run configurations in {@code run-configs/}.
+   */
+  static List<String> expandArgFiles(String[] args) {
+    List<String> all = new ArrayList<>();
+    for (String a : args) {
+      if (!a.startsWith("@")) {
+        all.add(a);
+        continue;
+      }
+      Path file = Path.of(a.substring(1));
+      try {
+        for (String line : Files.readAllLines(file)) {
+          String t = line.trim();
+          if (!t.isEmpty() && !t.startsWith("#")) {
+            all.add(t);
+          }
+        }
+      } catch (IOException e) {
+        throw new UsageException("cannot read options file " + file + ": " + e.getMessage());
+      }
+    }
+    return all;
+  }
+
+  private static FlowBeamOptions parse(String[] args) {
+    List<String> all = expandArgFiles(args);
+    boolean runnerGiven = all.stream().anyMatch(a -> a.startsWith("--runner"));
+    if (!runnerGiven) {
+      all.add("--runner=FlinkRunner");
+      if (all.stream().noneMatch(a -> a.startsWith("--flinkMaster"))) {
+        all.add("--flinkMaster=[local]");
+      }
+    }
+    try {
+      return PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
+          .withValidation()
+          .as(FlowBeamOptions.class);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(firstLine(e.getMessage()));
+    }
+  }
+
+  /** The files the comma-separated patterns match, checked to exist and be readable. */
+  static List<String> matchInputs(String patterns) {
+    List<String> files = new ArrayList<>();
+    for (String pattern : patterns.split(",")) {
+      String spec = pattern.trim();
+      if (spec.isEmpty()) {
+        continue;
+      }
+      MatchResult match;
+      try {
+        match = FileSystems.match(spec, EmptyMatchTreatment.ALLOW);
+      } catch (IOException e) {
+        throw new UsageException("cannot read input '" + spec + "': " + e.getMessage());
+      }
+      List<MatchResult.Metadata> metadata;
+      try {
+        metadata = match.metadata();
+      } catch (IOException e) {
+        throw new UsageException("cannot read input '" + spec + "': " + e.getMessage());
+      }
+      if (metadata.isEmpty()) {
+        throw new UsageException("no file matches input '" + spec + "'");
+      }
+      for (MatchResult.Metadata m : metadata) {
+        String name = m.resourceId().toString();
+        if (m.resourceId().getScheme().equals("file")) {
+          Path path = Path.of(name);
+          if (Files.isDirectory(path)) {
+            throw new UsageException("input " + name + " is a directory; give a file or a glob");
+          }
+          if (!Files.isReadable(path)) {
+            throw new UsageException("input file " + name + " is not readable");
+          }
+        }
+        if (!files.contains(name)) {
+          files.add(name);
+        }
+      }
+    }
+    if (files.isEmpty()) {
+      throw new UsageException("--input names no file");
+    }
+    return files;
+  }
+
+  private static void printSummary(PrintStream out, Path dir, String runner, double seconds) {
+    Map<String, Object> manifest;
+    try {
+      manifest = ManifestWriter.parse(Files.readString(dir.resolve(ManifestWriter.FILE_NAME)));
+    } catch (IOException e) {
+      throw new IllegalStateException("run finished but its manifest is unreadable: " + e.getMessage());
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> counts = (Map<String, Object>) manifest.get("counts");
+    long packets = ((Number) counts.get(RunManifest.PACKETS)).longValue();
+    out.printf(
+        "flowbeam: %,d packets, %,d rejected, %,d flows in %.1f s (%,.0f packets/s, %s) -> %s%n",
+        packets,
+        ((Number) counts.get(RunManifest.REJECTED)).longValue(),
+        ((Number) counts.get(RunManifest.FLOWS)).longValue(),
+        seconds,
+        packets / Math.max(seconds, 1e-9),
+        runner,
+        dir);
+  }
+
+  /** Prints one line for {@code e} and returns the exit code. */
+  static int report(Throwable e, PrintStream err) {
+    if (System.getenv("FLOWBEAM_DEBUG") != null) {
+      e.printStackTrace(err);
+    }
+    Throwable user = userError(e);
+    if (user != null) {
+      err.println("flowbeam: error: " + firstLine(user.getMessage()));
+      return EXIT_USAGE;
+    }
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    err.println(
+        "flowbeam: failed: "
+            + root.getClass().getSimpleName()
+            + ": "
+            + firstLine(String.valueOf(root.getMessage()))
+            + " (FLOWBEAM_DEBUG=1 shows the stack trace)");
+    return EXIT_FAILURE;
+  }
+
+  /**
+   * The user's mistake behind {@code e}, if any: a {@link UsageException}, or an {@link
+   * IllegalArgumentException} raised by FlowBeam's own code (bad input format, bad option value)
+   * anywhere in the cause chain, however deeply a runner wrapped it.
+   */
+  private static Throwable userError(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof UsageException) {
+        return t;
+      }
+      if (t instanceof IllegalArgumentException
+          && t.getStackTrace().length > 0
+          && t.getStackTrace()[0].getClassName().startsWith("org.flowbeam.")) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static String firstLine(String message) {
+    if (message == null) {
+      return "";
+    }
+    int nl = message.indexOf('\n');
+    return (nl < 0 ? message : message.substring(0, nl)).trim();
   }
 }

@@ -1,0 +1,172 @@
+package org.flowbeam.pipelines;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.flowbeam.io.FlowSinks;
+import org.flowbeam.io.PacketCsvIO;
+import org.flowbeam.io.PacketReadResult;
+import org.flowbeam.io.timearcs.TimeArcsOptions;
+import org.flowbeam.io.timearcs.TimeArcsWrite;
+import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.IpStats;
+import org.flowbeam.model.Packet;
+import org.flowbeam.tcp.FlowRules;
+import org.flowbeam.transforms.AssembleFlows;
+import org.flowbeam.transforms.TrafficStats;
+
+/**
+ * The packets-to-flows job: read packets, assemble TCP flows, compute statistics, write the sharded
+ * outputs (and the TimeArcs layout when asked) and the manifest. Each stage is a static method that
+ * tests wire directly.
+ */
+public final class FlowBeamPipeline {
+  static final String LAYOUT_FLOWBEAM = "flowbeam";
+  static final String LAYOUT_TIMEARCS = "timearcs";
+
+  private FlowBeamPipeline() {}
+
+  /** The flow rules the options ask for. */
+  public static FlowRules rules(FlowBeamOptions o) {
+    return new FlowRules(
+        seconds("idleTimeout", o.getIdleTimeout(), false),
+        seconds("activeTimeout", o.getActiveTimeout(), true),
+        seconds("closeLinger", o.getCloseLinger(), true),
+        LAYOUT_TIMEARCS.equals(o.getLayout()));
+  }
+
+  /** The time-bin width the options ask for, in µs. */
+  public static long binSizeUs(FlowBeamOptions o) {
+    long us = seconds("binSize", o.getBinSize(), false);
+    if (us % 1000 != 0) {
+      throw new UsageException("--binSize must be a whole number of milliseconds, got " + o.getBinSize());
+    }
+    return us;
+  }
+
+  private static long seconds(String name, double value, boolean zeroAllowed) {
+    if (Double.isNaN(value) || value < 0 || (!zeroAllowed && value == 0) || value > 1e9) {
+      throw new UsageException(
+          "--" + name + " must be " + (zeroAllowed ? "zero or more" : "more than zero")
+              + " seconds, got " + value);
+    }
+    return Math.round(value * 1_000_000d);
+  }
+
+  /** Checks option values that Beam's own validation does not. */
+  public static void validate(FlowBeamOptions o) {
+    rules(o);
+    binSizeUs(o);
+    if (!LAYOUT_FLOWBEAM.equals(o.getLayout()) && !LAYOUT_TIMEARCS.equals(o.getLayout())) {
+      throw new UsageException("--layout must be 'flowbeam' or 'timearcs', got '" + o.getLayout() + "'");
+    }
+    if (o.getNumShards() < 1 || o.getNumShards() > 10_000) {
+      throw new UsageException("--numShards must be between 1 and 10000, got " + o.getNumShards());
+    }
+    if (o.getSplitSizeMb() < 1) {
+      throw new UsageException("--splitSizeMb must be at least 1, got " + o.getSplitSizeMb());
+    }
+    if (o.getFlowsPerChunk() < 1) {
+      throw new UsageException("--flowsPerChunk must be at least 1, got " + o.getFlowsPerChunk());
+    }
+  }
+
+  /** Stage 1: the packets of every input file, with rejected records and records read per file. */
+  public static PacketReadResult readPackets(Pipeline p, FlowBeamOptions o) {
+    PacketCsvIO.Read read =
+        PacketCsvIO.read()
+            .from(o.getInput())
+            .withDesiredSplitSizeBytes((long) o.getSplitSizeMb() << 20);
+    if (o.getIpMap() != null) {
+      read = read.withIpMapFile(o.getIpMap());
+    }
+    return p.apply("ReadPackets", read);
+  }
+
+  /**
+   * Builds the whole job into {@code p}, writing into {@code outputDir}.
+   *
+   * @param head the manifest's static part (inputs, options, versions)
+   */
+  public static void build(
+      Pipeline p, FlowBeamOptions o, String outputDir, Map<String, Object> head) {
+    validate(o);
+    FlowRules rules = rules(o);
+    int shards = o.getNumShards();
+
+    PacketReadResult read = readPackets(p, o);
+    PCollection<Packet> packets = read.getOutput();
+    PCollection<Packet> tcp = packets.apply("TcpPackets", Filter.by(Packet::isTcp));
+    PCollection<FlowRecord> flows = packets.apply("AssembleFlows", AssembleFlows.withRules(rules));
+    PCollection<IpStats> ipStats = packets.apply("IpStats", TrafficStats.perIp());
+
+    flows.apply("WriteFlows", FlowSinks.flows(outputDir, shards));
+    ipStats.apply("WriteIpStats", FlowSinks.ipStats(outputDir, shards));
+    tcp.apply("FlagStats", TrafficStats.flagTypes())
+        .apply("WriteFlagStats", FlowSinks.flagStats(outputDir));
+    packets
+        .apply("TimeBins", TrafficStats.timeBins(binSizeUs(o), flows))
+        .apply("WriteTimeBins", FlowSinks.timeBins(outputDir));
+    read.getErrors().apply("WriteRejected", FlowSinks.rejected(outputDir, shards));
+
+    PCollection<String> timeArcsKeys;
+    if (LAYOUT_TIMEARCS.equals(o.getLayout())) {
+      @SuppressWarnings("unchecked")
+      List<String> sources = (List<String>) head.getOrDefault("inputs", List.of());
+      TimeArcsOptions timeArcs =
+          TimeArcsOptions.defaults()
+              .withFlowsPerChunk(o.getFlowsPerChunk())
+              .withSourceFiles(sources)
+              .withWriteManifest(false);
+      timeArcsKeys =
+          PCollectionTuple.of(TimeArcsWrite.FLOWS, flows)
+              .and(TimeArcsWrite.PACKETS, packets)
+              .apply("WriteTimeArcs", FlowSinks.timeArcs(outputDir, timeArcs));
+    } else {
+      timeArcsKeys = p.apply("NoTimeArcs", Create.empty(StringUtf8Coder.of()));
+    }
+
+    RunCounts counts =
+        new RunCounts()
+            .sum(RunManifest.RECORDS_READ, read.getRecordsRead(), kv -> kv.getValue())
+            .count(RunManifest.PACKETS, packets)
+            .count(RunManifest.REJECTED, read.getErrors())
+            .count(RunManifest.TCP_PACKETS, tcp)
+            .count(RunManifest.FLOWS, flows)
+            .sum(RunManifest.PACKETS_IN_FLOWS, flows, FlowRecord::packetCount)
+            .count(RunManifest.IP_ADDRESSES, ipStats)
+            .min(RunManifest.TIME_START, packets, Packet::timestampMicros)
+            .max(RunManifest.TIME_END, packets, Packet::timestampMicros);
+    p.apply(
+        "Manifest",
+        new RunManifest(outputDir, head, counts.all(p), read.getRecordsRead(), timeArcsKeys));
+  }
+
+  /** The manifest's static part: what was asked and with which software. */
+  static Map<String, Object> manifestHead(FlowBeamOptions o, List<String> inputFiles, String runner) {
+    Map<String, Object> head = new LinkedHashMap<>();
+    head.put("flowbeam_version", Versions.flowBeam());
+    head.put("beam_version", Versions.beam());
+    head.put("runner", runner);
+    head.put("created_at", java.time.Instant.now().toString());
+    head.put("inputs", inputFiles);
+    Map<String, Object> options = new LinkedHashMap<>();
+    options.put("input", o.getInput());
+    options.put("ip_map", o.getIpMap());
+    options.put("idle_timeout_s", o.getIdleTimeout());
+    options.put("active_timeout_s", o.getActiveTimeout());
+    options.put("close_linger_s", o.getCloseLinger());
+    options.put("bin_size_s", o.getBinSize());
+    options.put("layout", o.getLayout());
+    options.put("num_shards", o.getNumShards());
+    options.put("split_size_mb", o.getSplitSizeMb());
+    head.put("options", options);
+    return head;
+  }
+}

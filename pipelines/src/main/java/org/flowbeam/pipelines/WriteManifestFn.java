@@ -1,0 +1,86 @@
+package org.flowbeam.pipelines;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.flowbeam.io.sink.ManifestWriter;
+
+/**
+ * Writes {@code manifest.json} once every total is known: the run's static description (inputs,
+ * options, versions), the {@code counts} with their two reconciliations, the time range, the
+ * records read per input file and, with the TimeArcs layout, that layout's keys beside FlowBeam's.
+ */
+final class WriteManifestFn extends DoFn<Long, String> {
+  private final String outputDir;
+  private final LinkedHashMap<String, Object> head;
+  private final PCollectionView<Map<String, Long>> counts;
+  private final PCollectionView<Map<String, Long>> recordsPerFile;
+  private final PCollectionView<List<String>> timeArcsKeys;
+
+  WriteManifestFn(
+      String outputDir,
+      LinkedHashMap<String, Object> head,
+      PCollectionView<Map<String, Long>> counts,
+      PCollectionView<Map<String, Long>> recordsPerFile,
+      PCollectionView<List<String>> timeArcsKeys) {
+    this.outputDir = outputDir;
+    this.head = head;
+    this.counts = counts;
+    this.recordsPerFile = recordsPerFile;
+    this.timeArcsKeys = timeArcsKeys;
+  }
+
+  @ProcessElement
+  public void process(ProcessContext c) throws IOException {
+    Map<String, Long> totals = new TreeMap<>(c.sideInput(counts));
+    Map<String, Object> manifest = new LinkedHashMap<>(head);
+
+    List<Map<String, Object>> inputs = new ArrayList<>();
+    for (Map.Entry<String, Long> e : new TreeMap<>(c.sideInput(recordsPerFile)).entrySet()) {
+      Map<String, Object> file = new LinkedHashMap<>();
+      file.put("file", e.getKey());
+      file.put("records_read", e.getValue());
+      inputs.add(file);
+    }
+    manifest.put("input_files", inputs);
+
+    Long start = totals.remove(RunManifest.TIME_START);
+    Long end = totals.remove(RunManifest.TIME_END);
+    Map<String, Object> ordered = new LinkedHashMap<>();
+    for (String name : RunManifest.COUNT_ORDER) {
+      ordered.put(name, totals.getOrDefault(name, 0L));
+    }
+    totals.forEach(ordered::putIfAbsent);
+    manifest.put("counts", ordered);
+
+    long read = totals.getOrDefault(RunManifest.RECORDS_READ, 0L);
+    long packets = totals.getOrDefault(RunManifest.PACKETS, 0L);
+    long rejected = totals.getOrDefault(RunManifest.REJECTED, 0L);
+    long tcp = totals.getOrDefault(RunManifest.TCP_PACKETS, 0L);
+    long inFlows = totals.getOrDefault(RunManifest.PACKETS_IN_FLOWS, 0L);
+    Map<String, Object> reconciliation = new LinkedHashMap<>();
+    reconciliation.put("records_read = packets + rejected", read == packets + rejected);
+    reconciliation.put("tcp_packets = packets_in_flows", tcp == inFlows);
+    manifest.put("reconciliation", reconciliation);
+
+    Map<String, Object> range = new LinkedHashMap<>();
+    range.put("start", start);
+    range.put("end", end);
+    range.put("duration", start == null || end == null ? null : end - start);
+    manifest.put("time_range", range);
+
+    for (String json : c.sideInput(timeArcsKeys)) {
+      Map<String, Object> timeArcs = ManifestWriter.parse(json);
+      timeArcs.remove("time_range");
+      manifest = ManifestWriter.merge(manifest, timeArcs);
+    }
+    ManifestWriter.write(Path.of(outputDir), manifest);
+    c.output(ManifestWriter.FILE_NAME);
+  }
+}

@@ -1,10 +1,21 @@
 package org.flowbeam.io;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.WriteFilesResult;
+import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
@@ -34,10 +45,13 @@ import org.flowbeam.model.TimeBin;
  * rejected/rejected-00000-of-00001.csv|.avro
  * </pre>
  *
- * <p>Every CSV shard starts with the header row; with a fixed shard count FileIO also writes the
- * shards that received no rows (header only, or an Avro file with no records). Rows within a shard,
- * and which shard a row lands in, depend on the runner's bundling: they are not sorted. Each file
- * is written to a temporary directory and renamed into place by FileIO when it is finalized.
+ * <p>Every CSV shard starts with the header row. {@code FileIO.write()} writes windowed, and a
+ * windowed write creates no file for a shard that received no rows: a directory may hold fewer than
+ * {@code NNNNN} shards of each format, and none for an empty output (count rows in the manifest, not
+ * files; {@link WrittenFiles} lists the files written). Rows within a shard, and which shard a row
+ * lands in, depend on the runner's bundling: they are not sorted. Each file is written under a
+ * temporary directory ({@code <name>/.temp-beam-csv|avro}) and renamed into place by FileIO when it
+ * is finalized; the emptied temporary directory is then removed (local file systems).
  *
  * <pre>{@code
  * flows.apply("WriteFlows", FlowSinks.flows(outputDir, 4));
@@ -47,6 +61,9 @@ import org.flowbeam.model.TimeBin;
 public final class FlowSinks {
   /** Shards of the small outputs (flag statistics, time bins). */
   public static final int SMALL_OUTPUT_SHARDS = 1;
+
+  /** Prefix of the temporary directories FileIO writes into before renaming (one per format). */
+  static final String TEMP_PREFIX = ".temp-beam-";
 
   private FlowSinks() {}
 
@@ -144,19 +161,61 @@ public final class FlowSinks {
 
     private PCollection<String> write(
         PCollection<T> input, String name, FileIO.Sink<T> sink, String suffix) {
+      String tempDir = directory() + "/" + TEMP_PREFIX + suffix.substring(1);
       FileIO.Write<Void, T> write =
-          FileIO.<T>write().via(sink).to(directory()).withPrefix(format.name()).withSuffix(suffix);
+          FileIO.<T>write()
+              .via(sink)
+              .to(directory())
+              .withPrefix(format.name())
+              .withSuffix(suffix)
+              .withTempDirectory(tempDir);
       if (numShards > 0) {
         write = write.withNumShards(numShards);
       }
       WriteFilesResult<Void> result = input.apply(name, write);
-      return result
-          .getPerDestinationOutputFilenames()
-          .apply(name + "Names", Values.<String>create());
+      PCollection<String> files =
+          result.getPerDestinationOutputFilenames().apply(name + "Names", Values.<String>create());
+      files
+          .apply(name + "Done", Count.globally())
+          .apply(name + "RemoveTemp", ParDo.of(new RemoveEmptyTempDirFn(tempDir)));
+      return files;
     }
 
     private static PCollection<String> none(PCollection<?> input, String name) {
       return input.getPipeline().apply(name, Create.empty(StringUtf8Coder.of()));
+    }
+  }
+
+  /**
+   * Removes a write's temporary directory once the write has finished, if it holds no file (FileIO
+   * writes windowed and so leaves the emptied directory behind). Only local paths; on other file
+   * systems the directory stays. A failed write's temporary files are kept for inspection.
+   */
+  static final class RemoveEmptyTempDirFn extends DoFn<Long, Void> {
+    private final String tempDir;
+
+    RemoveEmptyTempDirFn(String tempDir) {
+      this.tempDir = tempDir;
+    }
+
+    @ProcessElement
+    public void processElement() throws IOException {
+      if (tempDir.contains("://")) {
+        return;
+      }
+      Path dir = Paths.get(tempDir);
+      if (!Files.isDirectory(dir)) {
+        return;
+      }
+      List<Path> all;
+      try (Stream<Path> s = Files.walk(dir)) {
+        all = s.sorted(Comparator.reverseOrder()).collect(Collectors.toList());
+      }
+      if (all.stream().allMatch(Files::isDirectory)) {
+        for (Path p : all) {
+          Files.deleteIfExists(p);
+        }
+      }
     }
   }
 }

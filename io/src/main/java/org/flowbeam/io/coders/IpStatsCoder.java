@@ -49,4 +49,9 @@ public final class IpStatsCoder extends CustomCoder<IpStats> {
 
   @Override
   public void verifyDeterministic() {}
+
+  /** Keeps the singleton across Java serialization, so a deserialized coder equals the original. */
+  private Object readResolve() {
+    return INSTANCE;
+  }
 }

@@ -47,9 +47,9 @@ import org.flowbeam.model.TimeBin;
  *
  * <p>Every CSV shard starts with the header row. {@code FileIO.write()} writes windowed, and a
  * windowed write creates no file for a shard that received no rows: a directory may hold fewer than
- * {@code NNNNN} shards of each format, and none for an empty output (count rows in the manifest, not
- * files; {@link WrittenFiles} lists the files written). Rows within a shard, and which shard a row
- * lands in, depend on the runner's bundling: they are not sorted. Each file is written under a
+ * {@code NNNNN} shards of each format, and none for an empty output (count rows in the manifest,
+ * not files; {@link WrittenFiles} lists the files written). Rows within a shard, and which shard a
+ * row lands in, depend on the runner's bundling: they are not sorted. Each file is written under a
  * temporary directory ({@code <name>/.temp-beam-csv|avro}) and renamed into place by FileIO when it
  * is finalized; the emptied temporary directory is then removed (local file systems).
  *
@@ -77,7 +77,9 @@ public final class FlowSinks {
     return new Write<>(RecordFormats.IP_STATS, outputDir, numShards, true, true);
   }
 
-  /** Writes flag statistics ({@code flag_type -> count}) to {@code outputDir/flag_stats/}, 1 shard. */
+  /**
+   * Writes flag statistics ({@code flag_type -> count}) to {@code outputDir/flag_stats/}, 1 shard.
+   */
   public static Write<KV<String, Long>> flagStats(String outputDir) {
     return new Write<>(RecordFormats.FLAG_STATS, outputDir, SMALL_OUTPUT_SHARDS, true, true);
   }

@@ -13,9 +13,9 @@ import java.util.Map;
  * written atomically (temporary file, then rename).
  *
  * <p>The manifest of a FlowBeam output directory that also holds the TimeArcs layout carries two
- * sets of keys: the TimeArcs viewer's ({@code version}, {@code format}, {@code structure}, ...;
- * see {@code TimeArcsLayoutWriter}) and FlowBeam's own (inputs, options, counts, reconciliation).
- * Build one map from both with {@link #merge} and write it once.
+ * sets of keys: the TimeArcs viewer's ({@code version}, {@code format}, {@code structure}, ...; see
+ * {@code TimeArcsLayoutWriter}) and FlowBeam's own (inputs, options, counts, reconciliation). Build
+ * one map from both with {@link #merge} and write it once.
  *
  * <pre>{@code
  * Map<String, Object> m = ManifestWriter.merge(timeArcsKeys, flowBeamKeys);

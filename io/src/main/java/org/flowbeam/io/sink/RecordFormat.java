@@ -42,8 +42,7 @@ public final class RecordFormat<T> implements Serializable {
    * @param name the output's name, used as directory and file prefix (e.g. {@code flows})
    * @param columns the column names, in order
    * @param toValues a record's column values, in the order of {@code columns}
-   * @param avroSchemaResource class-path resource of the Avro schema (e.g. {@code
-   *     /avro/flow.avsc})
+   * @param avroSchemaResource class-path resource of the Avro schema (e.g. {@code /avro/flow.avsc})
    * @throws IllegalArgumentException if the schema's fields are not exactly {@code columns}
    */
   public RecordFormat(

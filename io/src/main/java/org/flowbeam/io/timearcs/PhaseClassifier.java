@@ -12,8 +12,8 @@ import org.flowbeam.model.TcpFlags;
  *
  * <p>Packets are taken in flow order. Until the first FIN or RST: a SYN (without ACK) and a SYN-ACK
  * are establishment packets, and so is the first ACK that the initiator sends after a SYN-ACK (the
- * one that completes the handshake); every other packet is data transfer. From the first FIN or
- * RST on, every packet is a closing packet. Each packet gets a step name in the vocabulary of the
+ * one that completes the handshake); every other packet is data transfer. From the first FIN or RST
+ * on, every packet is a closing packet. Each packet gets a step name in the vocabulary of the
  * TimeArcs loaders ({@code syn}, {@code syn_ack}, {@code ack}, {@code data}, {@code ack_data},
  * {@code fin}, {@code rst}, {@code ack_close}) and a short description such as {@code "SYN (client
  * → server)"}, the client being the flow's initiator.

@@ -289,7 +289,8 @@ public final class TimeArcsLayoutWriter {
     g.writeNumberField("totalPackets", f.packetCount());
     g.writeNumberField("totalBytes", f.byteCount());
     g.writeBooleanField("establishmentComplete", f.handshakeComplete());
-    g.writeBooleanField("dataTransferStarted", counts[PhaseClassifier.Phase.DATA_TRANSFER.ordinal()] > 0);
+    g.writeBooleanField(
+        "dataTransferStarted", counts[PhaseClassifier.Phase.DATA_TRANSFER.ordinal()] > 0);
     g.writeBooleanField("closingStarted", counts[PhaseClassifier.Phase.CLOSING.ordinal()] > 0);
     if (f.invalidReason() == InvalidReason.NONE) {
       g.writeNullField("invalidReason");
@@ -297,8 +298,10 @@ public final class TimeArcsLayoutWriter {
       g.writeStringField("invalidReason", f.invalidReason().label());
     }
     g.writeBooleanField("ongoing", f.state() == FlowState.ONGOING);
-    g.writeNumberField("establishment_packets", counts[PhaseClassifier.Phase.ESTABLISHMENT.ordinal()]);
-    g.writeNumberField("data_transfer_packets", counts[PhaseClassifier.Phase.DATA_TRANSFER.ordinal()]);
+    g.writeNumberField(
+        "establishment_packets", counts[PhaseClassifier.Phase.ESTABLISHMENT.ordinal()]);
+    g.writeNumberField(
+        "data_transfer_packets", counts[PhaseClassifier.Phase.DATA_TRANSFER.ordinal()]);
     g.writeNumberField("closing_packets", counts[PhaseClassifier.Phase.CLOSING.ordinal()]);
     g.writeStringField("chunk_file", chunkFile);
     g.writeNumberField("chunk_index", chunkIndex);
@@ -442,5 +445,4 @@ public final class TimeArcsLayoutWriter {
           }
         });
   }
-
 }

@@ -36,9 +36,8 @@ import org.flowbeam.model.Packet;
  *
  * <pre>{@code
  * PCollection<String> timeArcsKeys =
- *     PCollectionTuple.of(TimeArcsWrite.FLOWS, flows)
- *         .and(TimeArcsWrite.PACKETS, packets)
- *         .apply(FlowSinks.timeArcs(dir, TimeArcsOptions.defaults()));
+ *     TimeArcsWrite.inputOf(flows, packets)
+ *         .apply("WriteTimeArcs", FlowSinks.timeArcs(dir, TimeArcsOptions.defaults()));
  * }</pre>
  */
 public final class TimeArcsWrite extends PTransform<PCollectionTuple, PCollection<String>> {
@@ -61,6 +60,12 @@ public final class TimeArcsWrite extends PTransform<PCollectionTuple, PCollectio
     this.options = options;
   }
 
+  /** The input tuple of this transform: the flows (with retained packets) and every packet. */
+  public static PCollectionTuple inputOf(
+      PCollection<FlowRecord> flows, PCollection<Packet> packets) {
+    return PCollectionTuple.of(FLOWS, flows).and(PACKETS, packets);
+  }
+
   /** Writes into local directory {@code layoutDir} with {@code options}. */
   public static TimeArcsWrite to(String layoutDir, TimeArcsOptions options) {
     return new TimeArcsWrite(layoutDir, options);
@@ -72,8 +77,7 @@ public final class TimeArcsWrite extends PTransform<PCollectionTuple, PCollectio
       throw new IllegalArgumentException(
           "TimeArcsWrite needs a tuple with TimeArcsWrite.FLOWS and TimeArcsWrite.PACKETS");
     }
-    PCollectionView<List<FlowRecord>> flows =
-        input.get(FLOWS).apply("FlowsAsList", View.asList());
+    PCollectionView<List<FlowRecord>> flows = input.get(FLOWS).apply("FlowsAsList", View.asList());
     PCollectionView<List<Packet>> packets =
         input.get(PACKETS).apply("PacketsAsList", View.asList());
     return input

@@ -4,8 +4,8 @@
  * and flag statistics, time bins and the manifest keys.
  *
  * <p>The logic is plain Java ({@link org.flowbeam.io.timearcs.PhaseClassifier}, {@link
- * org.flowbeam.io.timearcs.TimeBins}, {@link org.flowbeam.io.timearcs.TimeArcsLayoutWriter}), tested
- * without a pipeline; {@link org.flowbeam.io.timearcs.TimeArcsWrite} is the thin Beam shell that
- * gathers the data to one worker and calls the writer.
+ * org.flowbeam.io.timearcs.TimeBins}, {@link org.flowbeam.io.timearcs.TimeArcsLayoutWriter}),
+ * tested without a pipeline; {@link org.flowbeam.io.timearcs.TimeArcsWrite} is the thin Beam shell
+ * that gathers the data to one worker and calls the writer.
  */
 package org.flowbeam.io.timearcs;

@@ -12,7 +12,8 @@ class StatsCodersTest {
     IpStats s = new IpStats("2001:db8::1", 1, 2, 3, 4, -5, Long.MAX_VALUE);
     CoderProperties.coderDecodeEncodeEqual(IpStatsCoder.of(), s);
     CoderProperties.coderSerializable(IpStatsCoder.of());
-    CoderProperties.coderDeterministic(IpStatsCoder.of(), s, new IpStats("2001:db8::1", 1, 2, 3, 4, -5, Long.MAX_VALUE));
+    CoderProperties.coderDeterministic(
+        IpStatsCoder.of(), s, new IpStats("2001:db8::1", 1, 2, 3, 4, -5, Long.MAX_VALUE));
   }
 
   @Test

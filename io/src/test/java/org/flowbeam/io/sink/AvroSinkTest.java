@@ -51,7 +51,8 @@ class AvroSinkTest {
     Files.write(f, csv);
     assertThat(SinkFixtures.csvHeader(f), equalTo(RecordFormats.FLOWS.columns()));
     assertThat(SinkFixtures.csvRows(f).size(), equalTo(2));
-    assertThat(new String(csv, java.nio.charset.StandardCharsets.UTF_8).contains("\r"), equalTo(false));
+    assertThat(
+        new String(csv, java.nio.charset.StandardCharsets.UTF_8).contains("\r"), equalTo(false));
   }
 
   @Test
@@ -64,11 +65,16 @@ class AvroSinkTest {
             RecordFormats.TIME_BINS,
             RecordFormats.REJECTED)) {
       assertThat(
-          f.avroSchema().getFields().stream().map(x -> x.name()).collect(java.util.stream.Collectors.toList()),
+          f.avroSchema().getFields().stream()
+              .map(x -> x.name())
+              .collect(java.util.stream.Collectors.toList()),
           equalTo(f.columns()));
     }
     assertThat(
-        List.of(RecordFormats.FLOWS.name(), RecordFormats.IP_STATS.name(), RecordFormats.REJECTED.name()),
+        List.of(
+            RecordFormats.FLOWS.name(),
+            RecordFormats.IP_STATS.name(),
+            RecordFormats.REJECTED.name()),
         contains("flows", "ip_stats", "rejected"));
   }
 }

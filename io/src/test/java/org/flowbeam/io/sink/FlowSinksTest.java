@@ -26,7 +26,6 @@ import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
-import org.apache.beam.sdk.values.PCollection;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.coders.IpStatsCoder;
 import org.flowbeam.io.coders.TimeBinCoder;
@@ -52,10 +51,8 @@ class FlowSinksTest {
         p.apply(Create.of(flows).withCoder(FlowRecordCoder.of()))
             .apply(FlowSinks.flows(out.toString(), 4));
     Path dir = out.resolve("flows");
-    PAssert.that(written.getCsvFiles())
-        .containsInAnyOrder(shardNames(dir, "flows", 4, ".csv"));
-    PAssert.that(written.getAvroFiles())
-        .containsInAnyOrder(shardNames(dir, "flows", 4, ".avro"));
+    PAssert.that(written.getCsvFiles()).containsInAnyOrder(shardNames(dir, "flows", 4, ".csv"));
+    PAssert.that(written.getAvroFiles()).containsInAnyOrder(shardNames(dir, "flows", 4, ".avro"));
     p.run().waitUntilFinish();
 
     List<List<String>> expected =
@@ -85,17 +82,64 @@ class FlowSinksTest {
     assertThat(
         RecordFormats.FLOWS.columns(),
         contains(
-            "flow_id", "initiator_ip", "initiator_port", "responder_ip", "responder_port",
-            "protocol", "start_us", "end_us", "duration_us", "packets", "bytes", "packets_fwd",
-            "packets_rev", "bytes_fwd", "bytes_rev", "fin", "syn", "rst", "psh", "ack", "urg",
-            "ece", "cwr", "handshake_complete", "state", "invalid_reason", "close_reason"));
+            "flow_id",
+            "initiator_ip",
+            "initiator_port",
+            "responder_ip",
+            "responder_port",
+            "protocol",
+            "start_us",
+            "end_us",
+            "duration_us",
+            "packets",
+            "bytes",
+            "packets_fwd",
+            "packets_rev",
+            "bytes_fwd",
+            "bytes_rev",
+            "fin",
+            "syn",
+            "rst",
+            "psh",
+            "ack",
+            "urg",
+            "ece",
+            "cwr",
+            "handshake_complete",
+            "state",
+            "invalid_reason",
+            "close_reason"));
     FlowRecord f = SinkFixtures.flows(3).get(2);
     assertThat(
         asText(RecordFormats.FLOWS.values(f)),
         contains(
-            "flow-2", "10.0.0.2", "40002", "192.168.1.1", "443", "6", "1700000000002000",
-            "1700000000002154", "154", "9", "6300", "5", "4", "300", "6000", "1", "2", "0",
-            "3", "6", "0", "0", "1", "true", "invalid", "incomplete_no_synack", "idle_timeout"));
+            "flow-2",
+            "10.0.0.2",
+            "40002",
+            "192.168.1.1",
+            "443",
+            "6",
+            "1700000000002000",
+            "1700000000002154",
+            "154",
+            "9",
+            "6300",
+            "5",
+            "4",
+            "300",
+            "6000",
+            "1",
+            "2",
+            "0",
+            "3",
+            "6",
+            "0",
+            "0",
+            "1",
+            "true",
+            "invalid",
+            "incomplete_no_synack",
+            "idle_timeout"));
   }
 
   @Test
@@ -129,7 +173,12 @@ class FlowSinksTest {
       assertThat(
           csvHeader(shard),
           contains(
-              "ip", "sent_packets", "recv_packets", "sent_bytes", "recv_bytes", "first_us",
+              "ip",
+              "sent_packets",
+              "recv_packets",
+              "sent_bytes",
+              "recv_bytes",
+              "first_us",
               "last_us"));
       rows.addAll(csvRows(shard));
     }
@@ -173,8 +222,19 @@ class FlowSinksTest {
     assertThat(
         csvHeader(csv),
         contains(
-            "start_us", "end_us", "packets", "bytes", "fin", "syn", "rst", "psh", "ack", "urg",
-            "ece", "cwr", "flows_started"));
+            "start_us",
+            "end_us",
+            "packets",
+            "bytes",
+            "fin",
+            "syn",
+            "rst",
+            "psh",
+            "ack",
+            "urg",
+            "ece",
+            "cwr",
+            "flows_started"));
     assertThat(csvRows(csv), contains(expected));
     assertThat(
         avroRows(out.resolve("time_bins/time_bins-00000-of-00001.avro"), "/avro/time_bins.avsc"),

@@ -14,9 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class PhaseClassifierTest {
   private static List<String> steps(List<Entry> entries) {
-    return entries.stream()
-        .map(e -> e.phase().key() + ":" + e.step())
-        .collect(Collectors.toList());
+    return entries.stream().map(e -> e.phase().key() + ":" + e.step()).collect(Collectors.toList());
   }
 
   @Test
@@ -53,8 +51,7 @@ class PhaseClassifierTest {
   void rstAfterHandshakeIsClosing() {
     assertThat(
         steps(PhaseClassifier.classify(TimeArcsFixtures.b())),
-        contains(
-            "establishment:syn", "establishment:syn_ack", "establishment:ack", "closing:rst"));
+        contains("establishment:syn", "establishment:syn_ack", "establishment:ack", "closing:rst"));
   }
 
   @Test

@@ -40,7 +40,15 @@ final class TimeArcsFixtures {
   private TimeArcsFixtures() {}
 
   static Packet tcp(
-      long dt, String src, int sport, String dst, int dport, int flags, long seq, long ack, int len,
+      long dt,
+      String src,
+      int sport,
+      String dst,
+      int dport,
+      int flags,
+      long seq,
+      long ack,
+      int len,
       long offset) {
     return Packet.builder()
         .timestampMicros(T + dt)
@@ -97,23 +105,68 @@ final class TimeArcsFixtures {
 
   static FlowRecord c() {
     return new FlowRecord(
-        "c", "10.0.0.2", 40000, SERVER, 80, 6, T, T + 700, 5, 3, 368, 164,
-        new FlagCounts(2, 2, 0, 1, 7, 0, 0, 0), true, FlowState.CLOSED, InvalidReason.NONE,
-        CloseReason.FIN, flowC());
+        "c",
+        "10.0.0.2",
+        40000,
+        SERVER,
+        80,
+        6,
+        T,
+        T + 700,
+        5,
+        3,
+        368,
+        164,
+        new FlagCounts(2, 2, 0, 1, 7, 0, 0, 0),
+        true,
+        FlowState.CLOSED,
+        InvalidReason.NONE,
+        CloseReason.FIN,
+        flowC());
   }
 
   static FlowRecord a() {
     return new FlowRecord(
-        "a", "10.0.0.4", 40002, SERVER, 22, 6, T, T + 3050, 2, 0, 120, 0,
-        new FlagCounts(0, 2, 0, 0, 0, 0, 0, 0), false, FlowState.INVALID,
-        InvalidReason.INCOMPLETE_NO_SYNACK, CloseReason.END_OF_DATA, flowA());
+        "a",
+        "10.0.0.4",
+        40002,
+        SERVER,
+        22,
+        6,
+        T,
+        T + 3050,
+        2,
+        0,
+        120,
+        0,
+        new FlagCounts(0, 2, 0, 0, 0, 0, 0, 0),
+        false,
+        FlowState.INVALID,
+        InvalidReason.INCOMPLETE_NO_SYNACK,
+        CloseReason.END_OF_DATA,
+        flowA());
   }
 
   static FlowRecord b() {
     return new FlowRecord(
-        "b", "10.0.0.3", 40001, SERVER, 443, 6, T + 1000, T + 1300, 2, 2, 112, 100,
-        new FlagCounts(0, 2, 1, 0, 3, 0, 0, 0), true, FlowState.ABORTED, InvalidReason.NONE,
-        CloseReason.RST, flowB());
+        "b",
+        "10.0.0.3",
+        40001,
+        SERVER,
+        443,
+        6,
+        T + 1000,
+        T + 1300,
+        2,
+        2,
+        112,
+        100,
+        new FlagCounts(0, 2, 1, 0, 3, 0, 0, 0),
+        true,
+        FlowState.ABORTED,
+        InvalidReason.NONE,
+        CloseReason.RST,
+        flowB());
   }
 
   /** The three flows, deliberately not in chunk order. */

@@ -68,8 +68,7 @@ class TimeArcsLayoutWriterTest {
 
   @Test
   void packetsCsvHoldsEveryPacketInEventOrder() throws IOException {
-    assertThat(
-        Files.readString(dir.resolve("packets.csv")), equalTo(resourceText("packets.csv")));
+    assertThat(Files.readString(dir.resolve("packets.csv")), equalTo(resourceText("packets.csv")));
   }
 
   @Test
@@ -96,12 +95,22 @@ class TimeArcsLayoutWriterTest {
     assertThat(
         fieldNames(manifest),
         contains(
-            "version", "format", "created", "source_files", "total_packets", "tcp_packets",
-            "unique_ips", "total_flows", "flows_per_chunk", "total_chunks", "time_range",
+            "version",
+            "format",
+            "created",
+            "source_files",
+            "total_packets",
+            "tcp_packets",
+            "unique_ips",
+            "total_flows",
+            "flows_per_chunk",
+            "total_chunks",
+            "time_range",
             "structure"));
     assertThat(tree(manifestKeys), equalTo(manifest));
     assertThat(
-        Files.readString(dir.resolve("manifest.json")), equalTo(ManifestWriter.toJson(manifestKeys)));
+        Files.readString(dir.resolve("manifest.json")),
+        equalTo(ManifestWriter.toJson(manifestKeys)));
   }
 
   @Test
@@ -168,7 +177,8 @@ class TimeArcsLayoutWriterTest {
 
     JsonNode b = read("flows/chunk_00001.json").get(0);
     assertThat(steps(b.get("phases").get("closing")), contains("rst"));
-    assertThat(b.get("phases").get("closing").get(0).get("packet").get("flag_type").asText(),
+    assertThat(
+        b.get("phases").get("closing").get(0).get("packet").get("flag_type").asText(),
         equalTo("RST+ACK"));
   }
 
@@ -205,7 +215,8 @@ class TimeArcsLayoutWriterTest {
 
   @Test
   void keyOrdersEndpointsAsStrings() {
-    assertThat(TimeArcsLayoutWriter.flowKey(TimeArcsFixtures.c()), equalTo("10.0.0.10:80-10.0.0.2:40000"));
+    assertThat(
+        TimeArcsLayoutWriter.flowKey(TimeArcsFixtures.c()), equalTo("10.0.0.10:80-10.0.0.2:40000"));
     assertThat(TimeArcsLayoutWriter.chunkFileName(12), equalTo("chunk_00012.json"));
     assertThat(ids(JSON.valueToTree(List.of())), hasSize(0));
   }

@@ -29,12 +29,9 @@ class TimeArcsWriteTest {
   @TempDir Path dir;
 
   private static PCollectionTuple input(TestPipeline p) {
-    return PCollectionTuple.of(
-            TimeArcsWrite.FLOWS,
-            p.apply("Flows", Create.of(TimeArcsFixtures.flows()).withCoder(FlowRecordCoder.of())))
-        .and(
-            TimeArcsWrite.PACKETS,
-            p.apply("Packets", Create.of(TimeArcsFixtures.packets()).withCoder(PacketCoder.of())));
+    return TimeArcsWrite.inputOf(
+        p.apply("Flows", Create.of(TimeArcsFixtures.flows()).withCoder(FlowRecordCoder.of())),
+        p.apply("Packets", Create.of(TimeArcsFixtures.packets()).withCoder(PacketCoder.of())));
   }
 
   @Test
@@ -64,13 +61,15 @@ class TimeArcsWriteTest {
 
   @Test
   void pipelineCanMergeTheKeysIntoItsOwnManifest(TestPipeline p) throws Exception {
-    input(p).apply(FlowSinks.timeArcs(dir.toString(), OPTIONS.withWriteManifest(false)))
+    input(p)
+        .apply(FlowSinks.timeArcs(dir.toString(), OPTIONS.withWriteManifest(false)))
         .apply(
             "MergeManifest",
             org.apache.beam.sdk.transforms.ParDo.of(new MergeManifestFn(dir.toString())));
     p.run().waitUntilFinish();
 
-    Map<String, Object> manifest = ManifestWriter.parse(Files.readString(dir.resolve("manifest.json")));
+    Map<String, Object> manifest =
+        ManifestWriter.parse(Files.readString(dir.resolve("manifest.json")));
     assertThat(manifest.get("version"), equalTo("2.0"));
     assertThat(manifest.get("records_read"), equalTo(15));
     assertThat(manifest.get("total_flows"), equalTo(3));
@@ -78,8 +77,7 @@ class TimeArcsWriteTest {
 
   @Test
   void emptyInputsGiveAnEmptyLayout(TestPipeline p) throws Exception {
-    PCollectionTuple.of(
-            TimeArcsWrite.FLOWS, p.apply("Flows", Create.empty(FlowRecordCoder.of())))
+    PCollectionTuple.of(TimeArcsWrite.FLOWS, p.apply("Flows", Create.empty(FlowRecordCoder.of())))
         .and(TimeArcsWrite.PACKETS, p.apply("Packets", Create.empty(PacketCoder.of())))
         .apply(FlowSinks.timeArcs(dir.toString(), OPTIONS));
     p.run().waitUntilFinish();

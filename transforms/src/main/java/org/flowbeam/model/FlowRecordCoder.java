@@ -90,4 +90,9 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
 
   @Override
   public void verifyDeterministic() {}
+
+  /** Keeps the singleton when Java serialization (a runner shipping the coder) reads it back. */
+  private Object readResolve() {
+    return INSTANCE;
+  }
 }

@@ -74,6 +74,11 @@ public final class PacketCoder extends CustomCoder<Packet> {
   @Override
   public void verifyDeterministic() {}
 
+  /** Keeps the singleton when Java serialization (a runner shipping the coder) reads it back. */
+  private Object readResolve() {
+    return INSTANCE;
+  }
+
   @Override
   public boolean consistentWithEquals() {
     return true;

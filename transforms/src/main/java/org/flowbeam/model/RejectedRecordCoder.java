@@ -35,4 +35,9 @@ public final class RejectedRecordCoder extends CustomCoder<RejectedRecord> {
 
   @Override
   public void verifyDeterministic() {}
+
+  /** Keeps the singleton when Java serialization (a runner shipping the coder) reads it back. */
+  private Object readResolve() {
+    return INSTANCE;
+  }
 }

@@ -37,6 +37,10 @@ public final class StatsCoders {
       LONG.encode(s.lastTs(), out);
     }
 
+    private Object readResolve() {
+      return INSTANCE;
+    }
+
     @Override
     public IpStats decode(InputStream in) throws IOException {
       return new IpStats(
@@ -66,6 +70,10 @@ public final class StatsCoders {
         LONG.encode(b.flags().get(i), out);
       }
       LONG.encode(b.flowsStarted(), out);
+    }
+
+    private Object readResolve() {
+      return INSTANCE;
     }
 
     @Override

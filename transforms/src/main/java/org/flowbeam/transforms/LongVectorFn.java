@@ -128,6 +128,10 @@ public final class LongVectorFn extends Combine.CombineFn<long[], long[], long[]
       out.flush();
     }
 
+    private Object readResolve() {
+      return INSTANCE;
+    }
+
     @Override
     public long[] decode(InputStream inStream) throws IOException {
       DataInputStream in = new DataInputStream(inStream);

@@ -42,6 +42,7 @@ class PacketCoderTest {
     CoderProperties.coderDecodeEncodeEqual(PacketCoder.of(), V4);
     CoderProperties.coderDecodeEncodeEqual(PacketCoder.of(), V6);
     CoderProperties.coderDeterministic(PacketCoder.of(), V4, V4.toBuilder().build());
+    CoderProperties.coderSerializable(PacketCoder.of());
   }
 
   @Test

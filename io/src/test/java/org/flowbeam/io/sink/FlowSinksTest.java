@@ -27,8 +27,7 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.flowbeam.io.FlowSinks;
-import org.flowbeam.io.coders.IpStatsCoder;
-import org.flowbeam.io.coders.TimeBinCoder;
+import org.flowbeam.model.StatsCoders;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowRecordCoder;
@@ -161,7 +160,7 @@ class FlowSinksTest {
         List.of(
             new IpStats("10.0.0.1", 3, 4, 180, 6000, 10, 20),
             new IpStats("2001:db8::2", 1, 0, 60, 0, 15, 15));
-    p.apply(Create.of(stats).withCoder(IpStatsCoder.of()))
+    p.apply(Create.of(stats).withCoder(StatsCoders.ipStats()))
         .apply(FlowSinks.ipStats(out.toString(), 2));
     p.run().waitUntilFinish();
     Path dir = out.resolve("ip_stats");
@@ -214,7 +213,7 @@ class FlowSinksTest {
   @Test
   void writesTimeBinsInOneShard(TestPipeline p) throws Exception {
     TimeBin bin = new TimeBin(1000, 2000, 7, 900, new FlagCounts(1, 2, 0, 3, 6, 0, 0, 0), 2);
-    p.apply(Create.of(bin).withCoder(TimeBinCoder.of())).apply(FlowSinks.timeBins(out.toString()));
+    p.apply(Create.of(bin).withCoder(StatsCoders.timeBin())).apply(FlowSinks.timeBins(out.toString()));
     p.run().waitUntilFinish();
     List<String> expected =
         List.of("1000", "2000", "7", "900", "1", "2", "0", "3", "6", "0", "0", "0", "2");

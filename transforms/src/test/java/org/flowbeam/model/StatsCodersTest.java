@@ -1,4 +1,4 @@
-package org.flowbeam.io.coders;
+package org.flowbeam.model;
 
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.flowbeam.model.FlagCounts;
@@ -10,16 +10,16 @@ class StatsCodersTest {
   @Test
   void ipStatsRoundTrips() throws Exception {
     IpStats s = new IpStats("2001:db8::1", 1, 2, 3, 4, -5, Long.MAX_VALUE);
-    CoderProperties.coderDecodeEncodeEqual(IpStatsCoder.of(), s);
-    CoderProperties.coderSerializable(IpStatsCoder.of());
+    CoderProperties.coderDecodeEncodeEqual(StatsCoders.ipStats(), s);
+    CoderProperties.coderSerializable(StatsCoders.ipStats());
     CoderProperties.coderDeterministic(
-        IpStatsCoder.of(), s, new IpStats("2001:db8::1", 1, 2, 3, 4, -5, Long.MAX_VALUE));
+        StatsCoders.ipStats(), s, new IpStats("2001:db8::1", 1, 2, 3, 4, -5, Long.MAX_VALUE));
   }
 
   @Test
   void timeBinRoundTrips() throws Exception {
     TimeBin b = new TimeBin(10, 20, 3, 400, new FlagCounts(1, 2, 3, 4, 5, 6, 7, 8), 9);
-    CoderProperties.coderDecodeEncodeEqual(TimeBinCoder.of(), b);
-    CoderProperties.coderSerializable(TimeBinCoder.of());
+    CoderProperties.coderDecodeEncodeEqual(StatsCoders.timeBin(), b);
+    CoderProperties.coderSerializable(StatsCoders.timeBin());
   }
 }

@@ -137,7 +137,7 @@ final class CsvColumns implements Serializable {
     List<String> missing = new ArrayList<>();
     EnumMap<Field, Column[]> columns = new EnumMap<>(Field.class);
     for (Field f : Field.values()) {
-      List<Column> cs = found.getOrDefault(f, List.of());
+      List<Column> cs = new ArrayList<>(found.getOrDefault(f, List.of()));
       if (cs.isEmpty() && f.required) {
         missing.add(f.canonical);
       }

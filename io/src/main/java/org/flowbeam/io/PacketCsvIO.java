@@ -17,6 +17,8 @@ import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
+import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -161,9 +163,16 @@ public final class PacketCsvIO {
               .apply("Filepatterns", Create.of(filepatterns).withCoder(StringUtf8Coder.of()))
               .apply("Match", FileIO.matchAll().withEmptyMatchTreatment(emptyMatchTreatment));
       if (filepatterns.size() > 1) {
+        // Keep the matches' own (minimum) timestamp through the grouping, so that packets may be
+        // output at any event time.
         matched =
-            matched.apply(
-                "DistinctFiles",
+            matched
+                .apply(
+                    "EarliestTimestamp",
+                    Window.<MatchResult.Metadata>configure()
+                        .withTimestampCombiner(TimestampCombiner.EARLIEST))
+                .apply(
+                    "DistinctFiles",
                 Distinct.withRepresentativeValueFn(
                         (MatchResult.Metadata m) -> m.resourceId().toString())
                     .withRepresentativeType(TypeDescriptors.strings()));

@@ -23,6 +23,8 @@ import org.flowbeam.io.PacketReadResult;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
 import org.joda.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The splittable DoFn behind {@code PacketCsvIO.readFiles()}: reads the packet CSV rows of one
@@ -42,6 +44,7 @@ import org.joda.time.Instant;
 @DoFn.BoundedPerElement
 public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
   private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(PacketCsvReadFn.class);
 
   /** No range is split smaller than this. */
   static final long MIN_SPLIT_BYTES = 1;
@@ -49,6 +52,8 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
   private final Counter rows = Metrics.counter(PacketCsvReadFn.class, "rows");
   private final Counter packets = Metrics.counter(PacketCsvReadFn.class, "packets");
   private final Counter rejected = Metrics.counter(PacketCsvReadFn.class, "rejected");
+  private final Counter unreported =
+      Metrics.counter(PacketCsvReadFn.class, "recordsReadUnreported");
 
   private final IpMap ipMap;
   private final long desiredSplitSizeBytes;
@@ -121,43 +126,91 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
     String name = id.toString();
     PacketCsvRangeReader reader =
         new PacketCsvRangeReader(name, ipMap, maxRowBytes, timestamp.getMillis());
-    PacketCsvRangeReader.Output output =
-        new PacketCsvRangeReader.Output() {
-          @Override
-          public void packet(Packet p) {
-            packets.inc();
-            out.get(PacketReadResult.PACKETS)
-                .outputWithTimestamp(
-                    p, Instant.ofEpochMilli(Math.floorDiv(p.timestampMicros(), 1000L)));
-          }
-
-          @Override
-          public void rejected(RejectedRecord r) {
-            rejected.inc();
-            out.get(PacketReadResult.ERRORS).output(r);
-          }
-        };
+    RangeOutput output = new RangeOutput(name, tracker, out);
     long from = tracker.currentRestriction().getFrom();
     Compression compression = compressionOf(file);
-    long framed;
     if (compression == Compression.UNCOMPRESSED) {
       try (ReadableByteChannel channel = FileSystems.open(id)) {
         if (channel instanceof SeekableByteChannel) {
-          framed =
-              reader.readSeekable((SeekableByteChannel) channel, from, tracker::tryClaim, output);
+          reader.readSeekable((SeekableByteChannel) channel, from, output::claim, output);
         } else {
-          framed =
-              reader.readStream(Channels.newInputStream(channel), from, tracker::tryClaim, output);
+          reader.readStream(Channels.newInputStream(channel), from, output::claim, output);
         }
       }
     } else {
       try (InputStream in =
           Channels.newInputStream(compression.readDecompressed(FileSystems.open(id)))) {
-        framed = reader.readStream(in, from, tracker::tryClaim, output);
+        reader.readStream(in, from, output::claim, output);
       }
     }
-    rows.inc(framed);
-    out.get(PacketReadResult.RECORDS_READ).output(KV.of(name, framed));
+  }
+
+  /**
+   * Routes one range's rows to the outputs, and claims offsets for the reader.
+   *
+   * <p>Beam allows no output after a failed {@code tryClaim}, yet the range's row count is known
+   * only when the reader stops. So before each claim it checks, holding the tracker's monitor,
+   * whether the offset lies at or past the restriction's end, and if so outputs the count first;
+   * the claim then fails as expected. Holding the monitor keeps a runner's concurrent split
+   * (Beam's tracker wrappers synchronize on themselves) from moving the end between the check and
+   * the claim. Should a claim still fail unexpectedly with rows uncounted, they are counted in the
+   * {@code recordsReadUnreported} counter and logged, so that a failed reconciliation is
+   * explained. A range in which no row starts claims nothing and so reports nothing.
+   */
+  private final class RangeOutput implements PacketCsvRangeReader.Output {
+    private final String file;
+    private final RestrictionTracker<OffsetRange, Long> tracker;
+    private final MultiOutputReceiver out;
+    private long pending;
+    private boolean reported;
+    private boolean claimedAny;
+
+    RangeOutput(
+        String file, RestrictionTracker<OffsetRange, Long> tracker, MultiOutputReceiver out) {
+      this.file = file;
+      this.tracker = tracker;
+      this.out = out;
+    }
+
+    @Override
+    public void packet(Packet p) {
+      pending++;
+      rows.inc();
+      packets.inc();
+      out.get(PacketReadResult.PACKETS)
+          .outputWithTimestamp(p, Instant.ofEpochMilli(Math.floorDiv(p.timestampMicros(), 1000L)));
+    }
+
+    @Override
+    public void rejected(RejectedRecord r) {
+      pending++;
+      rows.inc();
+      rejected.inc();
+      out.get(PacketReadResult.ERRORS).output(r);
+    }
+
+    boolean claim(long offset) {
+      synchronized (tracker) {
+        if (offset >= tracker.currentRestriction().getTo()) {
+          report();
+        }
+        boolean claimed = tracker.tryClaim(offset);
+        claimedAny |= claimed;
+        if (!claimed && !reported && pending > 0) {
+          unreported.inc(pending);
+          LOG.warn("{}: {} rows read but not reported after a concurrent split", file, pending);
+        }
+        return claimed;
+      }
+    }
+
+    /** Outputs the count, once; a range that claimed nothing may output nothing, and has none. */
+    private void report() {
+      if (!reported && claimedAny) {
+        reported = true;
+        out.get(PacketReadResult.RECORDS_READ).output(KV.of(file, pending));
+      }
+    }
   }
 
   /**

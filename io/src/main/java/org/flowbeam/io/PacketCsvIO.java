@@ -38,10 +38,10 @@ import org.flowbeam.model.RejectedRecordCoder;
  * <p>Files are read in parallel ranges (splittable, {@link #withDesiredSplitSizeBytes 64 MiB} by
  * default); a gzip file is read whole. Columns are found by name from each file's header line, in
  * any order; the accepted names, the defaults for absent columns and the rejection reasons are
- * those of {@code org.flowbeam.io.csv.PacketCsvRowParser}. A row is one line (LF or CRLF): a
- * quoted field containing a line break is not supported and its row is rejected. Blank lines are
- * skipped and not counted. A file whose header lacks a required column ({@code timestamp}, {@code
- * src_ip}, {@code dst_ip}, {@code length} or their aliases) fails the read with a {@link
+ * those of {@code org.flowbeam.io.csv.PacketCsvRowParser}. A row is one line (LF or CRLF): a quoted
+ * field containing a line break is not supported and its row is rejected. Blank lines are skipped
+ * and not counted. A file whose header lacks a required column ({@code timestamp}, {@code src_ip},
+ * {@code dst_ip}, {@code length} or their aliases) fails the read with a {@link
  * PacketCsvFormatException} naming the file; an empty file yields nothing.
  *
  * <pre>{@code
@@ -173,9 +173,9 @@ public final class PacketCsvIO {
                         .withTimestampCombiner(TimestampCombiner.EARLIEST))
                 .apply(
                     "DistinctFiles",
-                Distinct.withRepresentativeValueFn(
-                        (MatchResult.Metadata m) -> m.resourceId().toString())
-                    .withRepresentativeType(TypeDescriptors.strings()));
+                    Distinct.withRepresentativeValueFn(
+                            (MatchResult.Metadata m) -> m.resourceId().toString())
+                        .withRepresentativeType(TypeDescriptors.strings()));
       }
       return matched
           .apply("ReadMatches", FileIO.readMatches())
@@ -193,8 +193,11 @@ public final class PacketCsvIO {
     }
   }
 
-  /** Reads packet CSV files given as {@link ReadableFile}s. Immutable; configure with {@code with*}. */
-  public static final class ReadFiles extends PTransform<PCollection<ReadableFile>, PacketReadResult> {
+  /**
+   * Reads packet CSV files given as {@link ReadableFile}s. Immutable; configure with {@code with*}.
+   */
+  public static final class ReadFiles
+      extends PTransform<PCollection<ReadableFile>, PacketReadResult> {
     private final IpMapSpec ipMap;
     private final long desiredSplitSizeBytes;
 

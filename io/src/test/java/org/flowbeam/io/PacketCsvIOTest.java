@@ -89,15 +89,34 @@ class PacketCsvIOTest {
         Packet.builder().src("10.0.0.1", 40000).dst("10.0.0.2", 80).protocol(IpProtocol.TCP);
     PAssert.that(r.getOutput())
         .containsInAnyOrder(
-            syn.timestampMicros(1700000000000001L).flags(TcpFlags.SYN).seq(100).ack(0).length(60)
-                .sourceOffset(at.get(1)).build(),
-            Packet.builder().timestampMicros(1700000000001002L).src("10.0.0.2", 80)
-                .dst("10.0.0.1", 40000).protocol(6).flags(TcpFlags.SYN | TcpFlags.ACK).seq(500)
-                .ack(101).length(60).sourceOffset(at.get(2)).build(),
-            syn.timestampMicros(1700000000002003L).flags(TcpFlags.ACK).seq(101).ack(501).length(52)
-                .sourceOffset(at.get(3)).build());
+            syn.timestampMicros(1700000000000001L)
+                .flags(TcpFlags.SYN)
+                .seq(100)
+                .ack(0)
+                .length(60)
+                .sourceOffset(at.get(1))
+                .build(),
+            Packet.builder()
+                .timestampMicros(1700000000001002L)
+                .src("10.0.0.2", 80)
+                .dst("10.0.0.1", 40000)
+                .protocol(6)
+                .flags(TcpFlags.SYN | TcpFlags.ACK)
+                .seq(500)
+                .ack(101)
+                .length(60)
+                .sourceOffset(at.get(2))
+                .build(),
+            syn.timestampMicros(1700000000002003L)
+                .flags(TcpFlags.ACK)
+                .seq(101)
+                .ack(501)
+                .length(52)
+                .sourceOffset(at.get(3))
+                .build());
     PAssert.that(r.getErrors()).empty();
-    PAssert.that(r.getRecordsRead()).containsInAnyOrder(org.apache.beam.sdk.values.KV.of(file.toString(), 3L));
+    PAssert.that(r.getRecordsRead())
+        .containsInAnyOrder(org.apache.beam.sdk.values.KV.of(file.toString(), 3L));
     PAssert.that(
             r.getOutput()
                 .apply("Reify", Reify.timestamps())
@@ -117,8 +136,10 @@ class PacketCsvIOTest {
     List<Long> at = lineOffsets(file);
     PacketReadResult r = p.apply("Read", PacketCsvIO.read().from(f));
 
-    PAssert.that(r.getOutput()
-                .apply("Offsets", MapElements.into(TypeDescriptors.longs()).via(Packet::sourceOffset)))
+    PAssert.that(
+            r.getOutput()
+                .apply(
+                    "Offsets", MapElements.into(TypeDescriptors.longs()).via(Packet::sourceOffset)))
         .containsInAnyOrder(at.get(1), at.get(6));
     PAssert.that(r.getErrors())
         .containsInAnyOrder(
@@ -126,9 +147,15 @@ class PacketCsvIOTest {
             new RejectedRecord(
                 f, at.get(3), "10.0.0.2,::1,1700000000000002,60,2", "mixed IPv4/IPv6 address pair"),
             new RejectedRecord(
-                f, at.get(4), "10.0.0.2,10.0.0.1,1700000000000003,60,999", "flags 999 outside 0..255"),
+                f,
+                at.get(4),
+                "10.0.0.2,10.0.0.1,1700000000000003,60,999",
+                "flags 999 outside 0..255"),
             new RejectedRecord(
-                f, at.get(5), "10.0.0.2,10.0.0.1,1700000000000004,60", "row has 4 fields, header has 5"));
+                f,
+                at.get(5),
+                "10.0.0.2,10.0.0.1,1700000000000004,60",
+                "row has 4 fields, header has 5"));
     assertReconciles(r, 6);
     p.run().waitUntilFinish();
   }
@@ -142,10 +169,16 @@ class PacketCsvIOTest {
             PacketCsvIO.read()
                 .from(dir + "/clean.csv, " + dir + "/*.csv.gz," + dir + "/clea*.csv")
                 .withDesiredSplitSizeBytes(40));
-    PAssert.that(r.getOutput()
-                .apply("Micros", MapElements.into(TypeDescriptors.longs()).via(Packet::timestampMicros)))
+    PAssert.that(
+            r.getOutput()
+                .apply(
+                    "Micros",
+                    MapElements.into(TypeDescriptors.longs()).via(Packet::timestampMicros)))
         .containsInAnyOrder(
-            1700000000000001L, 1700000000001002L, 1700000000002003L, 1700000001000000L,
+            1700000000000001L,
+            1700000000001002L,
+            1700000000002003L,
+            1700000001000000L,
             1700000001000500L);
     PAssert.that(r.getErrors()).empty();
     assertReconciles(r, 5);
@@ -161,11 +194,16 @@ class PacketCsvIOTest {
             PacketCsvIO.read()
                 .from(file.toString())
                 .withIpMapFile(fixture("ip_map.json").toString()));
-    PAssert.that(r.getOutput()
-                .apply("Sources", MapElements.into(TypeDescriptors.strings()).via(Packet::srcIpText)))
+    PAssert.that(
+            r.getOutput()
+                .apply(
+                    "Sources", MapElements.into(TypeDescriptors.strings()).via(Packet::srcIpText)))
         .containsInAnyOrder("172.28.185.51", "60.203.52.184");
-    PAssert.that(r.getErrors()
-                .apply("Reasons", MapElements.into(TypeDescriptors.strings()).via(RejectedRecord::reason)))
+    PAssert.that(
+            r.getErrors()
+                .apply(
+                    "Reasons",
+                    MapElements.into(TypeDescriptors.strings()).via(RejectedRecord::reason)))
         .containsInAnyOrder("unmapped address id 3 in dst_ip");
     assertReconciles(r, 3);
     p.run().waitUntilFinish();
@@ -175,7 +213,11 @@ class PacketCsvIOTest {
   void readFilesSplitsAFileIntoManyRanges(TestPipeline p, @TempDir Path dir) throws IOException {
     StringBuilder sb = new StringBuilder("protocol,length,dst_ip,src_ip,timestamp\r\n");
     for (int i = 0; i < 400; i++) {
-      sb.append("6,").append(40 + i).append(",10.0.0.2,10.0.0.1,").append(1_000_000L * i).append("\r\n");
+      sb.append("6,")
+          .append(40 + i)
+          .append(",10.0.0.2,10.0.0.1,")
+          .append(1_000_000L * i)
+          .append("\r\n");
     }
     Path file = dir.resolve("many.csv");
     Files.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
@@ -183,7 +225,8 @@ class PacketCsvIOTest {
         p.apply("Match", FileIO.match().filepattern(file.toString()))
             .apply("ReadMatches", FileIO.readMatches())
             .apply("ReadFiles", PacketCsvIO.readFiles().withDesiredSplitSizeBytes(100));
-    PAssert.that(r.getOutput()
+    PAssert.that(
+            r.getOutput()
                 .apply("Lengths", MapElements.into(TypeDescriptors.integers()).via(Packet::length)))
         .satisfies(
             lengths -> {
@@ -219,8 +262,7 @@ class PacketCsvIOTest {
     assertThat(
         cause.getMessage(),
         equalTo(
-            file
-                + ": missing required columns src_ip, dst_ip (header: timestamp,src,dst,length)"));
+            file + ": missing required columns src_ip, dst_ip (header: timestamp,src,dst,length)"));
   }
 
   @Test
@@ -232,5 +274,4 @@ class PacketCsvIOTest {
     assertThrows(IllegalArgumentException.class, () -> a.withIpMap(Map.of(1, "not-an-ip")));
     assertThrows(IllegalArgumentException.class, () -> PacketCsvIO.read().from(" , "));
   }
-
 }

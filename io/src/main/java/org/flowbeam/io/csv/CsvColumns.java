@@ -25,11 +25,14 @@ import org.apache.commons.csv.CSVRecord;
  *   <tr><th>field</th><th>TimeArcs</th><th>tshark</th></tr>
  *   <tr><td>timestamp (required)</td><td>{@code timestamp} (integer µs)</td>
  *       <td>{@code frame.time_epoch} (decimal seconds)</td></tr>
- *   <tr><td>source (required)</td><td>{@code src_ip}</td><td>{@code ip.src}, {@code ipv6.src}</td></tr>
- *   <tr><td>destination (required)</td><td>{@code dst_ip}</td><td>{@code ip.dst}, {@code ipv6.dst}</td></tr>
+ *   <tr><td>source (required)</td><td>{@code src_ip}</td>
+ *       <td>{@code ip.src}, {@code ipv6.src}</td></tr>
+ *   <tr><td>destination (required)</td><td>{@code dst_ip}</td>
+ *       <td>{@code ip.dst}, {@code ipv6.dst}</td></tr>
  *   <tr><td>ports</td><td>{@code src_port}, {@code dst_port}</td>
  *       <td>{@code tcp.srcport}, {@code tcp.dstport}</td></tr>
- *   <tr><td>flags</td><td>{@code flags}</td><td>{@code tcp.flags} (hex {@code 0x0012} or decimal)</td></tr>
+ *   <tr><td>flags</td><td>{@code flags}</td>
+ *       <td>{@code tcp.flags} (hex {@code 0x0012} or decimal)</td></tr>
  *   <tr><td>sequence numbers</td><td>{@code seq_num}, {@code ack_num}</td>
  *       <td>{@code tcp.seq_raw}, {@code tcp.ack_raw}</td></tr>
  *   <tr><td>length (required)</td><td>{@code length}</td><td>{@code frame.len}</td></tr>

@@ -19,9 +19,9 @@ import org.flowbeam.model.IpAddresses;
  *
  * <p>The map file is a JSON object {@code {"172.28.185.51": 1, "60.203.52.184": 2, ...}} from
  * address text to id; it is inverted here. It is parsed by a small strict parser (a flat object of
- * string keys and non-negative integer values, nothing else) so that no JSON library is needed;
- * an address that is not an IPv4/IPv6 literal, or an id given to two different addresses, is an
- * error at load time rather than a silent wrong answer later.
+ * string keys and non-negative integer values, nothing else) so that no JSON library is needed; an
+ * address that is not an IPv4/IPv6 literal, or an id given to two different addresses, is an error
+ * at load time rather than a silent wrong answer later.
  *
  * <pre>{@code
  * IpMap map = IpMap.fromFile("gs://bucket/ip_map.json");
@@ -56,7 +56,8 @@ public final class IpMap implements Serializable {
     HashMap<Integer, byte[]> m = new HashMap<>();
     for (Map.Entry<Integer, String> e : idToAddress.entrySet()) {
       if (e.getKey() == null || e.getKey() < 0) {
-        throw new IllegalArgumentException("IP map id " + e.getKey() + " is not a non-negative int");
+        throw new IllegalArgumentException(
+            "IP map id " + e.getKey() + " is not a non-negative int");
       }
       m.put(e.getKey(), IpAddresses.parse(e.getValue()));
     }

@@ -11,16 +11,16 @@ import org.flowbeam.model.RejectedRecord;
 
 /**
  * Reads the rows of one packet CSV file whose first byte lies in an offset range, outside Beam so
- * that split behaviour can be tested for every split point. {@link PacketCsvReadFn} is a thin
- * shell around it.
+ * that split behaviour can be tested for every split point. {@link PacketCsvReadFn} is a thin shell
+ * around it.
  *
  * <p>The split rule is {@code TextSource}'s: a row belongs to the range in which its first byte
  * lies. A range starting at 0 reads the header and then the rows after it; any other range {@code
  * [a, b)} starts reading at {@code a - 1} and discards up to and including the first newline, so it
- * begins at the first row starting at or after {@code a}, and it reads the file's header
- * separately from offset 0. Before each row the reader asks {@code claim} for the row's offset
- * (the runner's {@code tracker.tryClaim}) and stops when refused; at the end of the input it asks
- * for {@link Long#MAX_VALUE}, so that a tracker over a range longer than the input is done.
+ * begins at the first row starting at or after {@code a}, and it reads the file's header separately
+ * from offset 0. Before each row the reader asks {@code claim} for the row's offset (the runner's
+ * {@code tracker.tryClaim}) and stops when refused; at the end of the input it asks for {@link
+ * Long#MAX_VALUE}, so that a tracker over a range longer than the input is done.
  *
  * <p>Blank lines are not records: they are claimed like any line (so that claims cover the range)
  * but neither counted nor output. Every other line is framed, counted, and becomes a packet or a
@@ -44,8 +44,8 @@ final class PacketCsvRangeReader {
 
   /**
    * @param file the file's name, for rejected records and messages
-   * @param minEventMillis rows whose event time (ms) is earlier are rejected: Beam cannot output
-   *     an element before its input's timestamp
+   * @param minEventMillis rows whose event time (ms) is earlier are rejected: Beam cannot output an
+   *     element before its input's timestamp
    */
   PacketCsvRangeReader(String file, IpMap ipMap, int maxRowBytes, long minEventMillis) {
     this.file = file;

@@ -27,15 +27,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The splittable DoFn behind {@code PacketCsvIO.readFiles()}: reads the packet CSV rows of one
- * file range, in the manner of {@code ParquetIO.SplitReadFn}.
+ * The splittable DoFn behind {@code PacketCsvIO.readFiles()}: reads the packet CSV rows of one file
+ * range, in the manner of {@code ParquetIO.SplitReadFn}.
  *
  * <p>An uncompressed file's restriction is {@code [0, size)}, split into ranges of the desired
  * size; each range is read by seeking (see {@link PacketCsvRangeReader} for the split rule). A
  * compressed file ({@code .gz} by name or gzip magic, or any compression the {@link ReadableFile}
  * declares) cannot be split: its restriction is {@code [0, Long.MAX_VALUE)} in uncompressed bytes
- * and is read as one stream; a residual left by a runner's checkpoint is read by decompressing
- * from the start and skipping to it.
+ * and is read as one stream; a residual left by a runner's checkpoint is read by decompressing from
+ * the start and skipping to it.
  *
  * <p>Outputs on the {@link PacketReadResult} tags: packets with their event time (the packet's
  * microseconds, rounded down to milliseconds), rejected rows, and for each range processed one
@@ -151,11 +151,11 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
    * <p>Beam allows no output after a failed {@code tryClaim}, yet the range's row count is known
    * only when the reader stops. So before each claim it checks, holding the tracker's monitor,
    * whether the offset lies at or past the restriction's end, and if so outputs the count first;
-   * the claim then fails as expected. Holding the monitor keeps a runner's concurrent split
-   * (Beam's tracker wrappers synchronize on themselves) from moving the end between the check and
-   * the claim. Should a claim still fail unexpectedly with rows uncounted, they are counted in the
-   * {@code recordsReadUnreported} counter and logged, so that a failed reconciliation is
-   * explained. A range in which no row starts claims nothing and so reports nothing.
+   * the claim then fails as expected. Holding the monitor keeps a runner's concurrent split (Beam's
+   * tracker wrappers synchronize on themselves) from moving the end between the check and the
+   * claim. Should a claim still fail unexpectedly with rows uncounted, they are counted in the
+   * {@code recordsReadUnreported} counter and logged, so that a failed reconciliation is explained.
+   * A range in which no row starts claims nothing and so reports nothing.
    */
   private final class RangeOutput implements PacketCsvRangeReader.Output {
     private final String file;

@@ -32,8 +32,8 @@ import org.flowbeam.model.Packet;
  *       event time must lie within Beam's timestamp range (the global window).
  *   <li>An address is an IPv4/IPv6 literal, or an id of digits only, looked up in the {@link
  *       IpMap}. An id without entry is rejected ("unmapped address id N"): FlowBeam keys flows by
- *       address bytes and cannot keep an id "as its number" without inventing an address.
- *       Source and destination must be of one family.
+ *       address bytes and cannot keep an id "as its number" without inventing an address. Source
+ *       and destination must be of one family.
  *   <li>Ports (0–65535), flags (0–255, decimal or {@code 0x} hex), {@code seq_num} and {@code
  *       ack_num} (0–2³²−1) are 0 when their column is absent or the field empty, as tshark leaves
  *       TCP fields empty for other protocols. tshark's {@code tcp.flags} is 12 bits wide: its bits
@@ -177,8 +177,7 @@ final class PacketCsvRowParser implements Serializable {
     }
     long millis = Math.floorDiv(micros, 1000L);
     if (millis < MIN_EVENT_MILLIS || millis > MAX_EVENT_MILLIS) {
-      throw new RejectedRowException(
-          c.name() + " " + s + " is outside Beam's event-time range");
+      throw new RejectedRowException(c.name() + " " + s + " is outside Beam's event-time range");
     }
     return micros;
   }

@@ -28,8 +28,9 @@ class PacketCsvColumnsTest {
         assertThrows(
             PacketCsvFormatException.class,
             () -> CsvColumns.fromHeader("f", "timestamp,src_ip,dst_ip"));
-    assertThat(e.getMessage(), equalTo("f: missing required column length (header: timestamp,"
-        + "src_ip,dst_ip)"));
+    assertThat(
+        e.getMessage(),
+        equalTo("f: missing required column length (header: timestamp," + "src_ip,dst_ip)"));
   }
 
   @Test

@@ -139,7 +139,8 @@ class PacketCsvRowParserTest {
         equalTo(1_700_000_000_999_999L));
     assertThat(
         parse(TSHARK, "-0.0000005,1.1.1.1,,2.2.2.2,,,,6,,,,1").timestampMicros(), equalTo(-1L));
-    assertThat(parse(TSHARK, "7,1.1.1.1,,2.2.2.2,,,,6,,,,1").timestampMicros(), equalTo(7_000_000L));
+    assertThat(
+        parse(TSHARK, "7,1.1.1.1,,2.2.2.2,,,,6,,,,1").timestampMicros(), equalTo(7_000_000L));
   }
 
   @Test
@@ -163,8 +164,8 @@ class PacketCsvRowParserTest {
 
   @Test
   void negativeTimestampsAreKept() throws Exception {
-    assertThat(parse(TIMEARCS, "-1500,1.1.1.1,2.2.2.2,1,2,0,0,0,60,6").timestampMicros(),
-        equalTo(-1500L));
+    assertThat(
+        parse(TIMEARCS, "-1500,1.1.1.1,2.2.2.2,1,2,0,0,0,60,6").timestampMicros(), equalTo(-1500L));
   }
 
   static Stream<Arguments> rejections() {
@@ -192,7 +193,8 @@ class PacketCsvRowParserTest {
         Arguments.of("1,1.1.1.1,2.2.2.2,1,2,0x100,0,0,60,6", "flags 0x100 outside 0..255"),
         Arguments.of("1,1.1.1.1,2.2.2.2,1,2,0xzz,0,0,60,6", "bad flags '0xzz'"),
         Arguments.of(
-            "1,1.1.1.1,2.2.2.2,1,2,0,4294967296,0,60,6", "seq_num 4294967296 outside 0..4294967295"),
+            "1,1.1.1.1,2.2.2.2,1,2,0,4294967296,0,60,6",
+            "seq_num 4294967296 outside 0..4294967295"),
         Arguments.of("1,1.1.1.1,2.2.2.2,1,2,0,0,-1,60,6", "ack_num -1 outside 0..4294967295"),
         Arguments.of("1,1.1.1.1,2.2.2.2,1,2,0,0,0,-60,6", "length -60 outside 0..2147483647"),
         Arguments.of("1,1.1.1.1,2.2.2.2,1,2,0,0,0,,6", "missing length"),
@@ -236,7 +238,8 @@ class PacketCsvRowParserTest {
     for (String row : new String[] {"a,b,,c", ",", "", "x", "1,2,3,", " a , b "}) {
       String[] fast = PacketCsvRowParser.split(row);
       String[] slow =
-          org.apache.commons.csv.CSVParser.parse(row + "\n", org.apache.commons.csv.CSVFormat.DEFAULT)
+          org.apache.commons.csv.CSVParser.parse(
+                  row + "\n", org.apache.commons.csv.CSVFormat.DEFAULT)
               .getRecords()
               .stream()
               .findFirst()

@@ -200,7 +200,10 @@ class PacketCsvSplitTest {
     Path file = dir.resolve("big.csv");
     String big = "2,10.0.0.1,10.0.0.2,60," + "z".repeat(3 << 20) + "\n";
     Files.writeString(
-        file, "timestamp,src_ip,dst_ip,length,pad\n1,10.0.0.1,10.0.0.2,60,a\n" + big + "3,10.0.0.1,10.0.0.2,60,b\n");
+        file,
+        "timestamp,src_ip,dst_ip,length,pad\n1,10.0.0.1,10.0.0.2,60,a\n"
+            + big
+            + "3,10.0.0.1,10.0.0.2,60,b\n");
     long size = Files.size(file);
     int cap = PacketCsvRangeReader.DEFAULT_MAX_ROW_BYTES;
     Result whole = readSeekable(file, 0, size, cap);
@@ -215,7 +218,8 @@ class PacketCsvSplitTest {
   @Test
   void headerLongerThan64KibFailsWithTheFileName(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("wide.csv");
-    Files.writeString(file, "timestamp,src_ip,dst_ip,length," + "x".repeat(70_000) + "\n1,1,1,1,1\n");
+    Files.writeString(
+        file, "timestamp,src_ip,dst_ip,length," + "x".repeat(70_000) + "\n1,1,1,1,1\n");
     PacketCsvFormatException e =
         assertThrows(
             PacketCsvFormatException.class, () -> readSeekable(file, 100, Files.size(file), CAP));

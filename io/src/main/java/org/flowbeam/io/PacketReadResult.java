@@ -67,7 +67,7 @@ public final class PacketReadResult implements POutput {
     return errors;
   }
 
-  /** Records framed per file, one element per file range read; sum per file for the total. */
+  /** Records framed per file, one element per file range in which a record starts; sum per file for the total. */
   public PCollection<KV<String, Long>> getRecordsRead() {
     return recordsRead;
   }

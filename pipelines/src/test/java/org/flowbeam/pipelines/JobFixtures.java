@@ -1,0 +1,103 @@
+package org.flowbeam.pipelines;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.model.Packet;
+
+/** Writes job inputs and runs {@link FlowBeamMain} in-process, capturing its output. */
+final class JobFixtures {
+  static final String HEADER =
+      "timestamp,src_ip,dst_ip,src_port,dst_port,flags,seq_num,ack_num,length,protocol";
+
+  private JobFixtures() {}
+
+  /** What a run printed and returned. */
+  record Run(int exitCode, String out, String err) {}
+
+  static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int code =
+        FlowBeamMain.run(
+            args,
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /** One TimeArcs packet CSV row. */
+  static String row(Packet p) {
+    return String.join(
+        ",",
+        Long.toString(p.timestampMicros()),
+        p.srcIpText(),
+        p.dstIpText(),
+        Integer.toString(p.srcPort()),
+        Integer.toString(p.dstPort()),
+        Integer.toString(p.flags()),
+        Long.toString(p.seq()),
+        Long.toString(p.ack()),
+        Integer.toString(p.length()),
+        Integer.toString(p.protocol()));
+  }
+
+  static Path writeCsv(Path file, List<Packet> packets, String... extraRows) {
+    List<String> lines = new ArrayList<>();
+    lines.add(HEADER);
+    packets.forEach(p -> lines.add(row(p)));
+    lines.addAll(List.of(extraRows));
+    try {
+      Files.write(file, lines);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> counts(Path outputDir) {
+    return (Map<String, Object>) manifest(outputDir).get("counts");
+  }
+
+  static Map<String, Object> manifest(Path outputDir) {
+    try {
+      return ManifestWriter.parse(Files.readString(outputDir.resolve("manifest.json")));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The data rows of every CSV shard under {@code dir/name}, sorted; the header checked equal. */
+  static List<String> csvRows(Path outputDir, String name) {
+    Path dir = outputDir.resolve(name);
+    List<String> rows = new ArrayList<>();
+    if (!Files.isDirectory(dir)) {
+      return rows;
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(f);
+        rows.addAll(lines.subList(1, lines.size()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    rows.sort(null);
+    return rows;
+  }
+
+  static long number(Map<String, Object> map, String key) {
+    return ((Number) map.get(key)).longValue();
+  }
+}

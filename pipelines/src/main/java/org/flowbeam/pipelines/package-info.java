@@ -1,0 +1,5 @@
+/**
+ * The runnable FlowBeam job: options, the stages wired into one pipeline, the manifest stage, the
+ * output directory that is replaced only on success, and the command line of the fat jar.
+ */
+package org.flowbeam.pipelines;

@@ -343,8 +343,7 @@ final class PcapngReader extends CaptureReader {
    */
   private long resync(long from) throws IOException {
     for (long q = (from + 3) & ~3L; ; q += 4) {
-      in.request(q, WINDOW);
-      if (in.available(q) < 12) {
+      if (!in.request(q, 12)) {
         return -1;
       }
       if (isBlockStart(q)) {
@@ -353,21 +352,21 @@ final class PcapngReader extends CaptureReader {
     }
   }
 
-  private boolean isBlockStart(long q) {
-    int avail = in.available(q);
+  /**
+   * True if a known block with valid lengths starts at {@code q} and leads to {@value #CHAIN} more
+   * (or to the end of the file). Trailing lengths are checked within {@value #WINDOW} bytes of
+   * {@code q}; every request is anchored at {@code q}.
+   */
+  private boolean isBlockStart(long q) throws IOException {
     boolean big = bigEndian;
     boolean section = inSection;
-    long p = q;
+    long rel = 0;
     for (int k = 0; k <= CHAIN; k++) {
-      long rel = p - q;
-      if (rel == avail) {
+      if (!in.request(q, (int) (rel + 12))) {
         return k > 0;
       }
-      if (rel + 12 > avail) {
-        return k > 0 && avail < WINDOW;
-      }
       byte[] b = in.array();
-      int i = in.index(p);
+      int i = in.index(q + rel);
       int raw = FrameDecoder.i32(b, i);
       if (raw == SHB) {
         int bom = FrameDecoder.i32(b, i + 8);
@@ -393,15 +392,17 @@ final class PcapngReader extends CaptureReader {
       if (len % 4 != 0 || len < 12 || len > MAX_BLOCK) {
         return false;
       }
-      if (rel + len <= avail) {
-        int t = FrameDecoder.i32(b, (int) (i + len - 4));
-        if (((big ? t : Integer.reverseBytes(t)) & 0xffffffffL) != len) {
-          return false;
-        }
-      } else {
-        return true; // runs past the window: the end of the file, or a long chain
+      if (rel + len > WINDOW) {
+        return true; // a long chain: accept without reading megabytes ahead
       }
-      p += len;
+      if (!in.request(q, (int) (rel + len))) {
+        return true; // a truncated final block
+      }
+      int t = FrameDecoder.i32(in.array(), in.index(q + rel + len - 4));
+      if (((big ? t : Integer.reverseBytes(t)) & 0xffffffffL) != len) {
+        return false;
+      }
+      rel += len;
     }
     return true;
   }

@@ -3,6 +3,7 @@ package org.flowbeam.io.pcap;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.beam.sdk.io.FileIO.ReadableFile;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.metrics.Counter;
@@ -26,7 +27,8 @@ import org.joda.time.Instant;
  *
  * <p>Outputs: packets ({@link PacketReadResult#PACKETS}, event time = capture time), rejected
  * records ({@link PacketReadResult#ERRORS}), one {@code KV<file, records framed>} per range ({@link
- * PacketReadResult#RECORDS_READ}, where records = packets + non-IP frames + rejected records), one
+ * PacketReadResult#RECORDS_READ}, where records = packets + non-IP frames + rejected records;
+ * ranges in which no record starts output nothing), one
  * {@code KV<frame type, count>} per range and type of non-IP frame ({@link #NON_IP}), and one
  * {@code KV<file, CaptureSummary>} per range ({@link #SUMMARIES}).
  *
@@ -94,6 +96,7 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
     long start = tracker.currentRestriction().getFrom();
     long framed = 0;
     CaptureSummary.Builder summary = new CaptureSummary.Builder(name);
+    Map<String, Long> nonIpTypes = new TreeMap<>();
     ranges.inc();
     try (SeekableByteChannel ch = file.openSeekable()) {
       boolean compressed = CaptureReader.isCompressed(ch);
@@ -101,29 +104,41 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
         if (compressed && !tracker.tryClaim(0L)) {
           return;
         }
-        boolean stopped = false;
         while (reader.advance()) {
-          if (!compressed && !tracker.tryClaim(reader.offset())) {
-            stopped = true;
+          long offset = reader.offset();
+          // Nothing may be output after a failed claim, so the range's totals go out first when
+          // the next record lies beyond the (possibly already split) range.
+          if (!compressed && offset >= tracker.currentRestriction().getTo()) {
             break;
+          }
+          if (!compressed && !tracker.tryClaim(offset)) {
+            // A concurrent split between the check and the claim: this range's totals are lost
+            // (the packets already emitted are not).
+            return;
           }
           framed++;
           summary.add(reader);
+          if (reader.kind() == CaptureReader.Kind.NON_IP) {
+            nonIpTypes.merge(reader.nonIpType(), 1L, Long::sum);
+          }
           emit(name, reader, out);
         }
-        if (!stopped) {
-          // End of file: nothing is left in this range.
+        if (framed == 0) {
+          // Output before a successful claim is not allowed; an empty range has nothing to add.
           tracker.tryClaim(Long.MAX_VALUE);
+          return;
         }
         summary.describe(reader);
-        for (Map.Entry<String, Long> e : reader.nonIpCounts().entrySet()) {
+        records.inc(framed);
+        out.get(PacketReadResult.RECORDS_READ).output(KV.of(name, framed));
+        out.get(SUMMARIES).output(KV.of(name, summary.build()));
+        for (Map.Entry<String, Long> e : nonIpTypes.entrySet()) {
           out.get(NON_IP).output(KV.of(e.getKey(), e.getValue()));
         }
+        // Mark the rest of the range done: the next record (if any) belongs to the next range.
+        tracker.tryClaim(Long.MAX_VALUE);
       }
     }
-    records.inc(framed);
-    out.get(PacketReadResult.RECORDS_READ).output(KV.of(name, framed));
-    out.get(SUMMARIES).output(KV.of(name, summary.build()));
   }
 
   private void emit(String name, CaptureReader reader, MultiOutputReceiver out) {

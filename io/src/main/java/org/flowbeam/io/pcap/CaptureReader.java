@@ -1,0 +1,261 @@
+package org.flowbeam.io.pcap;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.zip.GZIPInputStream;
+import org.flowbeam.model.Packet;
+import org.flowbeam.model.RejectedRecord;
+
+/**
+ * Reads the records of one capture file, or of one byte range of it, without Beam.
+ *
+ * <p>{@link #advance()} frames the next record; the caller reads {@link #offset()} (the byte
+ * offset of the record's header, by which the record belongs to a range) and then, by {@link
+ * #kind()}, the {@link #packet()}, the {@link #nonIpType()} or the {@link #error()}. Every record
+ * framed is exactly one of the three, so {@code records = packets + non-IP + errors}. A record is
+ * a pcap packet record, or a pcapng Enhanced, Simple or obsolete Packet Block; a corrupt region
+ * (bad header, bad block length, truncated tail, unreadable file header) is one error record.
+ * Other pcapng blocks (section and interface headers, statistics, name resolution) are read for
+ * their state but are not records.
+ *
+ * <pre>{@code
+ * try (CaptureReader r = CaptureReader.open("x.pcap", channel, start)) {
+ *   while (r.advance() && r.offset() < end) {
+ *     if (r.kind() == CaptureReader.Kind.PACKET) { use(r.packet()); }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>A reader opened at {@code start > 0} begins at the first record whose header starts at or
+ * after {@code start}: pcap readers find it by a validated resynchronisation, pcapng readers by
+ * hopping block by block from the file start (so that the section's byte order and interface
+ * table are known). Not thread-safe.
+ */
+public abstract class CaptureReader implements Closeable {
+  /** What the current record is. */
+  public enum Kind {
+    PACKET,
+    NON_IP,
+    ERROR
+  }
+
+  /** The most bytes of a bad record kept, as hex, in its {@link RejectedRecord}. */
+  static final int MAX_DUMP_BYTES = 64;
+
+  /** The largest captured length accepted for one packet (as libpcap's maximum snaplen). */
+  public static final int MAX_CAPLEN = 256 * 1024;
+
+  protected final String fileName;
+  protected final CaptureInput in;
+  protected final FrameDecoder decoder = new FrameDecoder();
+  protected final TreeSet<String> linkTypes = new TreeSet<>();
+
+  protected long offset;
+  protected Kind kind;
+  protected RejectedRecord error;
+
+  protected CaptureReader(String fileName, CaptureInput in) {
+    this.fileName = fileName;
+    this.in = in;
+  }
+
+  /**
+   * Opens a reader on an uncompressed or gzip-compressed capture (detected by magic number).
+   *
+   * @param start the range start; must be 0 for a compressed capture (which is never split)
+   * @return a reader; for a file that is neither pcap nor pcapng, a reader whose only record (at
+   *     offset 0, when {@code start == 0}) is an error
+   */
+  public static CaptureReader open(String fileName, SeekableByteChannel channel, long start)
+      throws IOException {
+    return open(fileName, channel, start, CaptureInput.DEFAULT_BUFFER);
+  }
+
+  /** As {@link #open(String, SeekableByteChannel, long)} with a buffer size (tests use small). */
+  public static CaptureReader open(
+      String fileName, SeekableByteChannel channel, long start, int bufferSize)
+      throws IOException {
+    byte[] magic = readMagic(channel);
+    CaptureFormat format = CaptureFormat.detect(magic);
+    if (format == CaptureFormat.GZIP) {
+      if (start != 0) {
+        return new EmptyReader(fileName, CaptureInput.of(channel, 0, 16), null, new byte[0]);
+      }
+      channel.position(0);
+      InputStream gz =
+          new GZIPInputStream(Channels.newInputStream(channel), 1 << 16);
+      return open(fileName, CaptureInput.of(gz, bufferSize), 0, true);
+    }
+    return open(fileName, CaptureInput.of(channel, 0, bufferSize), start, false);
+  }
+
+  /** Opens a reader on a whole uncompressed capture stream (for instance a decompressed one). */
+  public static CaptureReader open(String fileName, InputStream stream) throws IOException {
+    return open(fileName, CaptureInput.of(stream, CaptureInput.DEFAULT_BUFFER), 0, false);
+  }
+
+  private static CaptureReader open(
+      String fileName, CaptureInput in, long start, boolean compressed) throws IOException {
+    in.request(0, 4);
+    byte[] magic = new byte[Math.min(4, in.available(0))];
+    System.arraycopy(in.array(), in.index(0), magic, 0, magic.length);
+    switch (CaptureFormat.detect(magic)) {
+      case PCAP:
+        return new PcapReader(fileName, in, start);
+      case PCAPNG:
+        return new PcapngReader(fileName, in, start);
+      default:
+        String reason =
+            compressed
+                ? "gzip content is not a PCAP or PCAPNG capture"
+                : "not a PCAP or PCAPNG capture (magic " + hex(magic, 0, magic.length) + ")";
+        return new EmptyReader(fileName, in, start == 0 ? reason : null, magic);
+    }
+  }
+
+  private static byte[] readMagic(SeekableByteChannel channel) throws IOException {
+    channel.position(0);
+    ByteBuffer b = ByteBuffer.allocate(4);
+    while (b.hasRemaining() && channel.read(b) >= 0) {}
+    byte[] out = new byte[b.position()];
+    b.flip().get(out);
+    return out;
+  }
+
+  /** True if the file at {@code channel} is gzip-compressed (and so cannot be split). */
+  public static boolean isCompressed(SeekableByteChannel channel) throws IOException {
+    return CaptureFormat.detect(readMagic(channel)) == CaptureFormat.GZIP;
+  }
+
+  /**
+   * Frames the next record.
+   *
+   * @return false at the end of the input
+   */
+  public abstract boolean advance() throws IOException;
+
+  /** The format read. */
+  public abstract CaptureFormat format();
+
+  /** Byte offset of the current record's header in the (uncompressed) file. */
+  public long offset() {
+    return offset;
+  }
+
+  public Kind kind() {
+    return kind;
+  }
+
+  /** The current record's packet, if {@link #kind()} is {@link Kind#PACKET}. */
+  public Packet packet() {
+    return decoder.packet();
+  }
+
+  /** The current record's frame type, if {@link #kind()} is {@link Kind#NON_IP}. */
+  public String nonIpType() {
+    return decoder.nonIpType();
+  }
+
+  /** The current record's error, if {@link #kind()} is {@link Kind#ERROR}. */
+  public RejectedRecord error() {
+    return error;
+  }
+
+  /** Counts of the non-IP frames read so far, by type. */
+  public Map<String, Long> nonIpCounts() {
+    return decoder.nonIpCounts();
+  }
+
+  /** Names of the link types seen so far (file header or interface descriptions). */
+  public TreeSet<String> linkTypes() {
+    return linkTypes;
+  }
+
+  /** The snapshot length of the file (pcap) or of the first interface (pcapng); 0 if none. */
+  public abstract long snaplen();
+
+  /** Sets the current record to an error at {@code at}, dumping up to 64 bytes from there. */
+  protected void setError(long at, String reason) throws IOException {
+    in.request(at, MAX_DUMP_BYTES);
+    int n = Math.min(MAX_DUMP_BYTES, in.available(at));
+    String raw = n <= 0 ? "" : hex(in.array(), in.index(at), n);
+    offset = at;
+    kind = Kind.ERROR;
+    error = new RejectedRecord(fileName, at, raw, reason);
+  }
+
+  /** Decodes a frame into the current record: a packet, a non-IP frame or an error. */
+  protected void decodeFrame(
+      long recordOffset, int dataIndex, int capLen, int linkType, long tsMicros, long wireLen)
+      throws IOException {
+    offset = recordOffset;
+    if (wireLen > Integer.MAX_VALUE) {
+      setError(recordOffset, "original length " + wireLen + " out of range");
+      return;
+    }
+    try {
+      int r =
+          decoder.decode(
+              in.array(), dataIndex, capLen, linkType, tsMicros, (int) wireLen, recordOffset);
+      kind = r == FrameDecoder.PACKET ? Kind.PACKET : Kind.NON_IP;
+    } catch (CaptureFormatException e) {
+      setError(recordOffset, e.reason());
+    }
+  }
+
+  static String hex(byte[] b, int off, int n) {
+    char[] digits = "0123456789abcdef".toCharArray();
+    StringBuilder sb = new StringBuilder(n * 2);
+    for (int i = 0; i < n; i++) {
+      sb.append(digits[(b[off + i] >> 4) & 0xf]).append(digits[b[off + i] & 0xf]);
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public void close() throws IOException {
+    if (in != null) {
+      in.close();
+    }
+  }
+
+  /** A reader with no record, or one error record (a file that is not a capture). */
+  static final class EmptyReader extends CaptureReader {
+    private String reason;
+    private final byte[] magic;
+
+    EmptyReader(String fileName, CaptureInput in, String reason, byte[] magic) {
+      super(fileName, in);
+      this.reason = reason;
+      this.magic = magic;
+    }
+
+    @Override
+    public boolean advance() {
+      if (reason == null) {
+        return false;
+      }
+      offset = 0;
+      kind = Kind.ERROR;
+      error = new RejectedRecord(fileName, 0, hex(magic, 0, magic.length), reason);
+      reason = null;
+      return true;
+    }
+
+    @Override
+    public CaptureFormat format() {
+      return CaptureFormat.UNKNOWN;
+    }
+
+    @Override
+    public long snaplen() {
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,172 @@
+package org.flowbeam.io.pcap;
+
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.io.FileIO.ReadableFile;
+import org.apache.beam.sdk.io.range.OffsetRange;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.splittabledofn.OffsetRangeTracker;
+import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
+import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.flowbeam.io.PacketReadResult;
+import org.flowbeam.model.Packet;
+import org.flowbeam.model.RejectedRecord;
+import org.joda.time.Instant;
+
+/**
+ * Reads byte ranges of capture files, in the manner of ParquetIO's {@code SplitReadFn}: the
+ * restriction is a byte range of the file, split into {@code splitSize} pieces, and a record
+ * belongs to the range in which its header starts (its offset is what is claimed).
+ *
+ * <p>Outputs: packets ({@link PacketReadResult#PACKETS}, event time = capture time), rejected
+ * records ({@link PacketReadResult#ERRORS}), one {@code KV<file, records framed>} per range ({@link
+ * PacketReadResult#RECORDS_READ}, where records = packets + non-IP frames + rejected records;
+ * ranges in which no record starts output nothing), one
+ * {@code KV<frame type, count>} per range and type of non-IP frame ({@link #NON_IP}), and one
+ * {@code KV<file, CaptureSummary>} per range ({@link #SUMMARIES}).
+ *
+ * <p>Gzip-compressed captures (recognised by magic number) get the restriction {@code [0, 1)}:
+ * they are read whole, by one call, with offsets counted in the decompressed stream.
+ */
+@DoFn.BoundedPerElement
+public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
+  /** Non-IP frames per type, one element per range and type. */
+  public static final TupleTag<KV<String, Long>> NON_IP = new TupleTag<KV<String, Long>>() {};
+  /** Per-range capture summaries, keyed by file. */
+  public static final TupleTag<KV<String, CaptureSummary>> SUMMARIES =
+      new TupleTag<KV<String, CaptureSummary>>() {};
+
+  private final long splitSize;
+
+  private final Counter packets = Metrics.counter(PcapReadFn.class, "packets");
+  private final Counter errors = Metrics.counter(PcapReadFn.class, "errors");
+  private final Counter nonIp = Metrics.counter(PcapReadFn.class, "non_ip");
+  private final Counter records = Metrics.counter(PcapReadFn.class, "records");
+  private final Counter ranges = Metrics.counter(PcapReadFn.class, "ranges");
+
+  public PcapReadFn(long splitSize) {
+    if (splitSize <= 0) {
+      throw new IllegalArgumentException("split size must be positive: " + splitSize);
+    }
+    this.splitSize = splitSize;
+  }
+
+  @GetInitialRestriction
+  public OffsetRange initialRestriction(@Element ReadableFile file) throws IOException {
+    try (SeekableByteChannel ch = file.openSeekable()) {
+      if (CaptureReader.isCompressed(ch)) {
+        return new OffsetRange(0, 1);
+      }
+    }
+    return new OffsetRange(0, Math.max(1, file.getMetadata().sizeBytes()));
+  }
+
+  @SplitRestriction
+  public void splitRestriction(
+      @Restriction OffsetRange range, OutputReceiver<OffsetRange> out) {
+    for (OffsetRange part : range.split(splitSize, 1)) {
+      out.output(part);
+    }
+  }
+
+  @NewTracker
+  public OffsetRangeTracker newTracker(@Restriction OffsetRange range) {
+    return new OffsetRangeTracker(range);
+  }
+
+  @GetSize
+  public double getSize(@Restriction OffsetRange range) {
+    return range.getTo() - range.getFrom();
+  }
+
+  @ProcessElement
+  public void processElement(
+      @Element ReadableFile file,
+      RestrictionTracker<OffsetRange, Long> tracker,
+      MultiOutputReceiver out)
+      throws IOException {
+    String name = file.getMetadata().resourceId().toString();
+    long start = tracker.currentRestriction().getFrom();
+    long framed = 0;
+    CaptureSummary.Builder summary = new CaptureSummary.Builder(name);
+    Map<String, Long> nonIpTypes = new TreeMap<>();
+    ranges.inc();
+    try (SeekableByteChannel ch = file.openSeekable()) {
+      boolean compressed = CaptureReader.isCompressed(ch);
+      try (CaptureReader reader = CaptureReader.open(name, ch, compressed ? 0 : start)) {
+        if (compressed && !tracker.tryClaim(0L)) {
+          return;
+        }
+        while (reader.advance()) {
+          long offset = reader.offset();
+          // Nothing may be output after a failed claim, so the range's totals go out first when
+          // the next record lies beyond the (possibly already split) range.
+          if (!compressed && offset >= tracker.currentRestriction().getTo()) {
+            break;
+          }
+          if (!compressed && !tracker.tryClaim(offset)) {
+            // A concurrent split between the check and the claim: this range's totals are lost
+            // (the packets already emitted are not).
+            return;
+          }
+          framed++;
+          summary.add(reader);
+          if (reader.kind() == CaptureReader.Kind.NON_IP) {
+            nonIpTypes.merge(reader.nonIpType(), 1L, Long::sum);
+          }
+          emit(name, reader, out);
+        }
+        if (framed == 0) {
+          // Output before a successful claim is not allowed; an empty range has nothing to add.
+          tracker.tryClaim(Long.MAX_VALUE);
+          return;
+        }
+        summary.describe(reader);
+        records.inc(framed);
+        out.get(PacketReadResult.RECORDS_READ).output(KV.of(name, framed));
+        out.get(SUMMARIES).output(KV.of(name, summary.build()));
+        for (Map.Entry<String, Long> e : nonIpTypes.entrySet()) {
+          out.get(NON_IP).output(KV.of(e.getKey(), e.getValue()));
+        }
+        // Mark the rest of the range done: the next record (if any) belongs to the next range.
+        tracker.tryClaim(Long.MAX_VALUE);
+      }
+    }
+  }
+
+  private void emit(String name, CaptureReader reader, MultiOutputReceiver out) {
+    switch (reader.kind()) {
+      case PACKET:
+        Packet p = reader.packet();
+        Instant ts = new Instant(Math.floorDiv(p.timestampMicros(), 1000L));
+        if (ts.isBefore(BoundedWindow.TIMESTAMP_MIN_VALUE)
+            || ts.isAfter(GlobalWindow.INSTANCE.maxTimestamp())) {
+          errors.inc();
+          out.get(PacketReadResult.ERRORS)
+              .output(
+                  new RejectedRecord(
+                      name,
+                      p.sourceOffset(),
+                      p.toString(),
+                      "timestamp " + p.timestampMicros() + " us outside Beam's range"));
+          return;
+        }
+        packets.inc();
+        out.get(PacketReadResult.PACKETS).outputWithTimestamp(p, ts);
+        break;
+      case NON_IP:
+        nonIp.inc();
+        break;
+      default:
+        errors.inc();
+        out.get(PacketReadResult.ERRORS).output(reader.error());
+    }
+  }
+}

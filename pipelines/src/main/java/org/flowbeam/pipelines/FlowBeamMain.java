@@ -53,14 +53,16 @@ public final class FlowBeamMain {
     try {
       FlowBeamOptions options = parse(args);
       FlowBeamPipeline.validate(options);
-      List<String> inputs = matchInputs(options.getInput());
+      InputFiles inputs =
+          InputFiles.classify(
+              matchInputs(options.getInput()), InputFiles.format(options.getFormat()));
       output = OutputDirectory.prepare(options.getOutput());
       String runner = options.getRunner().getSimpleName();
       Map<String, Object> head = FlowBeamPipeline.manifestHead(options, inputs, runner);
 
       long started = System.nanoTime();
       Pipeline p = Pipeline.create(options);
-      FlowBeamPipeline.build(p, options, output.staging().toString(), head);
+      FlowBeamPipeline.build(p, options, inputs, output.staging().toString(), head);
       PipelineResult.State state = p.run().waitUntilFinish();
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("pipeline ended in state " + state);
@@ -176,6 +178,12 @@ public final class FlowBeamMain {
     @SuppressWarnings("unchecked")
     Map<String, Object> counts = (Map<String, Object>) manifest.get("counts");
     long packets = ((Number) counts.get(RunManifest.PACKETS)).longValue();
+    @SuppressWarnings("unchecked")
+    List<Object> skipped = (List<Object>) manifest.getOrDefault("rejected_files", List.of());
+    for (Object s : skipped) {
+      Map<?, ?> r = (Map<?, ?>) s;
+      out.println("flowbeam: skipped " + r.get("file") + ": " + r.get("reason"));
+    }
     out.printf(
         "flowbeam: %,d packets, %,d rejected, %,d flows in %.1f s (%,.0f packets/s, %s) -> %s%n",
         packets,

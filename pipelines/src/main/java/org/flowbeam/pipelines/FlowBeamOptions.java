@@ -12,7 +12,8 @@ import org.apache.beam.sdk.options.Validation;
 public interface FlowBeamOptions extends PipelineOptions {
   @Description(
       "Input files: a glob or a comma-separated list of globs. Packet CSV (TimeArcs or tshark"
-          + " field export, optionally .gz); all files together form one dataset.")
+          + " field export), pcap and pcapng, each optionally gzip-compressed; all files together"
+          + " form one dataset.")
   @Validation.Required
   String getInput();
 
@@ -25,6 +26,14 @@ public interface FlowBeamOptions extends PipelineOptions {
   String getOutput();
 
   void setOutput(String value);
+
+  @Description(
+      "Input format: 'auto' (from each file's first bytes: pcap, pcapng or CSV, gzip or not),"
+          + " 'csv' or 'pcap'.")
+  @Default.String("auto")
+  String getFormat();
+
+  void setFormat(String value);
 
   @Description(
       "JSON object mapping address text to the integer ids used in the CSV, e.g."

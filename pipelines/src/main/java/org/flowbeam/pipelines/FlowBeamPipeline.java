@@ -10,7 +10,6 @@ import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.flowbeam.io.FlowSinks;
-import org.flowbeam.io.PacketCsvIO;
 import org.flowbeam.io.PacketReadResult;
 import org.flowbeam.io.timearcs.TimeArcsOptions;
 import org.flowbeam.io.timearcs.TimeArcsWrite;
@@ -77,30 +76,19 @@ public final class FlowBeamPipeline {
     }
   }
 
-  /** Stage 1: the packets of every input file, with rejected records and records read per file. */
-  public static PacketReadResult readPackets(Pipeline p, FlowBeamOptions o) {
-    PacketCsvIO.Read read =
-        PacketCsvIO.read()
-            .from(o.getInput())
-            .withDesiredSplitSizeBytes((long) o.getSplitSizeMb() << 20);
-    if (o.getIpMap() != null) {
-      read = read.withIpMapFile(o.getIpMap());
-    }
-    return p.apply("ReadPackets", read);
-  }
-
   /**
    * Builds the whole job into {@code p}, writing into {@code outputDir}.
    *
    * @param head the manifest's static part (inputs, options, versions)
    */
   public static void build(
-      Pipeline p, FlowBeamOptions o, String outputDir, Map<String, Object> head) {
+      Pipeline p, FlowBeamOptions o, InputFiles inputs, String outputDir, Map<String, Object> head) {
     validate(o);
     FlowRules rules = rules(o);
     int shards = o.getNumShards();
 
-    PacketReadResult read = readPackets(p, o);
+    DatasetRead dataset = DatasetRead.read(p, inputs, o);
+    PacketReadResult read = dataset.packets();
     PCollection<Packet> packets = read.getOutput();
     PCollection<Packet> tcp = packets.apply("TcpPackets", Filter.by(Packet::isTcp));
     PCollection<FlowRecord> flows = packets.apply("AssembleFlows", AssembleFlows.withRules(rules));
@@ -137,6 +125,7 @@ public final class FlowBeamPipeline {
             .sum(RunManifest.RECORDS_READ, read.getRecordsRead(), kv -> kv.getValue())
             .count(RunManifest.PACKETS, packets)
             .count(RunManifest.REJECTED, read.getErrors())
+            .sum(RunManifest.NON_IP_FRAMES, dataset.nonIpCounts(), kv -> kv.getValue())
             .count(RunManifest.TCP_PACKETS, tcp)
             .count(RunManifest.FLOWS, flows)
             .sum(RunManifest.PACKETS_IN_FLOWS, flows, FlowRecord::packetCount)
@@ -145,19 +134,34 @@ public final class FlowBeamPipeline {
             .max(RunManifest.TIME_END, packets, Packet::timestampMicros);
     p.apply(
         "Manifest",
-        new RunManifest(outputDir, head, counts.all(p), read.getRecordsRead(), timeArcsKeys));
+        new RunManifest(
+            outputDir,
+            head,
+            counts.all(p),
+            read.getRecordsRead(),
+            dataset.nonIpCounts(),
+            dataset.captureSummaries(),
+            timeArcsKeys));
   }
 
   /** The manifest's static part: what was asked and with which software. */
-  static Map<String, Object> manifestHead(FlowBeamOptions o, List<String> inputFiles, String runner) {
+  static Map<String, Object> manifestHead(FlowBeamOptions o, InputFiles inputs, String runner) {
     Map<String, Object> head = new LinkedHashMap<>();
     head.put("flowbeam_version", Versions.flowBeam());
     head.put("beam_version", Versions.beam());
     head.put("runner", runner);
     head.put("created_at", java.time.Instant.now().toString());
-    head.put("inputs", inputFiles);
+    List<String> read = new java.util.ArrayList<>(inputs.csv());
+    read.addAll(inputs.captures());
+    head.put("inputs", read);
+    List<Map<String, Object>> rejected = new java.util.ArrayList<>();
+    for (InputFiles.Rejected r : inputs.rejected()) {
+      rejected.add(Map.of("file", r.file(), "reason", r.reason()));
+    }
+    head.put("rejected_files", rejected);
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("input", o.getInput());
+    options.put("format", o.getFormat());
     options.put("ip_map", o.getIpMap());
     options.put("idle_timeout_s", o.getIdleTimeout());
     options.put("active_timeout_s", o.getActiveTimeout());

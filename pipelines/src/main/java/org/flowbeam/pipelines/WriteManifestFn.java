@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.flowbeam.io.pcap.CaptureSummary;
 import org.flowbeam.io.sink.ManifestWriter;
 
 /**
@@ -21,6 +22,8 @@ final class WriteManifestFn extends DoFn<Long, String> {
   private final LinkedHashMap<String, Object> head;
   private final PCollectionView<Map<String, Long>> counts;
   private final PCollectionView<Map<String, Long>> recordsPerFile;
+  private final PCollectionView<Map<String, Long>> nonIpByType;
+  private final PCollectionView<Map<String, CaptureSummary>> captures;
   private final PCollectionView<List<String>> timeArcsKeys;
 
   WriteManifestFn(
@@ -28,11 +31,15 @@ final class WriteManifestFn extends DoFn<Long, String> {
       LinkedHashMap<String, Object> head,
       PCollectionView<Map<String, Long>> counts,
       PCollectionView<Map<String, Long>> recordsPerFile,
+      PCollectionView<Map<String, Long>> nonIpByType,
+      PCollectionView<Map<String, CaptureSummary>> captures,
       PCollectionView<List<String>> timeArcsKeys) {
     this.outputDir = outputDir;
     this.head = head;
     this.counts = counts;
     this.recordsPerFile = recordsPerFile;
+    this.nonIpByType = nonIpByType;
+    this.captures = captures;
     this.timeArcsKeys = timeArcsKeys;
   }
 
@@ -46,6 +53,20 @@ final class WriteManifestFn extends DoFn<Long, String> {
       Map<String, Object> file = new LinkedHashMap<>();
       file.put("file", e.getKey());
       file.put("records_read", e.getValue());
+      CaptureSummary capture = c.sideInput(captures).get(e.getKey());
+      if (capture != null) {
+        file.put("format", capture.format().name().toLowerCase(java.util.Locale.ROOT));
+        file.put("link_types", new ArrayList<>(capture.linkTypes()));
+        file.put("snaplen", capture.snaplen());
+        file.put("packets", capture.packets());
+        file.put("non_ip_frames", capture.nonIp());
+        file.put("rejected", capture.errors());
+        file.put("packet_bytes", capture.packetBytes());
+        file.put("first_us", capture.firstMicros());
+        file.put("last_us", capture.lastMicros());
+      } else {
+        file.put("format", "csv");
+      }
       inputs.add(file);
     }
     manifest.put("input_files", inputs);
@@ -58,14 +79,17 @@ final class WriteManifestFn extends DoFn<Long, String> {
     }
     totals.forEach(ordered::putIfAbsent);
     manifest.put("counts", ordered);
+    manifest.put("non_ip_frames_by_type", new TreeMap<>(c.sideInput(nonIpByType)));
 
     long read = totals.getOrDefault(RunManifest.RECORDS_READ, 0L);
     long packets = totals.getOrDefault(RunManifest.PACKETS, 0L);
     long rejected = totals.getOrDefault(RunManifest.REJECTED, 0L);
+    long nonIp = totals.getOrDefault(RunManifest.NON_IP_FRAMES, 0L);
     long tcp = totals.getOrDefault(RunManifest.TCP_PACKETS, 0L);
     long inFlows = totals.getOrDefault(RunManifest.PACKETS_IN_FLOWS, 0L);
     Map<String, Object> reconciliation = new LinkedHashMap<>();
-    reconciliation.put("records_read = packets + rejected", read == packets + rejected);
+    reconciliation.put(
+        "records_read = packets + rejected + non_ip_frames", read == packets + rejected + nonIp);
     reconciliation.put("tcp_packets = packets_in_flows", tcp == inFlows);
     manifest.put("reconciliation", reconciliation);
 

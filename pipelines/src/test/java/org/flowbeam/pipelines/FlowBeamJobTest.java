@@ -66,7 +66,7 @@ class FlowBeamJobTest {
         JobFixtures.manifest(out).get("reconciliation"),
         equalTo(
             Map.of(
-                "records_read = packets + rejected", true, "tcp_packets = packets_in_flows", true)));
+                "records_read = packets + rejected + non_ip_frames", true, "tcp_packets = packets_in_flows", true)));
 
     List<String> flows = csvRows(out, "flows");
     assertThat(flows, hasSize(2));

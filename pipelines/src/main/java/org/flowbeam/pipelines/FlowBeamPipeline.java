@@ -18,6 +18,7 @@ import org.flowbeam.model.IpStats;
 import org.flowbeam.model.Packet;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.transforms.AssembleFlows;
+import org.flowbeam.transforms.PacketTotals;
 import org.flowbeam.transforms.TrafficStats;
 
 /**
@@ -90,13 +91,14 @@ public final class FlowBeamPipeline {
     DatasetRead dataset = DatasetRead.read(p, inputs, o);
     PacketReadResult read = dataset.packets();
     PCollection<Packet> packets = read.getOutput();
-    PCollection<Packet> tcp = packets.apply("TcpPackets", Filter.by(Packet::isTcp));
+    PCollection<PacketTotals> totals = packets.apply("PacketTotals", TrafficStats.totals());
     PCollection<FlowRecord> flows = packets.apply("AssembleFlows", AssembleFlows.withRules(rules));
     PCollection<IpStats> ipStats = packets.apply("IpStats", TrafficStats.perIp());
 
     flows.apply("WriteFlows", FlowSinks.flows(outputDir, shards));
     ipStats.apply("WriteIpStats", FlowSinks.ipStats(outputDir, shards));
-    tcp.apply("FlagStats", TrafficStats.flagTypes())
+    packets
+        .apply("FlagStats", TrafficStats.flagTypes())
         .apply("WriteFlagStats", FlowSinks.flagStats(outputDir));
     packets
         .apply("TimeBins", TrafficStats.timeBins(binSizeUs(o), flows))
@@ -120,18 +122,20 @@ public final class FlowBeamPipeline {
       timeArcsKeys = p.apply("NoTimeArcs", Create.empty(StringUtf8Coder.of()));
     }
 
+    PCollection<PacketTotals> seen =
+        totals.apply("AnyPacket", Filter.by((PacketTotals t) -> !t.isEmpty()));
     RunCounts counts =
         new RunCounts()
             .sum(RunManifest.RECORDS_READ, read.getRecordsRead(), kv -> kv.getValue())
-            .count(RunManifest.PACKETS, packets)
+            .sum(RunManifest.PACKETS, totals, PacketTotals::packets)
             .count(RunManifest.REJECTED, read.getErrors())
             .sum(RunManifest.NON_IP_FRAMES, dataset.nonIpCounts(), kv -> kv.getValue())
-            .count(RunManifest.TCP_PACKETS, tcp)
+            .sum(RunManifest.TCP_PACKETS, totals, PacketTotals::tcpPackets)
             .count(RunManifest.FLOWS, flows)
             .sum(RunManifest.PACKETS_IN_FLOWS, flows, FlowRecord::packetCount)
             .count(RunManifest.IP_ADDRESSES, ipStats)
-            .min(RunManifest.TIME_START, packets, Packet::timestampMicros)
-            .max(RunManifest.TIME_END, packets, Packet::timestampMicros);
+            .min(RunManifest.TIME_START, seen, PacketTotals::firstUs)
+            .max(RunManifest.TIME_END, seen, PacketTotals::lastUs);
     p.apply(
         "Manifest",
         new RunManifest(

@@ -18,6 +18,7 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
@@ -31,7 +32,7 @@ import org.joda.time.Duration;
 
 /**
  * Statistics over packets, as combiners: per-IP traffic and per flag-type counts over the global
- * window (totals), and time bins over fixed event-time windows.
+ * window (totals), time bins over fixed event-time windows, and the totals of the whole input.
  *
  * <pre>{@code
  * PCollection<IpStats> perIp = packets.apply(TrafficStats.perIp());
@@ -52,7 +53,16 @@ public final class TrafficStats {
       LongVectorFn.of(
           Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM);
 
+  // Slots of the totals vector: packets, TCP packets, bytes, first and last time.
+  private static final LongVectorFn TOTALS_FN =
+      LongVectorFn.of(Op.SUM, Op.SUM, Op.SUM, Op.MIN, Op.MAX);
+
   private TrafficStats() {}
+
+  /** Totals of a packet collection, in one pass: see {@link PacketTotals}. */
+  public static PTransform<PCollection<Packet>, PCollection<PacketTotals>> totals() {
+    return new Totals();
+  }
 
   /** Packets and bytes each address sent and received, with first and last time seen. */
   public static PTransform<PCollection<Packet>, PCollection<IpStats>> perIp() {
@@ -76,6 +86,29 @@ public final class TrafficStats {
           "bin size must be a positive whole number of milliseconds, got " + binSizeUs + " µs");
     }
     return new TimeBins(binSizeUs, flows);
+  }
+
+  private static final class Totals
+      extends PTransform<PCollection<Packet>, PCollection<PacketTotals>> {
+    @Override
+    public PCollection<PacketTotals> expand(PCollection<Packet> packets) {
+      return packets
+          .apply(
+              "PacketVector",
+              MapElements.into(TypeDescriptor.of(long[].class))
+                  .via(
+                      (Packet p) ->
+                          new long[] {
+                            1, p.isTcp() ? 1 : 0, p.length(), p.timestampMicros(), p.timestampMicros()
+                          }))
+          .setCoder(LongVectorFn.coder())
+          .apply("Sum", Combine.globally(TOTALS_FN))
+          .apply(
+              "ToTotals",
+              MapElements.into(TypeDescriptor.of(PacketTotals.class))
+                  .via((long[] v) -> new PacketTotals(v[0], v[1], v[2], v[3], v[4])))
+          .setCoder(PacketTotals.coder());
+    }
   }
 
   private static final class PerIp extends PTransform<PCollection<Packet>, PCollection<IpStats>> {

@@ -69,6 +69,25 @@ class TrafficStatsTest {
   }
 
   @Test
+  void totalsCountPacketsTcpPacketsBytesAndTimeRange(TestPipeline p) {
+    PAssert.that(input(p).apply(TrafficStats.totals()))
+        .containsInAnyOrder(new PacketTotals(3, 2, 350, 500_000, 1_900_000));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void totalsOfNothingAreEmpty(TestPipeline p) {
+    PAssert.that(
+            p.apply(Create.empty(PacketCoder.of())).apply(TrafficStats.totals()))
+        .satisfies(
+            t -> {
+              org.hamcrest.MatcherAssert.assertThat(t.iterator().next().isEmpty(), org.hamcrest.Matchers.is(true));
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   void flagTypesCountTcpPacketsOnly(TestPipeline p) {
     PAssert.that(input(p).apply(TrafficStats.flagTypes()))
         .containsInAnyOrder(KV.of("SYN", 1L), KV.of("SYN+ACK", 1L));

@@ -6,15 +6,15 @@ import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.BagState;
-import org.apache.beam.sdk.state.CombiningState;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
 import org.apache.beam.sdk.state.Timer;
 import org.apache.beam.sdk.state.TimerSpec;
 import org.apache.beam.sdk.state.TimerSpecs;
+import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.flowbeam.model.FlowKey;
@@ -56,8 +56,7 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, Packet>, FlowRecord> {
   private final StateSpec<BagState<Packet>> bufferSpec = StateSpecs.bag(PacketCoder.of());
 
   @StateId(NEWEST)
-  private final StateSpec<CombiningState<Long, long[], Long>> newestSpec =
-      StateSpecs.combining(Max.ofLongs());
+  private final StateSpec<ValueState<Long>> newestSpec = StateSpecs.value(VarLongCoder.of());
 
   @TimerId(FLUSH)
   private final TimerSpec flushSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
@@ -71,12 +70,13 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, Packet>, FlowRecord> {
       @Element KV<FlowKey, Packet> element,
       BoundedWindow window,
       @StateId(BUFFER) BagState<Packet> buffer,
-      @StateId(NEWEST) CombiningState<Long, long[], Long> newest,
+      @StateId(NEWEST) ValueState<Long> newest,
       @TimerId(FLUSH) Timer flush) {
     Packet p = element.getValue();
     buffer.add(p);
-    newest.add(p.timestampMicros());
-    long newestUs = newest.read();
+    Long previous = newest.read();
+    long newestUs = previous == null ? p.timestampMicros() : Math.max(previous, p.timestampMicros());
+    newest.write(newestUs);
     flush.set(earliest(toInstant(newestUs + rules.idleTimeoutUs()).plus(1), window.maxTimestamp()));
     packets.inc();
   }
@@ -86,7 +86,7 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, Packet>, FlowRecord> {
       OnTimerContext context,
       @Key FlowKey key,
       @StateId(BUFFER) BagState<Packet> buffer,
-      @StateId(NEWEST) CombiningState<Long, long[], Long> newest) {
+      @StateId(NEWEST) ValueState<Long> newest) {
     List<Packet> sorted = new ArrayList<>();
     buffer.read().forEach(sorted::add);
     sorted.sort(Packet.EVENT_ORDER);

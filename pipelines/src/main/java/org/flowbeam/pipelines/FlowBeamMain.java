@@ -54,6 +54,7 @@ public final class FlowBeamMain {
       FlowBeamOptions options = parse(args);
       FlowBeamPipeline.validate(options);
       List<String> inputs = matchInputs(options.getInput());
+      options.setInput(absolutePatterns(options.getInput()));
       output = OutputDirectory.prepare(options.getOutput());
       String runner = options.getRunner().getSimpleName();
       Map<String, Object> head = FlowBeamPipeline.manifestHead(options, inputs, runner);
@@ -119,6 +120,23 @@ public final class FlowBeamMain {
     } catch (IllegalArgumentException e) {
       throw new UsageException(firstLine(e.getMessage()));
     }
+  }
+
+  /**
+   * The comma-separated patterns with relative local paths made absolute against this JVM's working
+   * directory: on a Flink cluster the files are matched and read by TaskManagers, whose working
+   * directory is not the user's. Patterns with a scheme ({@code gs://...}) are left as they are.
+   */
+  static String absolutePatterns(String patterns) {
+    List<String> absolute = new ArrayList<>();
+    for (String pattern : patterns.split(",")) {
+      String spec = pattern.trim();
+      if (spec.isEmpty()) {
+        continue;
+      }
+      absolute.add(spec.contains("://") ? spec : Path.of(spec).toAbsolutePath().toString());
+    }
+    return String.join(",", absolute);
   }
 
   /** The files the comma-separated patterns match, checked to exist and be readable. */

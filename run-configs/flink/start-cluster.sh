@@ -73,7 +73,10 @@ done
 
 # Each start gets a fresh copy of conf/, so edits to conf/ apply at the next start and a running
 # cluster's configuration stays what it started with. Logs of earlier runs are kept.
-mkdir -p "$state/log" "$state/tmp"
+mkdir -p "$state/log" "$state/tmp" "$state/plugins"
+# Flink looks for plugins in ./plugins of its working directory and warns when there is none;
+# this cluster has no plugins, so point it at an empty directory of its own.
+export FLINK_PLUGINS_DIR="$state/plugins"
 rm -rf "$state/conf"
 cp -r "$here/conf" "$state/conf"
 conf_dir="$state/conf"
@@ -160,7 +163,7 @@ EOF
 
 # Shows what went wrong, stops whatever did start, and fails.
 fail_start() {
-  echo "start-cluster: $1" >&2
+  echo "start-cluster: $1 (logs: $state/log)" >&2
   for role in jobmanager taskmanager; do
     for f in "$state/log/flink-$role.log" "$state/log/flink-$role.out"; do
       if [[ -s "$f" ]]; then

@@ -74,12 +74,16 @@ done
 # Each start gets a fresh copy of conf/, so edits to conf/ apply at the next start and a running
 # cluster's configuration stays what it started with. Logs of earlier runs are kept.
 mkdir -p "$state/log" "$state/tmp" "$state/plugins"
+state="$(cd "$state" && pwd)"
 # Flink looks for plugins in ./plugins of its working directory and warns when there is none;
 # this cluster has no plugins, so point it at an empty directory of its own.
 export FLINK_PLUGINS_DIR="$state/plugins"
 rm -rf "$state/conf"
 cp -r "$here/conf" "$state/conf"
 conf_dir="$state/conf"
+# The JVMs run in the state dir, so nothing they write relative to their working directory lands
+# in the caller's (and a caller's temporary directory may go away while they run).
+cd "$state"
 
 # Settings that differ per cluster, passed as dynamic properties (-D key=value) to BashJavaUtils
 # and to both entrypoints, as Flink's scripts pass their extra arguments.

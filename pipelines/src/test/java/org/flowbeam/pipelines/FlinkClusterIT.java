@@ -25,7 +25,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.flowbeam.io.sink.ManifestWriter;
@@ -133,8 +135,11 @@ class FlinkClusterIT {
               + "\n--- TaskManager log tail:\n"
               + tail(state.resolve("log/flink-taskmanager.log"), 60));
     }
-    // The job ran on the cluster, not in an embedded mini-cluster.
-    assertThat(get("/overview"), containsString("\"jobs-finished\":1"));
+    // The job ran on the cluster, not in an embedded mini-cluster, and the cluster runs the
+    // Flink the jar's runner was built against (run-configs/flink/pom.xml keeps up with Beam).
+    String overview = get("/overview");
+    assertThat(overview, containsString("\"jobs-finished\":1"));
+    assertThat(overview, containsString("\"flink-version\":\"" + flinkVersionInJar() + "\""));
 
     Path onDirect = tmp.resolve("out-direct");
     Result direct =
@@ -208,6 +213,16 @@ class FlinkClusterIT {
                 HttpResponse.BodyHandlers.ofString());
     assertThat("GET " + path + ": " + response.body(), response.statusCode(), equalTo(200));
     return response.body();
+  }
+
+  /** The version of the flink-runtime classes in the fat jar. */
+  private static String flinkVersionInJar() throws IOException {
+    try (JarFile fat = new JarFile(jar.toFile());
+        InputStream in = fat.getInputStream(fat.getEntry(".flink-runtime.version.properties"))) {
+      Properties properties = new Properties();
+      properties.load(in);
+      return properties.getProperty("project.version");
+    }
   }
 
   /** A port on 127.0.0.1 that was free a moment ago (the scripts fail clearly if it is not). */

@@ -6,8 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -81,9 +83,17 @@ public final class FlowBeamMain {
 
   /**
    * Expands {@code @file} arguments into the options the file holds, one per line ({@code #}
-   * comments and blank lines ignored): the run configurations in {@code run-configs/}.
+   * comments and blank lines ignored): the run configurations in {@code run-configs/}. An option
+   * given on the command line itself replaces the file's value for it (Beam would otherwise
+   * refuse the option given twice), so {@code @flink-cluster.args --flinkMaster=HOST:PORT} works.
    */
   static List<String> expandArgFiles(String[] args) {
+    Set<String> given = new HashSet<>();
+    for (String a : args) {
+      if (!a.startsWith("@")) {
+        given.add(optionName(a));
+      }
+    }
     List<String> all = new ArrayList<>();
     for (String a : args) {
       if (!a.startsWith("@")) {
@@ -94,7 +104,7 @@ public final class FlowBeamMain {
       try {
         for (String line : Files.readAllLines(file)) {
           String t = line.trim();
-          if (!t.isEmpty() && !t.startsWith("#")) {
+          if (!t.isEmpty() && !t.startsWith("#") && !given.contains(optionName(t))) {
             all.add(t);
           }
         }
@@ -103,6 +113,12 @@ public final class FlowBeamMain {
       }
     }
     return all;
+  }
+
+  /** {@code --name} of {@code --name=value}. */
+  private static String optionName(String arg) {
+    int eq = arg.indexOf('=');
+    return eq < 0 ? arg : arg.substring(0, eq);
   }
 
   private static FlowBeamOptions parse(String[] args) {
@@ -122,6 +138,8 @@ public final class FlowBeamMain {
       throw new UsageException(firstLine(e.getMessage()));
     }
   }
+
+
 
   /** The files the comma-separated patterns match, checked to exist and be readable. */
   static List<String> matchInputs(String patterns) {

@@ -29,8 +29,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * runs) reads a whole packet CSV as one range, outside Beam; the CSV counterpart of {@code
  * CaptureReaderBenchmark}, by default on the same loopback packets as tshark exported them.
  *
- * <p>It lives in {@code org.flowbeam.io.csv} because the range reader is package-private there:
- * the benchmark uses it as the DoFn does, without widening io's public API.
+ * <p>It lives in {@code org.flowbeam.io.csv} because the range reader is package-private there: the
+ * benchmark uses it as the DoFn does, without widening io's public API.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)

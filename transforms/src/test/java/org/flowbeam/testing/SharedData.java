@@ -87,7 +87,10 @@ public final class SharedData {
     return out;
   }
 
-  /** One tshark TCP stream from a {@code .flows.csv}; a is the sender of its first packet. */
+  /**
+   * One tshark TCP stream from a {@code .flows.csv}; a is the sender of its first packet. {@code
+   * stream} is -1 for a row tshark left without a stream index (a malformed TCP header).
+   */
   public record TsharkStream(
       int stream,
       long firstUs,
@@ -121,7 +124,8 @@ public final class SharedData {
         String[] f = line.split(",", -1);
         out.add(
             new TsharkStream(
-                Integer.parseInt(f[0]),
+                // tshark lists a TCP header it found malformed without a stream index.
+                f[0].isEmpty() ? -1 : Integer.parseInt(f[0]),
                 micros(f[1]),
                 micros(f[2]),
                 IpAddresses.format(IpAddresses.parse(f[3])),

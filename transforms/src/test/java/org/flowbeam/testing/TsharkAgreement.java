@@ -10,20 +10,30 @@ import org.flowbeam.model.InvalidReason;
 import org.flowbeam.testing.SharedData.TsharkStream;
 
 /**
- * Compares FlowBeam's flows with tshark's TCP streams on one capture, explaining each difference
- * by a documented FlowBeam rule or reporting it as unexplained.
+ * Compares FlowBeam's flows with tshark's TCP streams on one capture, explaining each difference by
+ * a documented FlowBeam rule or reporting it as unexplained.
  *
  * <p>Per conversation (unordered endpoint pair), FlowBeam's consecutive flows are first joined
- * wherever FlowBeam split for a reason tshark does not have: an idle or active timeout, or a
- * packet that arrived more than the close linger after a FIN/RST close (tshark keeps such packets
- * in the stream). Each join is counted as an explained difference under its rule. The joined
- * flows must then equal tshark's streams one for one: same start, same packets and bytes in each
- * direction.
+ * wherever FlowBeam split for a reason tshark does not have: an idle or active timeout, or a packet
+ * that arrived more than the close linger after a FIN/RST close (tshark keeps such packets in the
+ * stream). Each join is counted as an explained difference under its rule. Where tshark has more
+ * streams than that, its consecutive streams are joined where tshark split a connection with no TCP
+ * cause (the later stream has no SYN, the earlier neither FIN nor RST: {@code
+ * tshark_split_without_syn}). The joined flows must then equal tshark's streams one for one: same
+ * start, same packets and bytes in each direction.
+ *
+ * <p>A conversation that still differs is explained only if the caller names it in {@code
+ * frameRules}: conversations holding frames that the two decoders read differently by design
+ * (tunnels, IP fragments), found frame by frame by the caller. Each such conversation counts once
+ * under its rule; every other difference is unexplained.
  */
 public final class TsharkAgreement {
   /** The outcome: explained splits by rule, and every unexplained difference as a line of text. */
   public record Result(
-      int tsharkStreams, int flowBeamFlows, Map<String, Integer> explained, List<String> unexplained) {
+      int tsharkStreams,
+      int flowBeamFlows,
+      Map<String, Integer> explained,
+      List<String> unexplained) {
     public boolean agrees() {
       return unexplained.isEmpty();
     }
@@ -42,7 +52,8 @@ public final class TsharkAgreement {
 
   private TsharkAgreement() {}
 
-  private static String conversation(String ip1, int port1, String ip2, int port2) {
+  /** The key of the unordered endpoint pair, as {@code frameRules} name conversations. */
+  public static String conversation(String ip1, int port1, String ip2, int port2) {
     String a = ip1 + "|" + port1;
     String b = ip2 + "|" + port2;
     return a.compareTo(b) <= 0 ? a + " " + b : b + " " + a;
@@ -74,7 +85,20 @@ public final class TsharkAgreement {
     }
   }
 
+  /** As {@link #compare(List, List, Map)} with no frame-level explanations. */
   public static Result compare(List<FlowRecord> flows, List<TsharkStream> streams) {
+    return compare(flows, streams, Map.of());
+  }
+
+  /**
+   * Compares {@code flows} with {@code streams}.
+   *
+   * @param frameRules conversations (as {@link #conversation}) whose frames the two decoders read
+   *     differently by design, each with the documented rule; a difference on one of them counts as
+   *     explained under its rule
+   */
+  public static Result compare(
+      List<FlowRecord> flows, List<TsharkStream> streams, Map<String, String> frameRules) {
     Map<String, List<FlowRecord>> ours = new TreeMap<>();
     for (FlowRecord f : flows) {
       ours.computeIfAbsent(
@@ -84,7 +108,9 @@ public final class TsharkAgreement {
     }
     Map<String, List<TsharkStream>> theirs = new TreeMap<>();
     for (TsharkStream s : streams) {
-      theirs.computeIfAbsent(conversation(s.aIp(), s.aPort(), s.bIp(), s.bPort()), k -> new ArrayList<>())
+      theirs
+          .computeIfAbsent(
+              conversation(s.aIp(), s.aPort(), s.bIp(), s.bPort()), k -> new ArrayList<>())
           .add(s);
     }
     Map<String, Integer> explained = new TreeMap<>();
@@ -105,13 +131,22 @@ public final class TsharkAgreement {
         previous = f;
       }
       List<TsharkStream> tshark = new ArrayList<>(theirs.getOrDefault(conv, List.of()));
-      tshark.sort(Comparator.comparingLong(TsharkStream::firstUs).thenComparingInt(TsharkStream::stream));
-      if (joined.size() != tshark.size()) {
-        unexplained.add(
-            conv + ": tshark " + tshark.size() + " streams, flowbeam " + joined.size() + " (joined) flows");
-        continue;
+      tshark.sort(
+          Comparator.comparingLong(TsharkStream::firstUs).thenComparingInt(TsharkStream::stream));
+      if (tshark.size() > joined.size()) {
+        tshark = joinTsharkSplits(tshark, explained);
       }
-      for (int i = 0; i < joined.size(); i++) {
+      List<String> differences = new ArrayList<>();
+      if (joined.size() != tshark.size()) {
+        differences.add(
+            conv
+                + ": tshark "
+                + tshark.size()
+                + " streams, flowbeam "
+                + joined.size()
+                + " (joined) flows");
+      }
+      for (int i = 0; differences.isEmpty() && i < joined.size(); i++) {
         Joined j = joined.get(i);
         TsharkStream s = tshark.get(i);
         boolean aIsInitiator = j.initiator.equals(s.aIp() + "|" + s.aPort());
@@ -124,15 +159,73 @@ public final class TsharkAgreement {
             || bToA != s.pktsBtoA()
             || bytesAtoB != s.bytesAtoB()
             || bytesBtoA != s.bytesBtoA()) {
-          unexplained.add(
+          differences.add(
               String.format(
-                  "%s stream %d: tshark start=%d pkts=%d/%d bytes=%d/%d, flowbeam start=%d pkts=%d/%d bytes=%d/%d",
-                  conv, s.stream(), s.firstUs(), s.pktsAtoB(), s.pktsBtoA(), s.bytesAtoB(), s.bytesBtoA(),
-                  j.start, aToB, bToA, bytesAtoB, bytesBtoA));
+                  "%s stream %d: tshark start=%d pkts=%d/%d bytes=%d/%d, flowbeam start=%d"
+                      + " pkts=%d/%d bytes=%d/%d",
+                  conv,
+                  s.stream(),
+                  s.firstUs(),
+                  s.pktsAtoB(),
+                  s.pktsBtoA(),
+                  s.bytesAtoB(),
+                  s.bytesBtoA(),
+                  j.start,
+                  aToB,
+                  bToA,
+                  bytesAtoB,
+                  bytesBtoA));
+        }
+      }
+      if (!differences.isEmpty()) {
+        String rule = frameRules.get(conv);
+        if (rule != null) {
+          explained.merge(rule, 1, Integer::sum);
+        } else {
+          unexplained.addAll(differences);
         }
       }
     }
     return new Result(streams.size(), flows.size(), explained, unexplained);
+  }
+
+  /**
+   * Joins consecutive tshark streams of one conversation where tshark started a new stream with no
+   * TCP cause: the later stream has no SYN and the earlier one neither FIN nor RST. TCP-wise this
+   * is one connection (FlowBeam keeps it as one flow); tshark's stream index follows its
+   * conversation table, which a dissector can restart mid-connection (seen on VNC, right after the
+   * server's RFB version message).
+   */
+  private static List<TsharkStream> joinTsharkSplits(
+      List<TsharkStream> tshark, Map<String, Integer> explained) {
+    List<TsharkStream> out = new ArrayList<>();
+    for (TsharkStream s : tshark) {
+      TsharkStream last = out.isEmpty() ? null : out.get(out.size() - 1);
+      if (last != null && s.syn() == 0 && last.fin() == 0 && last.rst() == 0) {
+        boolean same = last.aIp().equals(s.aIp()) && last.aPort() == s.aPort();
+        out.set(
+            out.size() - 1,
+            new TsharkStream(
+                last.stream(),
+                last.firstUs(),
+                Math.max(last.lastUs(), s.lastUs()),
+                last.aIp(),
+                last.aPort(),
+                last.bIp(),
+                last.bPort(),
+                last.pktsAtoB() + (same ? s.pktsAtoB() : s.pktsBtoA()),
+                last.pktsBtoA() + (same ? s.pktsBtoA() : s.pktsAtoB()),
+                last.bytesAtoB() + (same ? s.bytesAtoB() : s.bytesBtoA()),
+                last.bytesBtoA() + (same ? s.bytesBtoA() : s.bytesAtoB()),
+                last.syn(),
+                s.fin(),
+                s.rst()));
+        explained.merge("tshark_split_without_syn", 1, Integer::sum);
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
   }
 
   /** The FlowBeam rule that split {@code next} from {@code previous} where tshark would not. */
@@ -144,7 +237,12 @@ public final class TsharkAgreement {
         return "active_timeout";
       case FIN:
       case RST:
-        return next.invalidReason() == InvalidReason.INCOMPLETE_NO_SYN ? "close_linger" : null;
+        // The late packet started a flow without a SYN: incomplete_no_syn, or invalid_ack when a
+        // SYN-ACK turned up among its packets (no SYN, so not a new connection either).
+        return next.invalidReason() == InvalidReason.INCOMPLETE_NO_SYN
+                || next.invalidReason() == InvalidReason.INVALID_ACK
+            ? "close_linger"
+            : null;
       default:
         return null;
     }
@@ -156,5 +254,4 @@ public final class TsharkAgreement {
     b.forEach(s::add);
     return new ArrayList<>(s);
   }
-
 }

@@ -1,0 +1,75 @@
+package org.flowbeam.bench;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.TimeUnit;
+import org.flowbeam.io.pcap.CaptureReader;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * How fast the plain-Java {@link CaptureReader} reads a whole capture sequentially, outside Beam:
+ * one operation is one pass over the file, decoding every record into a {@link
+ * org.flowbeam.model.Packet}. The {@link ReadCounters} report packets/s and bytes/s of file read.
+ *
+ * <p>The file is read through the page cache (it is warm after the first pass), so this measures
+ * the reader's CPU cost, not the disk.
+ *
+ * <pre>{@code
+ * java -jar bench/target/benchmarks.jar CaptureReaderBenchmark -p file=other.pcapng
+ * }</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 10)
+@Measurement(iterations = 3, time = 10)
+@Fork(1)
+public class CaptureReaderBenchmark {
+  /** The capture, relative to the directory the benchmark runs in (the repository root). */
+  @Param("../shared/data/captures/loopback/lo-http-ab-2ip.pcap")
+  public String file;
+
+  private Path path;
+  private long fileBytes;
+
+  @Setup(Level.Trial)
+  public void open() throws IOException {
+    path = Paths.get(file);
+    if (!Files.isRegularFile(path)) {
+      throw new IOException("no capture at " + path.toAbsolutePath() + " (set -p file=...)");
+    }
+    fileBytes = Files.size(path);
+  }
+
+  @Benchmark
+  public long readSequentially(ReadCounters counters, Blackhole bh) throws IOException {
+    long packets = 0;
+    try (CaptureReader reader =
+        CaptureReader.open(file, FileChannel.open(path, StandardOpenOption.READ), 0)) {
+      while (reader.advance()) {
+        if (reader.kind() == CaptureReader.Kind.PACKET) {
+          bh.consume(reader.packet());
+          packets++;
+        }
+      }
+    }
+    counters.add(packets, fileBytes);
+    return packets;
+  }
+}

@@ -18,6 +18,7 @@ import org.flowbeam.model.IpStats;
 import org.flowbeam.model.Packet;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.transforms.AssembleFlows;
+import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketTotals;
 import org.flowbeam.transforms.TrafficStats;
 
@@ -91,18 +92,20 @@ public final class FlowBeamPipeline {
     DatasetRead dataset = DatasetRead.read(p, inputs, o);
     PacketReadResult read = dataset.packets();
     PCollection<Packet> packets = read.getOutput();
-    PCollection<PacketTotals> totals = packets.apply("PacketTotals", TrafficStats.totals());
-    PCollection<FlowRecord> flows = packets.apply("AssembleFlows", AssembleFlows.withRules(rules));
-    PCollection<IpStats> ipStats = packets.apply("IpStats", TrafficStats.perIp());
+    // One pass over the packets feeds the flows and every statistic (see PacketDigest).
+    PacketDigest.Result digest =
+        packets.apply("DigestPackets", PacketDigest.withBinSizeUs(binSizeUs(o)));
+    PCollection<PacketTotals> totals = TrafficStats.totals(digest);
+    PCollection<FlowRecord> flows =
+        digest
+            .tcpByKey()
+            .apply("AssembleFlows", AssembleFlows.keyed(rules, AssembleFlows.lastPacketUs(totals)));
+    PCollection<IpStats> ipStats = TrafficStats.perIp(digest);
 
     flows.apply("WriteFlows", FlowSinks.flows(outputDir, shards));
     ipStats.apply("WriteIpStats", FlowSinks.ipStats(outputDir, shards));
-    packets
-        .apply("FlagStats", TrafficStats.flagTypes())
-        .apply("WriteFlagStats", FlowSinks.flagStats(outputDir));
-    packets
-        .apply("TimeBins", TrafficStats.timeBins(binSizeUs(o), flows))
-        .apply("WriteTimeBins", FlowSinks.timeBins(outputDir));
+    TrafficStats.flagTypes(digest).apply("WriteFlagStats", FlowSinks.flagStats(outputDir));
+    TrafficStats.timeBins(digest, flows).apply("WriteTimeBins", FlowSinks.timeBins(outputDir));
     read.getErrors().apply("WriteRejected", FlowSinks.rejected(outputDir, shards));
 
     PCollection<String> timeArcsKeys;

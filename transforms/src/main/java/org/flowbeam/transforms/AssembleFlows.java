@@ -1,23 +1,18 @@
 package org.flowbeam.transforms;
 
-import org.apache.beam.sdk.coders.KvCoder;
-import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.transforms.MapElements;
-import org.apache.beam.sdk.transforms.Max;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
-import org.apache.beam.sdk.values.TypeDescriptor;
+import org.apache.beam.sdk.values.TypeDescriptors;
 import org.flowbeam.model.FlowKey;
-import org.flowbeam.model.FlowKeyCoder;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowRecordCoder;
 import org.flowbeam.model.Packet;
-import org.flowbeam.model.PacketCoder;
 import org.flowbeam.tcp.EndOfDataRule;
 import org.flowbeam.tcp.FlowRules;
 
@@ -32,6 +27,9 @@ import org.flowbeam.tcp.FlowRules;
  * PCollection<FlowRecord> flows =
  *     packets.apply(AssembleFlows.withRules(FlowRules.defaults().withIdleTimeoutUs(60_000_000)));
  * }</pre>
+ *
+ * <p>A pipeline that already digested its packets ({@link PacketDigest}) applies {@link #keyed} to
+ * the digest's keyed TCP packets instead, with the dataset's last packet time from its totals.
  */
 public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollection<FlowRecord>> {
   private final FlowRules rules;
@@ -53,33 +51,52 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
     return rules;
   }
 
+  /**
+   * Assembles flows from TCP packets already keyed by {@link FlowKey}; {@code lastPacketUs} is the
+   * time of the newest packet of the whole dataset (any protocol), for the end-of-data rule.
+   */
+  public static Keyed keyed(FlowRules rules, PCollectionView<Long> lastPacketUs) {
+    return new Keyed(rules, lastPacketUs);
+  }
+
+  /** The newest packet time of {@code totals} as a singleton side input for {@link #keyed}. */
+  public static PCollectionView<Long> lastPacketUs(PCollection<PacketTotals> totals) {
+    return totals
+        .apply("LastPacketUs", MapElements.into(TypeDescriptors.longs()).via(PacketTotals::lastUs))
+        .apply("LastPacketUsView", View.asSingleton());
+  }
+
   @Override
   public PCollection<FlowRecord> expand(PCollection<Packet> packets) {
-    PCollectionView<Long> datasetEnd =
-        packets
-            .apply(
-                "PacketTimes",
-                MapElements.into(TypeDescriptor.of(Long.class)).via(Packet::timestampMicros))
-            .apply("DatasetEnd", Combine.globally(Max.ofLongs()).asSingletonView());
-    return packets
-        .apply("TcpOnly", Filter.by(Packet::isTcp))
-        .apply(
-            "KeyBy5Tuple",
-            MapElements.via(
-                new org.apache.beam.sdk.transforms.SimpleFunction<Packet, KV<FlowKey, Packet>>() {
-                  @Override
-                  public KV<FlowKey, Packet> apply(Packet p) {
-                    return KV.of(FlowKey.of(p), p);
-                  }
-                }))
-        .setCoder(KvCoder.of(FlowKeyCoder.of(), PacketCoder.of()))
-        .apply("AssembleByKey", ParDo.of(new AssembleFlowsFn(rules)))
-        .setCoder(FlowRecordCoder.of())
-        .apply(
-            "NameEndOfData",
-            ParDo.of(new NameEndOfDataFn(rules.idleTimeoutUs(), datasetEnd))
-                .withSideInputs(datasetEnd))
-        .setCoder(FlowRecordCoder.of());
+    PacketDigest.Result digest =
+        packets.apply("Digest", PacketDigest.withBinSizeUs(1_000_000));
+    return digest
+        .tcpByKey()
+        .apply("Assemble", keyed(rules, lastPacketUs(TrafficStats.totals(digest))));
+  }
+
+  /** See {@link #keyed}. */
+  public static final class Keyed
+      extends PTransform<PCollection<KV<FlowKey, Packet>>, PCollection<FlowRecord>> {
+    private final FlowRules rules;
+    private final PCollectionView<Long> lastPacketUs;
+
+    private Keyed(FlowRules rules, PCollectionView<Long> lastPacketUs) {
+      this.rules = rules;
+      this.lastPacketUs = lastPacketUs;
+    }
+
+    @Override
+    public PCollection<FlowRecord> expand(PCollection<KV<FlowKey, Packet>> tcpByKey) {
+      return tcpByKey
+          .apply("AssembleByKey", ParDo.of(new AssembleFlowsFn(rules)))
+          .setCoder(FlowRecordCoder.of())
+          .apply(
+              "NameEndOfData",
+              ParDo.of(new NameEndOfDataFn(rules.idleTimeoutUs(), lastPacketUs))
+                  .withSideInputs(lastPacketUs))
+          .setCoder(FlowRecordCoder.of());
+    }
   }
 
   /** Applies {@link EndOfDataRule} with the dataset's newest packet time as side input. */

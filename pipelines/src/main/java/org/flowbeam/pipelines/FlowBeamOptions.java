@@ -62,6 +62,14 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   void setCloseLinger(double value);
 
+  @Description(
+      "How TCP packets reach the keyed flow stage: 'fragments' (gathered per flow key and bundle"
+          + " before the shuffle; faster) or 'packets' (one by one). Both give the same flows.")
+  @Default.String("fragments")
+  String getAssembly();
+
+  void setAssembly(String value);
+
   @Description("Width of the time bins, in seconds (a whole number of milliseconds).")
   @Default.Double(1)
   double getBinSize();

@@ -60,9 +60,23 @@ public final class FlowBeamPipeline {
     return Math.round(value * 1_000_000d);
   }
 
+  /** Whether TCP packets travel to the keyed stage in fragments ({@code --assembly}). */
+  static boolean fragments(FlowBeamOptions o) {
+    switch (o.getAssembly()) {
+      case "fragments":
+        return true;
+      case "packets":
+        return false;
+      default:
+        throw new UsageException(
+            "--assembly must be 'fragments' or 'packets', got '" + o.getAssembly() + "'");
+    }
+  }
+
   /** Checks option values that Beam's own validation does not. */
   public static void validate(FlowBeamOptions o) {
     rules(o);
+    fragments(o);
     binSizeUs(o);
     if (!LAYOUT_FLOWBEAM.equals(o.getLayout()) && !LAYOUT_TIMEARCS.equals(o.getLayout())) {
       throw new UsageException("--layout must be 'flowbeam' or 'timearcs', got '" + o.getLayout() + "'");
@@ -94,7 +108,9 @@ public final class FlowBeamPipeline {
     PCollection<Packet> packets = read.getOutput();
     // One pass over the packets feeds the flows and every statistic (see PacketDigest).
     PacketDigest.Result digest =
-        packets.apply("DigestPackets", PacketDigest.withBinSizeUs(binSizeUs(o)));
+        packets.apply(
+            "DigestPackets",
+            PacketDigest.withBinSizeUs(binSizeUs(o)).withFragments(fragments(o)));
     PCollection<PacketTotals> totals = TrafficStats.totals(digest);
     PCollection<FlowRecord> flows =
         digest
@@ -175,6 +191,7 @@ public final class FlowBeamPipeline {
     options.put("close_linger_s", o.getCloseLinger());
     options.put("bin_size_s", o.getBinSize());
     options.put("layout", o.getLayout());
+    options.put("assembly", o.getAssembly());
     options.put("num_shards", o.getNumShards());
     options.put("split_size_mb", o.getSplitSizeMb());
     head.put("options", options);

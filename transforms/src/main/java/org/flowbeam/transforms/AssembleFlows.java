@@ -13,6 +13,7 @@ import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowRecordCoder;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.PacketFragment;
 import org.flowbeam.tcp.EndOfDataRule;
 import org.flowbeam.tcp.FlowRules;
 
@@ -33,18 +34,28 @@ import org.flowbeam.tcp.FlowRules;
  */
 public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollection<FlowRecord>> {
   private final FlowRules rules;
+  private final boolean fragments;
 
-  private AssembleFlows(FlowRules rules) {
+  private AssembleFlows(FlowRules rules, boolean fragments) {
     this.rules = rules;
+    this.fragments = fragments;
   }
 
   /** Assembles flows with the default rules (300 s idle timeout, no active timeout). */
   public static AssembleFlows create() {
-    return new AssembleFlows(FlowRules.defaults());
+    return new AssembleFlows(FlowRules.defaults(), true);
   }
 
   public static AssembleFlows withRules(FlowRules rules) {
-    return new AssembleFlows(rules);
+    return new AssembleFlows(rules, true);
+  }
+
+  /**
+   * Whether packets are gathered into per-key fragments before the shuffle (the default) or sent
+   * one by one; the flows are the same.
+   */
+  public AssembleFlows withFragments(boolean fragments) {
+    return new AssembleFlows(rules, fragments);
   }
 
   public FlowRules rules() {
@@ -52,7 +63,7 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
   }
 
   /**
-   * Assembles flows from TCP packets already keyed by {@link FlowKey}; {@code lastPacketUs} is the
+   * Assembles flows from TCP packet fragments keyed by {@link FlowKey}; {@code lastPacketUs} is the
    * time of the newest packet of the whole dataset (any protocol), for the end-of-data rule.
    */
   public static Keyed keyed(FlowRules rules, PCollectionView<Long> lastPacketUs) {
@@ -69,7 +80,7 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
   @Override
   public PCollection<FlowRecord> expand(PCollection<Packet> packets) {
     PacketDigest.Result digest =
-        packets.apply("Digest", PacketDigest.withBinSizeUs(1_000_000));
+        packets.apply("Digest", PacketDigest.withBinSizeUs(1_000_000).withFragments(fragments));
     return digest
         .tcpByKey()
         .apply("Assemble", keyed(rules, lastPacketUs(TrafficStats.totals(digest))));
@@ -77,7 +88,7 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
 
   /** See {@link #keyed}. */
   public static final class Keyed
-      extends PTransform<PCollection<KV<FlowKey, Packet>>, PCollection<FlowRecord>> {
+      extends PTransform<PCollection<KV<FlowKey, PacketFragment>>, PCollection<FlowRecord>> {
     private final FlowRules rules;
     private final PCollectionView<Long> lastPacketUs;
 
@@ -87,7 +98,7 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
     }
 
     @Override
-    public PCollection<FlowRecord> expand(PCollection<KV<FlowKey, Packet>> tcpByKey) {
+    public PCollection<FlowRecord> expand(PCollection<KV<FlowKey, PacketFragment>> tcpByKey) {
       return tcpByKey
           .apply("AssembleByKey", ParDo.of(new AssembleFlowsFn(rules)))
           .setCoder(FlowRecordCoder.of())

@@ -20,7 +20,8 @@ import org.apache.beam.sdk.values.KV;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.Packet;
-import org.flowbeam.model.PacketCoder;
+import org.flowbeam.model.PacketFragment;
+import org.flowbeam.model.PacketFragmentCoder;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.tcp.TcpFlowTracker;
 import org.joda.time.Instant;
@@ -29,8 +30,9 @@ import org.joda.time.Instant;
  * The keyed stateful stage of flow assembly: buffers a 5-tuple's packets and, when the key has
  * been idle for the idle timeout in event time, sorts them and runs the {@link TcpFlowTracker}.
  *
- * <p>This is the sort-buffer pattern rather than {@code @RequiresTimeSortedInput}: packets go into
- * a {@link BagState} in whatever order they arrive; an event-time timer is kept at the newest
+ * <p>This is the sort-buffer pattern rather than {@code @RequiresTimeSortedInput}: packets arrive in
+ * {@link PacketFragment}s (gathered per key before the shuffle) and go into a {@link BagState} in
+ * whatever order they arrive; an event-time timer is kept at the newest
  * buffered packet plus the idle timeout. When it fires, no packet of the key can still come that
  * belongs before it (the watermark has passed), so the buffer is sorted in {@link
  * Packet#EVENT_ORDER} and assembled in one pass, every flow is emitted (the open one included: the
@@ -41,7 +43,7 @@ import org.joda.time.Instant;
  * from holding the watermark earlier than the element that sets it, and packets may arrive out of
  * order. Consumers that bin flows by start time use {@link FlowRecord#startUs()}.
  */
-final class AssembleFlowsFn extends DoFn<KV<FlowKey, Packet>, FlowRecord> {
+final class AssembleFlowsFn extends DoFn<KV<FlowKey, PacketFragment>, FlowRecord> {
   static final String BUFFER = "buffer";
   static final String NEWEST = "newest";
   static final String FLUSH = "flush";
@@ -49,11 +51,13 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, Packet>, FlowRecord> {
   private final FlowRules rules;
   private final Counter flows = Metrics.counter(AssembleFlowsFn.class, "flows");
   private final Counter packets = Metrics.counter(AssembleFlowsFn.class, "packets");
+  private final Counter fragments = Metrics.counter(AssembleFlowsFn.class, "fragments");
   private final Distribution packetsPerFlush =
       Metrics.distribution(AssembleFlowsFn.class, "packets-per-flush");
 
   @StateId(BUFFER)
-  private final StateSpec<BagState<Packet>> bufferSpec = StateSpecs.bag(PacketCoder.of());
+  private final StateSpec<BagState<PacketFragment>> bufferSpec =
+      StateSpecs.bag(PacketFragmentCoder.of());
 
   @StateId(NEWEST)
   private final StateSpec<ValueState<Long>> newestSpec = StateSpecs.value(VarLongCoder.of());
@@ -67,28 +71,32 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, Packet>, FlowRecord> {
 
   @ProcessElement
   public void processElement(
-      @Element KV<FlowKey, Packet> element,
+      @Element KV<FlowKey, PacketFragment> element,
       BoundedWindow window,
-      @StateId(BUFFER) BagState<Packet> buffer,
+      @StateId(BUFFER) BagState<PacketFragment> buffer,
       @StateId(NEWEST) ValueState<Long> newest,
       @TimerId(FLUSH) Timer flush) {
-    Packet p = element.getValue();
-    buffer.add(p);
+    PacketFragment fragment = element.getValue();
+    buffer.add(fragment);
     Long previous = newest.read();
-    long newestUs = previous == null ? p.timestampMicros() : Math.max(previous, p.timestampMicros());
+    long newestUs =
+        previous == null ? fragment.newestUs() : Math.max(previous, fragment.newestUs());
     newest.write(newestUs);
     flush.set(earliest(toInstant(newestUs + rules.idleTimeoutUs()).plus(1), window.maxTimestamp()));
-    packets.inc();
+    packets.inc(fragment.packets().size());
+    fragments.inc();
   }
 
   @OnTimer(FLUSH)
   public void onFlush(
       OnTimerContext context,
       @Key FlowKey key,
-      @StateId(BUFFER) BagState<Packet> buffer,
+      @StateId(BUFFER) BagState<PacketFragment> buffer,
       @StateId(NEWEST) ValueState<Long> newest) {
     List<Packet> sorted = new ArrayList<>();
-    buffer.read().forEach(sorted::add);
+    for (PacketFragment f : buffer.read()) {
+      sorted.addAll(f.packets());
+    }
     sorted.sort(Packet.EVENT_ORDER);
     packetsPerFlush.update(sorted.size());
     TcpFlowTracker tracker =

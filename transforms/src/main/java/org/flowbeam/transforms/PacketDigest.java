@@ -18,7 +18,8 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowKeyCoder;
 import org.flowbeam.model.Packet;
-import org.flowbeam.model.PacketCoder;
+import org.flowbeam.model.PacketFragment;
+import org.flowbeam.model.PacketFragmentCoder;
 
 /**
  * Reads a packet collection once ({@link PacketDigestFn}) and gives everything FlowBeam derives
@@ -35,14 +36,27 @@ import org.flowbeam.model.PacketCoder;
  */
 public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDigest.Result> {
   private final long binSizeUs;
+  private final boolean fragments;
 
-  private PacketDigest(long binSizeUs) {
+  private PacketDigest(long binSizeUs, boolean fragments) {
     this.binSizeUs = TrafficStats.checkBinSize(binSizeUs);
+    this.fragments = fragments;
   }
 
-  /** Digests with time bins of {@code binSizeUs} (a whole number of milliseconds). */
+  /**
+   * Digests with time bins of {@code binSizeUs} (a whole number of milliseconds), gathering TCP
+   * packets into per-bundle fragments.
+   */
   public static PacketDigest withBinSizeUs(long binSizeUs) {
-    return new PacketDigest(binSizeUs);
+    return new PacketDigest(binSizeUs, true);
+  }
+
+  /**
+   * Whether TCP packets travel to the keyed stage in fragments (default) or one by one; both give
+   * the same flows.
+   */
+  public PacketDigest withFragments(boolean fragments) {
+    return new PacketDigest(binSizeUs, fragments);
   }
 
   @Override
@@ -50,14 +64,15 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
     PCollectionTuple out =
         packets.apply(
             "Digest",
-            ParDo.of(new PacketDigestFn(binSizeUs))
+            ParDo.of(new PacketDigestFn(binSizeUs, fragments))
                 .withOutputTags(
                     PacketDigestFn.KEYED,
                     TupleTagList.of(PacketDigestFn.PER_IP)
                         .and(PacketDigestFn.PER_FLAGS)
                         .and(PacketDigestFn.PER_BIN)
                         .and(PacketDigestFn.TOTALS)));
-    out.get(PacketDigestFn.KEYED).setCoder(KvCoder.of(FlowKeyCoder.of(), PacketCoder.of()));
+    out.get(PacketDigestFn.KEYED)
+        .setCoder(KvCoder.of(FlowKeyCoder.of(), PacketFragmentCoder.of()));
     out.get(PacketDigestFn.PER_IP).setCoder(KvCoder.of(StringUtf8Coder.of(), LongVectorFn.coder()));
     out.get(PacketDigestFn.PER_FLAGS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
     out.get(PacketDigestFn.PER_BIN).setCoder(LongVectorFn.coder());
@@ -75,8 +90,8 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
       this.binSizeUs = binSizeUs;
     }
 
-    /** TCP packets keyed by their canonical 5-tuple, for {@link AssembleFlows#keyed}. */
-    public PCollection<KV<FlowKey, Packet>> tcpByKey() {
+    /** TCP packets in fragments keyed by their canonical 5-tuple, for {@link AssembleFlows#keyed}. */
+    public PCollection<KV<FlowKey, PacketFragment>> tcpByKey() {
       return parts.get(PacketDigestFn.KEYED);
     }
 

@@ -1,7 +1,9 @@
 package org.flowbeam.transforms;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
@@ -10,12 +12,14 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.PacketFragment;
 import org.flowbeam.model.TcpFlags;
 import org.joda.time.Instant;
 
 /**
  * One pass over the packets that feeds everything downstream: TCP packets keyed by flow for the
- * stateful stage (main output), and the statistics' partial sums, added up within the bundle and
+ * stateful stage (main output; gathered per key and bundle into {@link PacketFragment}s, or one
+ * packet each on the packet-by-packet path), and the statistics' partial sums, added up within the bundle and
  * emitted when it finishes (per address, per TCP flag combination, per time bin, and the totals).
  *
  * <p>Why one pass: every extra consumer of a large collection costs a full copy of it between
@@ -23,26 +27,40 @@ import org.joda.time.Instant;
  * sums per bundle shrink the statistics' input from one element per packet to one per key per
  * bundle. The partial vectors have the slot layouts of {@link TrafficStats}.
  */
-final class PacketDigestFn extends DoFn<Packet, KV<FlowKey, Packet>> {
-  static final TupleTag<KV<FlowKey, Packet>> KEYED = new TupleTag<KV<FlowKey, Packet>>() {};
+final class PacketDigestFn extends DoFn<Packet, KV<FlowKey, PacketFragment>> {
+  static final TupleTag<KV<FlowKey, PacketFragment>> KEYED =
+      new TupleTag<KV<FlowKey, PacketFragment>>() {};
   static final TupleTag<KV<String, long[]>> PER_IP = new TupleTag<KV<String, long[]>>() {};
   static final TupleTag<KV<String, Long>> PER_FLAGS = new TupleTag<KV<String, Long>>() {};
   static final TupleTag<long[]> PER_BIN = new TupleTag<long[]>() {};
   static final TupleTag<long[]> TOTALS = new TupleTag<long[]>() {};
 
-  private final long binSizeUs;
+  /** Packets held in fragments before they are emitted early, bounding a bundle's memory. */
+  static final int MAX_BUFFERED_PACKETS = 200_000;
 
+  private final long binSizeUs;
+  private final boolean fragments;
+
+  private transient Map<FlowKey, List<Packet>> pending;
+  private transient int pendingPackets;
   private transient Map<ByteBuffer, long[]> perIp;
   private transient long[] perFlags;
   private transient Map<Long, long[]> perBin;
   private transient long[] totals;
 
-  PacketDigestFn(long binSizeUs) {
+  /**
+   * @param fragments gather each key's packets of a bundle into one fragment; otherwise every
+   *     packet travels alone (the packet-by-packet path)
+   */
+  PacketDigestFn(long binSizeUs, boolean fragments) {
     this.binSizeUs = binSizeUs;
+    this.fragments = fragments;
   }
 
   @StartBundle
   public void startBundle() {
+    pending = new HashMap<>();
+    pendingPackets = 0;
     perIp = new HashMap<>();
     perFlags = new long[256];
     perBin = new HashMap<>();
@@ -55,7 +73,19 @@ final class PacketDigestFn extends DoFn<Packet, KV<FlowKey, Packet>> {
     long len = p.length();
     boolean tcp = p.isTcp();
     if (tcp) {
-      out.get(KEYED).output(KV.of(FlowKey.of(p), p));
+      FlowKey key = FlowKey.of(p);
+      if (fragments) {
+        pending.computeIfAbsent(key, k -> new ArrayList<>()).add(p);
+        if (++pendingPackets >= MAX_BUFFERED_PACKETS) {
+          for (Map.Entry<FlowKey, List<Packet>> e : pending.entrySet()) {
+            out.get(KEYED).output(KV.of(e.getKey(), new PacketFragment(e.getKey(), e.getValue())));
+          }
+          pending.clear();
+          pendingPackets = 0;
+        }
+      } else {
+        out.get(KEYED).output(KV.of(key, new PacketFragment(key, List.of(p))));
+      }
       perFlags[p.flags()]++;
     }
     add(perIp.computeIfAbsent(ByteBuffer.wrap(p.srcIp()), k -> newIpVector()), 1, 0, len, 0, ts);
@@ -95,6 +125,10 @@ final class PacketDigestFn extends DoFn<Packet, KV<FlowKey, Packet>> {
   @FinishBundle
   public void finishBundle(FinishBundleContext c) {
     Instant now = GlobalWindow.INSTANCE.maxTimestamp();
+    for (Map.Entry<FlowKey, List<Packet>> e : pending.entrySet()) {
+      PacketFragment f = new PacketFragment(e.getKey(), e.getValue());
+      c.output(KEYED, KV.of(e.getKey(), f), new Instant(Math.floorDiv(f.newestUs(), 1000L)), GlobalWindow.INSTANCE);
+    }
     for (Map.Entry<ByteBuffer, long[]> e : perIp.entrySet()) {
       c.output(PER_IP, KV.of(IpAddresses.format(e.getKey().array()), e.getValue()), now, GlobalWindow.INSTANCE);
     }
@@ -110,6 +144,7 @@ final class PacketDigestFn extends DoFn<Packet, KV<FlowKey, Packet>> {
     if (totals[0] > 0) {
       c.output(TOTALS, totals, now, GlobalWindow.INSTANCE);
     }
+    pending = null;
     perIp = null;
     perBin = null;
   }

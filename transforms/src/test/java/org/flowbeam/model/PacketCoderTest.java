@@ -46,6 +46,22 @@ class PacketCoderTest {
   }
 
   @Test
+  void fragmentsRoundTripCompactly() throws Exception {
+    java.util.List<Packet> conversation =
+        org.flowbeam.testing.Trace.between("2001:db8::1", 5000, "2001:db8::2", 443)
+            .at(-3_000)
+            .handshake()
+            .clientData(100)
+            .serverData(20)
+            .packets();
+    PacketFragment f = new PacketFragment(FlowKey.of(conversation.get(0)), conversation);
+    CoderProperties.coderDecodeEncodeEqual(PacketFragmentCoder.of(), f);
+    CoderProperties.coderSerializable(PacketFragmentCoder.of());
+    int bytes = CoderUtils.encodeToByteArray(PacketFragmentCoder.of(), f).length;
+    assertThat(bytes, lessThanOrEqualTo(40 + 16 * conversation.size()));
+  }
+
+  @Test
   void ipv4PacketIsCompact() throws Exception {
     assertThat(CoderUtils.encodeToByteArray(PacketCoder.of(), V4).length, lessThanOrEqualTo(40));
   }

@@ -70,6 +70,16 @@ class AssembleFlowsTest {
   }
 
   @Test
+  void packetByPacketPathGivesTheSameFlows(TestPipeline p) {
+    List<Packet> packets = mixedTraffic();
+    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    PAssert.that(
+            shuffledInput(p, packets, 9).apply(AssembleFlows.create().withFragments(false)))
+        .containsInAnyOrder(expected);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
   void flowOpenLongBeforeTheEndIsAnIdleTimeout(TestPipeline p) {
     // The IPv6 conversation's second piece ends at ~401.5 s; a packet 10 minutes later elsewhere
     // makes the dataset run past its idle timeout.

@@ -16,13 +16,15 @@ import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.flowbeam.generate.GenerateMain;
 import org.flowbeam.io.sink.ManifestWriter;
 
 /**
  * The command line of the fat jar: {@code java -jar flowbeam.jar --input=GLOB --output=DIR
- * [options]}. Beam-style options ({@code --help} lists them), also read from {@code @file}
- * arguments (one option per line, as in {@code run-configs/}); the runner defaults to Flink
- * embedded in this JVM, the fastest on one machine.
+ * [options]}, or {@code java -jar flowbeam.jar generate [options]} for the synthetic traffic
+ * generator ({@link GenerateMain}). Beam-style options ({@code --help} lists them), also read from
+ * {@code @file} arguments (one option per line, as in {@code run-configs/}); the runner defaults
+ * to Flink embedded in this JVM, the fastest on one machine.
  *
  * <p>Problems with what the user asked for (a pattern matching no file, an unreadable file, a
  * missing CSV column, a bad option value) end the run with one line on standard error and exit code
@@ -40,8 +42,14 @@ public final class FlowBeamMain {
     System.exit(run(args, System.out, System.err));
   }
 
-  /** Runs the job; returns the process exit code. */
+  /**
+   * Runs the job, or with {@code generate} as the first argument the traffic generator ({@link
+   * GenerateMain}); returns the process exit code.
+   */
   public static int run(String[] args, PrintStream out, PrintStream err) {
+    if (args.length > 0 && args[0].equals("generate")) {
+      return GenerateMain.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
     PipelineOptionsFactory.register(FlowBeamOptions.class);
     if (Arrays.asList(args).contains("--help")) {
       PipelineOptionsFactory.printHelp(out, FlowBeamOptions.class);

@@ -1,0 +1,244 @@
+package org.flowbeam.generate;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code generate} command of the fat jar: {@code java -jar flowbeam.jar generate --output=FILE
+ * [options]} writes synthetic traffic and its ground-truth flows ({@link TrafficGenerator}). {@code
+ * --help} lists the options; a bad option ends with one line on standard error and exit code 2, an
+ * I/O failure with one line and exit code 1.
+ *
+ * <pre>{@code
+ * java -jar pipelines/target/flowbeam.jar generate --output=/tmp/t.pcap --size=1GB --seed=7
+ * }</pre>
+ */
+public final class GenerateMain {
+  static final int EXIT_OK = 0;
+  static final int EXIT_FAILURE = 1;
+  static final int EXIT_USAGE = 2;
+
+  static final String USAGE =
+      String.join(
+          "\n",
+          "usage: java -jar flowbeam.jar generate --output=FILE [options]",
+          "",
+          "Writes synthetic TCP/UDP traffic (streaming, seeded) and the flows FlowBeam must find.",
+          "",
+          "  --output=FILE        packets: .csv (TimeArcs packet CSV), .pcap or .pcapng;"
+              + " .gz compresses",
+          "  --format=F           csv, pcap or pcapng (default: from the file name)",
+          "  --truth=FILE         ground-truth flows CSV (default: OUTPUT.truth.csv)",
+          "  --packets=N          stop after N packets (default 1000000 when --size is absent)",
+          "  --size=SIZE          stop once the output reaches SIZE bytes before gzip: 800KB,"
+              + " 1GB, 1.5GB (KB/MB/GB/TB = 1024-based)",
+          "  --seed=N             random seed (default 1); same seed and options, same bytes",
+          "  --hosts=N            hosts, a tenth of them servers (default 200)",
+          "  --retransmitRate=F   fraction of data segments and SYNs sent twice (default 0.01)",
+          "  --reorderRate=F      fraction of data packets swapped with a neighbour (default 0.01)",
+          "  --ipv6Fraction=F     fraction of conversations over IPv6 (default 0.1)",
+          "  --start=US           first arrival, µs since the epoch (default 1700000000000000)",
+          "  --rate=R             new conversations per simulated second (default 10)",
+          "  --maxActive=N        most conversations open at once (default 10000)",
+          "  --mix=M              realistic (default) or dense (every feature in small outputs)",
+          "",
+          "The truth assumes FlowBeam's default flow rules (--idleTimeout=300, --closeLinger=2).",
+          "See src/docs/generate.md.");
+
+  private GenerateMain() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** The parsed command: where to write and what. */
+  record Command(Path output, OutputFormat format, Path truth, GeneratorConfig config) {}
+
+  /** Runs the command; returns the process exit code. */
+  public static int run(String[] args, PrintStream out, PrintStream err) {
+    for (String a : args) {
+      if (a.equals("--help") || a.equals("-h")) {
+        out.println(USAGE);
+        return EXIT_OK;
+      }
+    }
+    Command c;
+    try {
+      c = parse(args);
+    } catch (IllegalArgumentException e) {
+      err.println("flowbeam generate: error: " + e.getMessage());
+      return EXIT_USAGE;
+    }
+    long started = System.nanoTime();
+    TrafficGenerator.GenerationSummary s;
+    try {
+      s = TrafficGenerator.generate(c.config(), c.format(), c.output(), c.truth());
+    } catch (IOException | RuntimeException e) {
+      err.println(
+          "flowbeam generate: failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+      return EXIT_FAILURE;
+    }
+    double seconds = Math.max((System.nanoTime() - started) / 1e9, 1e-9);
+    out.printf(
+        Locale.ROOT,
+        "flowbeam generate: %,d packets (%,d TCP), %,d bytes %s, %,d flows, %.0f s of traffic"
+            + " in %.1f s (%.1f MB/s, %,.0f packets/s) -> %s, truth %s%n",
+        s.packets(),
+        s.tcpPackets(),
+        s.bytes(),
+        c.format().label(),
+        s.flows(),
+        s.packets() == 0 ? 0.0 : (s.lastUs() - s.firstUs()) / 1e6,
+        seconds,
+        s.bytes() / 1e6 / seconds,
+        s.packets() / seconds,
+        c.output(),
+        c.truth());
+    return EXIT_OK;
+  }
+
+  /**
+   * Parses {@code --name=value} options.
+   *
+   * @throws IllegalArgumentException with a one-line message for a bad option
+   */
+  static Command parse(String[] args) {
+    Map<String, String> o = new LinkedHashMap<>();
+    for (String a : args) {
+      int eq = a.indexOf('=');
+      if (!a.startsWith("--") || eq < 3) {
+        throw new IllegalArgumentException(
+            "expected --name=value, got '" + a + "' (--help lists the options)");
+      }
+      String name = a.substring(2, eq);
+      if (o.put(name, a.substring(eq + 1)) != null) {
+        throw new IllegalArgumentException("--" + name + " given twice");
+      }
+    }
+    String outputText = o.remove("output");
+    if (outputText == null || outputText.isBlank()) {
+      throw new IllegalArgumentException("--output=FILE is required");
+    }
+    Path output = Path.of(outputText);
+    String formatText = o.remove("format");
+    OutputFormat format =
+        formatText != null ? OutputFormat.named(formatText) : OutputFormat.ofFileName(output);
+    if (format == null) {
+      throw new IllegalArgumentException(
+          "cannot tell the format of "
+              + output
+              + ": name it .csv, .pcap or .pcapng, or give"
+              + " --format");
+    }
+    String truthText = o.remove("truth");
+    Path truth = truthText != null ? Path.of(truthText) : Path.of(outputText + ".truth.csv");
+    if (truth.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+      throw new IllegalArgumentException("--truth must differ from --output");
+    }
+    for (Path p : new Path[] {output, truth}) {
+      if (Files.isDirectory(p)) {
+        throw new IllegalArgumentException(p + " is a directory");
+      }
+    }
+
+    GeneratorConfig.Builder b = GeneratorConfig.builder();
+    String packets = o.remove("packets");
+    String size = o.remove("size");
+    if (packets != null) {
+      b.maxPackets(longOption("packets", packets));
+    }
+    if (size != null) {
+      b.maxBytes(parseSize(size));
+    }
+    if (packets == null && size == null) {
+      b.maxPackets(1_000_000);
+    }
+    for (Map.Entry<String, String> e : o.entrySet()) {
+      String v = e.getValue();
+      switch (e.getKey()) {
+        case "seed" -> b.seed(longOption("seed", v));
+        case "hosts" -> b.hosts((int) Math.min(Integer.MAX_VALUE, longOption("hosts", v)));
+        case "retransmitRate" -> b.retransmitRate(doubleOption("retransmitRate", v));
+        case "reorderRate" -> b.reorderRate(doubleOption("reorderRate", v));
+        case "ipv6Fraction" -> b.ipv6Fraction(doubleOption("ipv6Fraction", v));
+        case "start" -> b.startUs(longOption("start", v));
+        case "rate" -> b.connectionsPerSecond(doubleOption("rate", v));
+        case "maxActive" ->
+            b.maxActive((int) Math.min(Integer.MAX_VALUE, longOption("maxActive", v)));
+        case "mix" ->
+            b.mix(
+                switch (v) {
+                  case "realistic" -> TrafficMix.realistic();
+                  case "dense" -> TrafficMix.dense();
+                  default ->
+                      throw new IllegalArgumentException(
+                          "--mix must be realistic or dense, got '" + v + "'");
+                });
+        default ->
+            throw new IllegalArgumentException(
+                "unknown option --" + e.getKey() + " (--help lists the options)");
+      }
+    }
+    return new Command(output, format, truth, b.build());
+  }
+
+  /** Bytes in {@code 123}, {@code 800KB}, {@code 1GB}, {@code 1.5 GiB} (units 1024-based). */
+  static long parseSize(String text) {
+    String s = text.trim().toUpperCase(Locale.ROOT).replace(" ", "");
+    long unit = 1;
+    String[][] units = {
+      {"TIB", "TB", "T"}, {"GIB", "GB", "G"}, {"MIB", "MB", "M"}, {"KIB", "KB", "K"}
+    };
+    long[] factors = {1L << 40, 1L << 30, 1L << 20, 1L << 10};
+    outer:
+    for (int i = 0; i < units.length; i++) {
+      for (String u : units[i]) {
+        if (s.endsWith(u)) {
+          unit = factors[i];
+          s = s.substring(0, s.length() - u.length());
+          break outer;
+        }
+      }
+    }
+    if (s.endsWith("B")) {
+      s = s.substring(0, s.length() - 1);
+    }
+    double v;
+    try {
+      v = Double.parseDouble(s);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--size must be like 800KB, 1GB or 1.5GB, got '" + text + "'");
+    }
+    if (!(v > 0) || v * unit >= 1L << 50) {
+      throw new IllegalArgumentException(
+          "--size must be positive and below 1 PB, got '" + text + "'");
+    }
+    return Math.max(1, (long) (v * unit));
+  }
+
+  private static long longOption(String name, String v) {
+    try {
+      return Long.parseLong(v.trim().replace("_", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " must be an integer, got '" + v + "'");
+    }
+  }
+
+  private static double doubleOption(String name, String v) {
+    try {
+      double d = Double.parseDouble(v.trim());
+      if (Double.isNaN(d) || Double.isInfinite(d)) {
+        throw new NumberFormatException();
+      }
+      return d;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("--" + name + " must be a number, got '" + v + "'");
+    }
+  }
+}

@@ -1,0 +1,166 @@
+package org.flowbeam.generate;
+
+import org.flowbeam.tcp.FlowRules;
+
+/**
+ * Everything that decides a generated dataset: the same config gives the same bytes.
+ *
+ * <pre>{@code
+ * GeneratorConfig c = GeneratorConfig.builder().seed(7).maxPackets(20_000).build();
+ * }</pre>
+ *
+ * @param seed random seed
+ * @param hosts number of hosts (a tenth of them servers)
+ * @param retransmitRate fraction of data segments and SYNs that are sent again (same sequence
+ *     number) after a retransmission timeout
+ * @param reorderRate fraction of data-phase packets exchanged with their neighbour in time
+ * @param ipv6Fraction fraction of conversations over IPv6
+ * @param startUs time of the first arrival, µs since the epoch
+ * @param connectionsPerSecond mean rate of new conversations in simulated time
+ * @param maxActive most conversations open at once (new ones are skipped meanwhile); bounds memory
+ * @param maxPackets stop after this many packets
+ * @param maxBytes stop once the output (before gzip) reaches this many bytes
+ * @param mix the kinds of traffic
+ */
+public record GeneratorConfig(
+    long seed,
+    int hosts,
+    double retransmitRate,
+    double reorderRate,
+    double ipv6Fraction,
+    long startUs,
+    double connectionsPerSecond,
+    int maxActive,
+    long maxPackets,
+    long maxBytes,
+    TrafficMix mix) {
+
+  /** The idle timeout the ground truth assumes: FlowBeam's default. */
+  static final long IDLE_TIMEOUT_US = FlowRules.DEFAULT_IDLE_TIMEOUT_US;
+
+  /** The close linger the ground truth assumes: FlowBeam's default. */
+  static final long CLOSE_LINGER_US = FlowRules.DEFAULT_CLOSE_LINGER_US;
+
+  public GeneratorConfig {
+    if (hosts < 2 || hosts > Hosts.MAX_HOSTS) {
+      throw new IllegalArgumentException(
+          "--hosts must be 2.." + Hosts.MAX_HOSTS + ", got " + hosts);
+    }
+    checkFraction("--retransmitRate", retransmitRate, 0.5);
+    checkFraction("--reorderRate", reorderRate, 0.5);
+    checkFraction("--ipv6Fraction", ipv6Fraction, 1);
+    if (startUs < 0 || startUs > 4_000_000_000_000_000L) {
+      throw new IllegalArgumentException("--start must be µs since the epoch, got " + startUs);
+    }
+    if (!(connectionsPerSecond > 0 && connectionsPerSecond <= 1_000_000)) {
+      throw new IllegalArgumentException(
+          "--rate must be > 0 and <= 1000000, got " + connectionsPerSecond);
+    }
+    if (maxActive < 1 || maxActive > 1_000_000) {
+      throw new IllegalArgumentException("--maxActive must be 1..1000000, got " + maxActive);
+    }
+    if (maxPackets < 1) {
+      throw new IllegalArgumentException("--packets must be >= 1, got " + maxPackets);
+    }
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("--size must be >= 1 byte, got " + maxBytes);
+    }
+  }
+
+  private static void checkFraction(String name, double v, double max) {
+    if (!(v >= 0 && v <= max)) {
+      throw new IllegalArgumentException(name + " must be in [0, " + max + "], got " + v);
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds a {@link GeneratorConfig}; unset fields take the defaults listed in generate.md. */
+  public static final class Builder {
+    private long seed = 1;
+    private int hosts = 200;
+    private double retransmitRate = 0.01;
+    private double reorderRate = 0.01;
+    private double ipv6Fraction = 0.1;
+    private long startUs = 1_700_000_000_000_000L;
+    private double connectionsPerSecond = 10;
+    private int maxActive = 10_000;
+    private long maxPackets = Long.MAX_VALUE;
+    private long maxBytes = Long.MAX_VALUE;
+    private TrafficMix mix = TrafficMix.realistic();
+
+    private Builder() {}
+
+    public Builder seed(long v) {
+      seed = v;
+      return this;
+    }
+
+    public Builder hosts(int v) {
+      hosts = v;
+      return this;
+    }
+
+    public Builder retransmitRate(double v) {
+      retransmitRate = v;
+      return this;
+    }
+
+    public Builder reorderRate(double v) {
+      reorderRate = v;
+      return this;
+    }
+
+    public Builder ipv6Fraction(double v) {
+      ipv6Fraction = v;
+      return this;
+    }
+
+    public Builder startUs(long v) {
+      startUs = v;
+      return this;
+    }
+
+    public Builder connectionsPerSecond(double v) {
+      connectionsPerSecond = v;
+      return this;
+    }
+
+    public Builder maxActive(int v) {
+      maxActive = v;
+      return this;
+    }
+
+    public Builder maxPackets(long v) {
+      maxPackets = v;
+      return this;
+    }
+
+    public Builder maxBytes(long v) {
+      maxBytes = v;
+      return this;
+    }
+
+    public Builder mix(TrafficMix v) {
+      mix = v;
+      return this;
+    }
+
+    public GeneratorConfig build() {
+      return new GeneratorConfig(
+          seed,
+          hosts,
+          retransmitRate,
+          reorderRate,
+          ipv6Fraction,
+          startUs,
+          connectionsPerSecond,
+          maxActive,
+          maxPackets,
+          maxBytes,
+          mix);
+    }
+  }
+}

@@ -136,6 +136,10 @@ public final class FlowBeamMain {
       all.add("--runner=FlinkRunner");
       if (all.stream().noneMatch(a -> a.startsWith("--flinkMaster"))) {
         all.add("--flinkMaster=[local]");
+        if (all.stream().noneMatch(a -> a.startsWith("--parallelism"))) {
+          // Flink's local default is one task slot; use every core of this machine.
+          all.add("--parallelism=" + Runtime.getRuntime().availableProcessors());
+        }
       }
     }
     try {

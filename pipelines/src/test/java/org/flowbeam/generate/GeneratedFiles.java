@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.flowbeam.io.pcap.CaptureReader;
 import org.flowbeam.model.FlowRecord;
-import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.Packet;
 
 /** Reads what the generator wrote back, for the tests. */
@@ -54,28 +53,7 @@ final class GeneratedFiles {
     if (!lines.get(0).equals(CsvPacketWriter.HEADER)) {
       throw new AssertionError("header " + lines.get(0));
     }
-    List<Packet> packets = new ArrayList<>(lines.size());
-    for (int i = 1; i < lines.size(); i++) {
-      String[] f = lines.get(i).split(",", -1);
-      if (f.length != 10) {
-        throw new AssertionError("row " + i + ": " + lines.get(i));
-      }
-      packets.add(
-          Packet.builder()
-              .timestampMicros(Long.parseLong(f[0]))
-              .srcIp(IpAddresses.parse(f[1]))
-              .dstIp(IpAddresses.parse(f[2]))
-              .srcPort(Integer.parseInt(f[3]))
-              .dstPort(Integer.parseInt(f[4]))
-              .flags(Integer.parseInt(f[5]))
-              .seq(Long.parseLong(f[6]))
-              .ack(Long.parseLong(f[7]))
-              .length(Integer.parseInt(f[8]))
-              .protocol(Integer.parseInt(f[9]))
-              .sourceOffset(i)
-              .build());
-    }
-    return packets;
+    return org.flowbeam.testing.SharedData.packets(lines);
   }
 
   /** The packets of a generated capture, read by FlowBeam's {@link CaptureReader}. */

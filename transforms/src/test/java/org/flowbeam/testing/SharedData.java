@@ -55,34 +55,43 @@ public final class SharedData {
 
   /** The packets of a reference packets.csv, with the row's line number as source offset. */
   public static List<Packet> packets(Path packetsCsv) {
-    List<Packet> out = new ArrayList<>();
-    try (BufferedReader r = Files.newBufferedReader(packetsCsv)) {
-      String header = r.readLine();
-      if (!header.equals(
-          "timestamp,src_ip,dst_ip,src_port,dst_port,flags,seq_num,ack_num,length,protocol")) {
-        throw new IllegalStateException("unexpected header " + header);
-      }
-      String line;
-      long n = 0;
-      while ((line = r.readLine()) != null) {
-        String[] f = line.split(",", -1);
-        out.add(
-            Packet.builder()
-                .timestampMicros(Long.parseLong(f[0]))
-                .srcIp(IpAddresses.parse(f[1]))
-                .dstIp(IpAddresses.parse(f[2]))
-                .srcPort(Integer.parseInt(f[3]))
-                .dstPort(Integer.parseInt(f[4]))
-                .flags(Integer.parseInt(f[5]))
-                .seq(Long.parseLong(f[6]))
-                .ack(Long.parseLong(f[7]))
-                .length(Integer.parseInt(f[8]))
-                .protocol(Integer.parseInt(f[9]))
-                .sourceOffset(++n)
-                .build());
-      }
+    try {
+      return packets(Files.readAllLines(packetsCsv));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The packets of TimeArcs packet CSV lines (header first, exactly the ten columns of the tshark
+   * references), with each row's line number as source offset.
+   */
+  public static List<Packet> packets(List<String> lines) {
+    String header = lines.get(0);
+    if (!header.equals(
+        "timestamp,src_ip,dst_ip,src_port,dst_port,flags,seq_num,ack_num,length,protocol")) {
+      throw new IllegalStateException("unexpected header " + header);
+    }
+    List<Packet> out = new ArrayList<>(lines.size());
+    for (int i = 1; i < lines.size(); i++) {
+      String[] f = lines.get(i).split(",", -1);
+      if (f.length != 10) {
+        throw new IllegalStateException("row " + i + ": " + lines.get(i));
+      }
+      out.add(
+          Packet.builder()
+              .timestampMicros(Long.parseLong(f[0]))
+              .srcIp(IpAddresses.parse(f[1]))
+              .dstIp(IpAddresses.parse(f[2]))
+              .srcPort(Integer.parseInt(f[3]))
+              .dstPort(Integer.parseInt(f[4]))
+              .flags(Integer.parseInt(f[5]))
+              .seq(Long.parseLong(f[6]))
+              .ack(Long.parseLong(f[7]))
+              .length(Integer.parseInt(f[8]))
+              .protocol(Integer.parseInt(f[9]))
+              .sourceOffset(i)
+              .build());
     }
     return out;
   }

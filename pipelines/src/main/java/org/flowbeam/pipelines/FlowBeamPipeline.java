@@ -160,7 +160,7 @@ public final class FlowBeamPipeline {
         new RunManifest(
             outputDir,
             head,
-            counts.all(p),
+            counts.all(),
             read.getRecordsRead(),
             dataset.nonIpCounts(),
             dataset.captureSummaries(),

@@ -1,5 +1,6 @@
 package org.flowbeam.pipelines;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -76,18 +77,15 @@ record InputFiles(List<String> csv, List<String> captures, List<Rejected> reject
 
   /** The first bytes of {@code file}, decompressed if it is gzip. */
   private static byte[] head(String file) {
-    try (ReadableByteChannel ch =
-            FileSystems.open(FileSystems.matchNewResource(file, false));
-        InputStream raw = Channels.newInputStream(ch)) {
+    try (ReadableByteChannel ch = FileSystems.open(FileSystems.matchNewResource(file, false));
+        InputStream raw = new BufferedInputStream(Channels.newInputStream(ch))) {
+      raw.mark(HEAD_BYTES);
       byte[] first = raw.readNBytes(HEAD_BYTES);
       if (CaptureFormat.detect(first) != CaptureFormat.GZIP) {
         return first;
       }
-      try (InputStream again = Channels.newInputStream(
-              FileSystems.open(FileSystems.matchNewResource(file, false)));
-          GZIPInputStream gz = new GZIPInputStream(again)) {
-        return gz.readNBytes(HEAD_BYTES);
-      }
+      raw.reset();
+      return new GZIPInputStream(raw).readNBytes(HEAD_BYTES);
     } catch (IOException e) {
       throw new UsageException("cannot read input file " + file + ": " + e.getMessage());
     }

@@ -65,7 +65,7 @@ final class RunCounts {
   }
 
   /** All totals added so far. */
-  PCollection<KV<String, Long>> all(org.apache.beam.sdk.Pipeline pipeline) {
+  PCollection<KV<String, Long>> all() {
     return PCollectionList.of(parts).apply("AllCounts", Flatten.pCollections());
   }
 }

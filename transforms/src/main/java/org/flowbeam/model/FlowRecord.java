@@ -56,12 +56,4 @@ public record FlowRecord(
         packetsFwd, packetsRev, bytesFwd, bytesRev, flagCounts, handshakeComplete, state,
         invalidReason, reason, packets);
   }
-
-  /** The same flow without its retained packets. */
-  public FlowRecord withoutPackets() {
-    return new FlowRecord(
-        flowId, initiatorIp, initiatorPort, responderIp, responderPort, protocol, startUs, endUs,
-        packetsFwd, packetsRev, bytesFwd, bytesRev, flagCounts, handshakeComplete, state,
-        invalidReason, closeReason, List.of());
-  }
 }

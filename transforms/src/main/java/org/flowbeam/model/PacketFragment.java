@@ -20,11 +20,6 @@ public record PacketFragment(FlowKey key, List<Packet> packets) implements Seria
     packets = List.copyOf(packets);
   }
 
-  /** A fragment of one packet: the packet-by-packet path. */
-  public static PacketFragment of(Packet p) {
-    return new PacketFragment(FlowKey.of(p), List.of(p));
-  }
-
   /** The newest packet time in the fragment, µs. */
   public long newestUs() {
     long max = Long.MIN_VALUE;

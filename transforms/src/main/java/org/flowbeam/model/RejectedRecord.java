@@ -21,9 +21,4 @@ public record RejectedRecord(String file, long offset, String raw, String reason
       raw = raw.substring(0, MAX_RAW_CHARS) + "...";
     }
   }
-
-  /** {@code file:offset: reason}, the one-line form used in messages. */
-  public String describe() {
-    return file + " at byte " + offset + ": " + reason;
-  }
 }

@@ -131,6 +131,8 @@ class FlowBeamJobTest {
       {"--input=" + input + " --idleTimeout=-1", "--idleTimeout"},
       {"--input=" + input + " --layout=bogus", "--layout"},
       {"--input=" + input + " --binSize=0.0005", "--binSize"},
+      {"--input=" + input + " --assembly=bogus", "--assembly"},
+      {"--input=" + input + " --format=parquet", "--format"},
     };
     for (String[] c : cases) {
       List<String> args = new ArrayList<>(List.of("--runner=DirectRunner", "--output=" + dir.resolve("out-err")));

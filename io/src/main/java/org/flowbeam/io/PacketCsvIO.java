@@ -23,10 +23,12 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.flowbeam.io.csv.IpMap;
 import org.flowbeam.io.csv.PacketCsvFormatException;
 import org.flowbeam.io.csv.PacketCsvReadFn;
+import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.model.PacketCoder;
 import org.flowbeam.model.RejectedRecordCoder;
 
@@ -64,12 +66,14 @@ public final class PacketCsvIO {
         List.of(),
         new IpMapSpec(IpMap.empty(), null),
         DEFAULT_DESIRED_SPLIT_SIZE_BYTES,
-        EmptyMatchTreatment.ALLOW_IF_WILDCARD);
+        EmptyMatchTreatment.ALLOW_IF_WILDCARD,
+        null);
   }
 
   /** Reads files from anywhere (a glob, a list, a watched directory), as {@code FileIO} gives. */
   public static ReadFiles readFiles() {
-    return new ReadFiles(new IpMapSpec(IpMap.empty(), null), DEFAULT_DESIRED_SPLIT_SIZE_BYTES);
+    return new ReadFiles(
+        new IpMapSpec(IpMap.empty(), null), DEFAULT_DESIRED_SPLIT_SIZE_BYTES, null);
   }
 
   /** The IP map as given: entries, or a file to load when the transform is expanded. */
@@ -92,16 +96,19 @@ public final class PacketCsvIO {
     private final IpMapSpec ipMap;
     private final long desiredSplitSizeBytes;
     private final EmptyMatchTreatment emptyMatchTreatment;
+    private final @Nullable PacketDigest digest;
 
     private Read(
         List<String> filepatterns,
         IpMapSpec ipMap,
         long desiredSplitSizeBytes,
-        EmptyMatchTreatment emptyMatchTreatment) {
+        EmptyMatchTreatment emptyMatchTreatment,
+        @Nullable PacketDigest digest) {
       this.filepatterns = filepatterns;
       this.ipMap = ipMap;
       this.desiredSplitSizeBytes = desiredSplitSizeBytes;
       this.emptyMatchTreatment = emptyMatchTreatment;
+      this.digest = digest;
     }
 
     /**
@@ -118,7 +125,7 @@ public final class PacketCsvIO {
       if (list.isEmpty()) {
         throw new IllegalArgumentException("no file pattern in '" + filepatterns + "'");
       }
-      return new Read(List.copyOf(list), ipMap, desiredSplitSizeBytes, emptyMatchTreatment);
+      return new Read(List.copyOf(list), ipMap, desiredSplitSizeBytes, emptyMatchTreatment, digest);
     }
 
     /** Resolves integer address ids through {@code idToAddress} (replaces an IP map file). */
@@ -127,7 +134,8 @@ public final class PacketCsvIO {
           filepatterns,
           new IpMapSpec(IpMap.of(idToAddress), null),
           desiredSplitSizeBytes,
-          emptyMatchTreatment);
+          emptyMatchTreatment,
+          digest);
     }
 
     /**
@@ -139,18 +147,28 @@ public final class PacketCsvIO {
           filepatterns,
           new IpMapSpec(IpMap.empty(), fileSpec),
           desiredSplitSizeBytes,
-          emptyMatchTreatment);
+          emptyMatchTreatment,
+          digest);
     }
 
     /** The size of the ranges an uncompressed file is split into (default 64 MiB). */
     public Read withDesiredSplitSizeBytes(long bytes) {
       checkSplitSize(bytes);
-      return new Read(filepatterns, ipMap, bytes, emptyMatchTreatment);
+      return new Read(filepatterns, ipMap, bytes, emptyMatchTreatment, digest);
     }
 
     /** What a pattern matching no file means (default: an error unless it is a wildcard). */
     public Read withEmptyMatchTreatment(EmptyMatchTreatment treatment) {
-      return new Read(filepatterns, ipMap, desiredSplitSizeBytes, treatment);
+      return new Read(filepatterns, ipMap, desiredSplitSizeBytes, treatment, digest);
+    }
+
+    /**
+     * Digests the packets in the reading step instead of outputting them: the result's {@code
+     * getDigest()} is what {@code getOutput().apply(digest)} would give, with no element per
+     * packet between the reader and the digest.
+     */
+    public Read withDigest(PacketDigest digest) {
+      return new Read(filepatterns, ipMap, desiredSplitSizeBytes, emptyMatchTreatment, digest);
     }
 
     @Override
@@ -179,7 +197,7 @@ public final class PacketCsvIO {
       }
       return matched
           .apply("ReadMatches", FileIO.readMatches())
-          .apply("ReadFiles", new ReadFiles(ipMap, desiredSplitSizeBytes));
+          .apply("ReadFiles", new ReadFiles(ipMap, desiredSplitSizeBytes, digest));
     }
 
     @Override
@@ -200,26 +218,34 @@ public final class PacketCsvIO {
       extends PTransform<PCollection<ReadableFile>, PacketReadResult> {
     private final IpMapSpec ipMap;
     private final long desiredSplitSizeBytes;
+    private final @Nullable PacketDigest digest;
 
-    private ReadFiles(IpMapSpec ipMap, long desiredSplitSizeBytes) {
+    private ReadFiles(IpMapSpec ipMap, long desiredSplitSizeBytes, @Nullable PacketDigest digest) {
       this.ipMap = ipMap;
       this.desiredSplitSizeBytes = desiredSplitSizeBytes;
+      this.digest = digest;
     }
 
     /** Resolves integer address ids through {@code idToAddress} (replaces an IP map file). */
     public ReadFiles withIpMap(Map<Integer, String> idToAddress) {
-      return new ReadFiles(new IpMapSpec(IpMap.of(idToAddress), null), desiredSplitSizeBytes);
+      return new ReadFiles(
+          new IpMapSpec(IpMap.of(idToAddress), null), desiredSplitSizeBytes, digest);
     }
 
     /** Resolves integer address ids through a TimeArcs IP map JSON file, read at build time. */
     public ReadFiles withIpMapFile(String fileSpec) {
-      return new ReadFiles(new IpMapSpec(IpMap.empty(), fileSpec), desiredSplitSizeBytes);
+      return new ReadFiles(new IpMapSpec(IpMap.empty(), fileSpec), desiredSplitSizeBytes, digest);
     }
 
     /** The size of the ranges an uncompressed file is split into (default 64 MiB). */
     public ReadFiles withDesiredSplitSizeBytes(long bytes) {
       checkSplitSize(bytes);
-      return new ReadFiles(ipMap, bytes);
+      return new ReadFiles(ipMap, bytes, digest);
+    }
+
+    /** See {@link Read#withDigest}. */
+    public ReadFiles withDigest(PacketDigest digest) {
+      return new ReadFiles(ipMap, desiredSplitSizeBytes, digest);
     }
 
     @Override
@@ -227,16 +253,15 @@ public final class PacketCsvIO {
       PCollectionTuple outputs =
           files.apply(
               "ParseRows",
-              ParDo.of(new PacketCsvReadFn(ipMap.resolve(), desiredSplitSizeBytes))
+              ParDo.of(
+                      new PacketCsvReadFn(
+                          ipMap.resolve(),
+                          desiredSplitSizeBytes,
+                          digest == null ? null : digest.digester()))
                   .withOutputTags(
                       PacketReadResult.PACKETS,
-                      TupleTagList.of(PacketReadResult.ERRORS).and(PacketReadResult.RECORDS_READ)));
-      outputs.get(PacketReadResult.PACKETS).setCoder(PacketCoder.of());
-      outputs.get(PacketReadResult.ERRORS).setCoder(RejectedRecordCoder.of());
-      outputs
-          .get(PacketReadResult.RECORDS_READ)
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
-      return PacketReadResult.of(outputs);
+                      PacketReadResult.additionalTags(digest, TupleTagList.empty())));
+      return PacketReadResult.of(outputs, digest);
     }
 
     @Override

@@ -1,17 +1,26 @@
 package org.flowbeam.io;
 
+import java.util.HashMap;
 import java.util.Map;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.values.TupleTagList;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.PacketCoder;
 import org.flowbeam.model.RejectedRecord;
+import org.flowbeam.model.RejectedRecordCoder;
+import org.flowbeam.transforms.PacketDigest;
 
 /**
  * What a packet reader produces, in the manner of Beam's {@code CsvIOParseResult}: the packets,
@@ -20,6 +29,10 @@ import org.flowbeam.model.RejectedRecord;
  * <p>{@link #getRecordsRead()} is counted where records are framed (one per CSV row or capture
  * record), before any field is parsed, so {@code sum(recordsRead) = count(packets) +
  * count(errors)} is a real check of the reader, not a restatement.
+ *
+ * <p>A reader asked to digest ({@code withDigest}) runs the {@link PacketDigest} on the packets it
+ * decodes: {@link #getDigest()} is then what {@code getOutput().apply(digest)} would give, and
+ * {@link #getOutput()} is empty.
  */
 public final class PacketReadResult implements POutput {
   public static final TupleTag<Packet> PACKETS = new TupleTag<Packet>() {};
@@ -31,35 +44,78 @@ public final class PacketReadResult implements POutput {
   private final PCollection<Packet> packets;
   private final PCollection<RejectedRecord> errors;
   private final PCollection<KV<String, Long>> recordsRead;
+  private final PacketDigest.@Nullable Result digest;
 
   private PacketReadResult(
       Pipeline pipeline,
       PCollection<Packet> packets,
       PCollection<RejectedRecord> errors,
-      PCollection<KV<String, Long>> recordsRead) {
+      PCollection<KV<String, Long>> recordsRead,
+      PacketDigest.@Nullable Result digest) {
     this.pipeline = pipeline;
     this.packets = packets;
     this.errors = errors;
     this.recordsRead = recordsRead;
+    this.digest = digest;
   }
 
-  /** Wraps the three outputs of a reader's multi-output ParDo. */
-  public static PacketReadResult of(PCollectionTuple tuple) {
+  /**
+   * The tags after {@link #PACKETS} that a reader's step declares: errors, records read, the
+   * digest's when it digests, then {@code more}.
+   */
+  public static TupleTagList additionalTags(@Nullable PacketDigest digest, TupleTagList more) {
+    TupleTagList tags = TupleTagList.of(ERRORS).and(RECORDS_READ);
+    if (digest != null) {
+      tags = tags.and(PacketDigest.KEYED).and(PacketDigest.outputTags().getAll());
+    }
+    return tags.and(more.getAll());
+  }
+
+  /**
+   * Wraps the outputs of a reader's multi-output step that declared {@link #additionalTags},
+   * setting their coders.
+   */
+  public static PacketReadResult of(PCollectionTuple tuple, @Nullable PacketDigest digest) {
+    tuple.get(PACKETS).setCoder(PacketCoder.of());
+    tuple.get(ERRORS).setCoder(RejectedRecordCoder.of());
+    tuple.get(RECORDS_READ).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
     return new PacketReadResult(
-        tuple.getPipeline(), tuple.get(PACKETS), tuple.get(ERRORS), tuple.get(RECORDS_READ));
+        tuple.getPipeline(),
+        tuple.get(PACKETS),
+        tuple.get(ERRORS),
+        tuple.get(RECORDS_READ),
+        digest == null ? null : PacketDigest.Result.of(tuple, digest.binSizeUs()));
   }
 
-  /** Wraps three collections (for instance the flattened results of several readers). */
+  /** Wraps collections (for instance the flattened results of several readers). */
   public static PacketReadResult of(
       PCollection<Packet> packets,
       PCollection<RejectedRecord> errors,
-      PCollection<KV<String, Long>> recordsRead) {
-    return new PacketReadResult(packets.getPipeline(), packets, errors, recordsRead);
+      PCollection<KV<String, Long>> recordsRead,
+      PacketDigest.@Nullable Result digest) {
+    return new PacketReadResult(packets.getPipeline(), packets, errors, recordsRead, digest);
   }
 
-  /** The packets, each with its capture time as event timestamp. */
+  /** The packets, each with its capture time as event timestamp; empty if the reader digests. */
   public PCollection<Packet> getOutput() {
     return packets;
+  }
+
+  /** Whether the reader digested its packets ({@link #getDigest()}). */
+  public boolean isDigested() {
+    return digest != null;
+  }
+
+  /**
+   * The digest of the packets read.
+   *
+   * @throws IllegalStateException if the reader was not asked to digest
+   */
+  public PacketDigest.Result getDigest() {
+    if (digest == null) {
+      throw new IllegalStateException("the reader was not asked to digest (withDigest)");
+    }
+    return digest;
   }
 
   /** The rejected records, with file, offset and reason. */
@@ -79,7 +135,14 @@ public final class PacketReadResult implements POutput {
 
   @Override
   public Map<TupleTag<?>, PValue> expand() {
-    return Map.of(PACKETS, packets, ERRORS, errors, RECORDS_READ, recordsRead);
+    Map<TupleTag<?>, PValue> m = new HashMap<>();
+    m.put(PACKETS, packets);
+    m.put(ERRORS, errors);
+    m.put(RECORDS_READ, recordsRead);
+    if (digest != null) {
+      m.putAll(digest.expand());
+    }
+    return m;
   }
 
   @Override

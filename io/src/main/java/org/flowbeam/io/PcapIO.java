@@ -19,11 +19,11 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.pcap.CaptureSummary;
 import org.flowbeam.io.pcap.PcapReadFn;
 import org.flowbeam.io.pcap.PcapReadResult;
-import org.flowbeam.model.PacketCoder;
-import org.flowbeam.model.RejectedRecordCoder;
+import org.flowbeam.transforms.PacketDigest;
 
 /**
  * Reads PCAP and PCAPNG captures (also gzip-compressed; the format is detected from the magic
@@ -49,33 +49,44 @@ public final class PcapIO {
 
   /** Reads the captures matching a file pattern or a comma-separated list of patterns. */
   public static Read read() {
-    return new Read(null, DEFAULT_SPLIT_SIZE);
+    return new Read(null, DEFAULT_SPLIT_SIZE, null);
   }
 
   /** Reads captures from {@link ReadableFile}s (opened uncompressed; gzip is detected inside). */
   public static ReadFiles readFiles() {
-    return new ReadFiles(DEFAULT_SPLIT_SIZE);
+    return new ReadFiles(DEFAULT_SPLIT_SIZE, null);
   }
 
   /** See {@link #read()}. */
   public static final class Read extends PTransform<PBegin, PcapReadResult> {
     private final String filepattern;
     private final long splitSize;
+    private final @Nullable PacketDigest digest;
 
-    private Read(String filepattern, long splitSize) {
+    private Read(String filepattern, long splitSize, @Nullable PacketDigest digest) {
       this.filepattern = filepattern;
       this.splitSize = splitSize;
+      this.digest = digest;
     }
 
     /** Files to read: a glob, or several separated by commas. */
     public Read from(String filepattern) {
-      return new Read(filepattern, splitSize);
+      return new Read(filepattern, splitSize, digest);
     }
 
     /** Bytes per range of an uncompressed capture (default 64 MiB). */
     public Read withSplitSize(long bytes) {
       checkSplitSize(bytes);
-      return new Read(filepattern, bytes);
+      return new Read(filepattern, bytes, digest);
+    }
+
+    /**
+     * Digests the packets in the reading step instead of outputting them: the result's {@code
+     * getDigest()} is what {@code getOutput().apply(digest)} would give, with no element per
+     * packet between the reader and the digest.
+     */
+    public Read withDigest(PacketDigest digest) {
+      return new Read(filepattern, splitSize, digest);
     }
 
     @Override
@@ -93,7 +104,7 @@ public final class PcapIO {
           .apply("File patterns", Create.of(patterns).withCoder(StringUtf8Coder.of()))
           .apply("Match files", FileIO.matchAll())
           .apply("Open files", FileIO.readMatches().withCompression(Compression.UNCOMPRESSED))
-          .apply("Read captures", new ReadFiles(splitSize));
+          .apply("Read captures", new ReadFiles(splitSize, digest));
     }
   }
 
@@ -101,15 +112,22 @@ public final class PcapIO {
   public static final class ReadFiles
       extends PTransform<PCollection<ReadableFile>, PcapReadResult> {
     private final long splitSize;
+    private final @Nullable PacketDigest digest;
 
-    private ReadFiles(long splitSize) {
+    private ReadFiles(long splitSize, @Nullable PacketDigest digest) {
       this.splitSize = splitSize;
+      this.digest = digest;
     }
 
     /** Bytes per range of an uncompressed capture (default 64 MiB). */
     public ReadFiles withSplitSize(long bytes) {
       checkSplitSize(bytes);
-      return new ReadFiles(bytes);
+      return new ReadFiles(bytes, digest);
+    }
+
+    /** See {@link Read#withDigest}. */
+    public ReadFiles withDigest(PacketDigest digest) {
+      return new ReadFiles(splitSize, digest);
     }
 
     @Override
@@ -117,24 +135,19 @@ public final class PcapIO {
       PCollectionTuple out =
           files.apply(
               "Read capture ranges",
-              ParDo.of(new PcapReadFn(splitSize))
+              ParDo.of(new PcapReadFn(splitSize, digest == null ? null : digest.digester()))
                   .withOutputTags(
                       PacketReadResult.PACKETS,
-                      TupleTagList.of(PacketReadResult.ERRORS)
-                          .and(PacketReadResult.RECORDS_READ)
-                          .and(PcapReadFn.NON_IP)
-                          .and(PcapReadFn.SUMMARIES)));
-      out.get(PacketReadResult.PACKETS).setCoder(PacketCoder.of());
-      out.get(PacketReadResult.ERRORS).setCoder(RejectedRecordCoder.of());
-      out.get(PacketReadResult.RECORDS_READ)
-          .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+                      PacketReadResult.additionalTags(
+                          digest, TupleTagList.of(PcapReadFn.NON_IP).and(PcapReadFn.SUMMARIES))));
       out.get(PcapReadFn.NON_IP).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
       PCollection<KV<String, CaptureSummary>> ranges = out.get(PcapReadFn.SUMMARIES);
       ranges.setCoder(
           KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(CaptureSummary.class)));
       PCollection<KV<String, CaptureSummary>> summaries =
           ranges.apply("Merge summaries per file", Combine.perKey(CaptureSummary::merge));
-      return new PcapReadResult(PacketReadResult.of(out), out.get(PcapReadFn.NON_IP), summaries);
+      return new PcapReadResult(
+          PacketReadResult.of(out, digest), out.get(PcapReadFn.NON_IP), summaries);
     }
   }
 

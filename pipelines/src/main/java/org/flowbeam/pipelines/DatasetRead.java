@@ -14,6 +14,8 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.flowbeam.io.PacketCsvIO;
 import org.flowbeam.io.PacketReadResult;
+import org.flowbeam.transforms.PacketDigest;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.PcapIO;
 import org.flowbeam.io.pcap.CaptureSummary;
 import org.flowbeam.io.pcap.PcapReadResult;
@@ -25,7 +27,8 @@ import org.flowbeam.model.RejectedRecordCoder;
 /**
  * Reads a dataset of packet CSV files and captures as one: the CSV reader and the capture reader
  * each get their files, and their packets, rejected records and records read are flattened, so
- * everything downstream is shared. Captures add non-IP frame counts and per-file summaries.
+ * everything downstream is shared. With a digest, the readers digest their packets and the
+ * digests are flattened too. Captures add non-IP frame counts and per-file summaries.
  *
  * @param packets packets, rejected records and records read per file, of every input
  * @param nonIpCounts frames without an IP packet, by type (captures only)
@@ -36,8 +39,14 @@ record DatasetRead(
     PCollection<KV<String, Long>> nonIpCounts,
     PCollection<KV<String, CaptureSummary>> captureSummaries) {
 
-  static DatasetRead read(Pipeline p, InputFiles inputs, FlowBeamOptions o) {
+  /**
+   * @param digest digest the packets in the readers (see {@link PacketReadResult#getDigest()}), or
+   *     null to output them
+   */
+  static DatasetRead read(
+      Pipeline p, InputFiles inputs, FlowBeamOptions o, @Nullable PacketDigest digest) {
     List<PCollection<Packet>> packets = new ArrayList<>();
+    List<PacketDigest.Result> digests = new ArrayList<>();
     List<PCollection<RejectedRecord>> errors = new ArrayList<>();
     List<PCollection<KV<String, Long>>> recordsRead = new ArrayList<>();
     List<PCollection<KV<String, Long>>> nonIp = new ArrayList<>();
@@ -49,17 +58,28 @@ record DatasetRead(
       if (o.getIpMap() != null) {
         read = read.withIpMapFile(o.getIpMap());
       }
+      if (digest != null) {
+        read = read.withDigest(digest);
+      }
       PacketReadResult csv = p.apply("ReadCsv", read);
       packets.add(csv.getOutput());
+      if (digest != null) {
+        digests.add(csv.getDigest());
+      }
       errors.add(csv.getErrors());
       recordsRead.add(csv.getRecordsRead());
     }
     if (!inputs.captures().isEmpty()) {
-      PcapReadResult pcap =
-          p.apply(
-              "ReadCaptures",
-              PcapIO.read().from(String.join(",", inputs.captures())).withSplitSize(splitSize));
+      PcapIO.Read read =
+          PcapIO.read().from(String.join(",", inputs.captures())).withSplitSize(splitSize);
+      if (digest != null) {
+        read = read.withDigest(digest);
+      }
+      PcapReadResult pcap = p.apply("ReadCaptures", read);
       packets.add(pcap.getOutput());
+      if (digest != null) {
+        digests.add(pcap.packetResult().getDigest());
+      }
       errors.add(pcap.getErrors());
       recordsRead.add(pcap.getRecordsRead());
       nonIp.add(pcap.getNonIpCounts());
@@ -70,7 +90,8 @@ record DatasetRead(
         PacketReadResult.of(
             flatten(p, "AllPackets", packets, PacketCoder.of()),
             flatten(p, "AllRejected", errors, RejectedRecordCoder.of()),
-            flatten(p, "AllRecordsRead", recordsRead, countCoder)),
+            flatten(p, "AllRecordsRead", recordsRead, countCoder),
+            digest == null ? null : PacketDigest.Result.flatten("AllDigests", digests)),
         flatten(p, "AllNonIp", nonIp, countCoder),
         flatten(
             p,

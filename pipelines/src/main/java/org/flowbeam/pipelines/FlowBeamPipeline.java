@@ -103,14 +103,17 @@ public final class FlowBeamPipeline {
     FlowRules rules = rules(o);
     int shards = o.getNumShards();
 
-    DatasetRead dataset = DatasetRead.read(p, inputs, o);
+    // One pass over the packets feeds the flows and every statistic (see PacketDigest). The
+    // readers run it on the packets they decode, so no element per packet leaves the reading
+    // step, unless the TimeArcs layout needs the packets themselves.
+    boolean timeArcsLayout = LAYOUT_TIMEARCS.equals(o.getLayout());
+    PacketDigest digestPackets =
+        PacketDigest.withBinSizeUs(binSizeUs(o)).withFragments(fragments(o));
+    DatasetRead dataset = DatasetRead.read(p, inputs, o, timeArcsLayout ? null : digestPackets);
     PacketReadResult read = dataset.packets();
     PCollection<Packet> packets = read.getOutput();
-    // One pass over the packets feeds the flows and every statistic (see PacketDigest).
     PacketDigest.Result digest =
-        packets.apply(
-            "DigestPackets",
-            PacketDigest.withBinSizeUs(binSizeUs(o)).withFragments(fragments(o)));
+        read.isDigested() ? read.getDigest() : packets.apply("DigestPackets", digestPackets);
     PCollection<PacketTotals> totals = TrafficStats.totals(digest);
     PCollection<FlowRecord> flows =
         digest
@@ -125,7 +128,7 @@ public final class FlowBeamPipeline {
     read.getErrors().apply("WriteRejected", FlowSinks.rejected(outputDir, shards));
 
     PCollection<String> timeArcsKeys;
-    if (LAYOUT_TIMEARCS.equals(o.getLayout())) {
+    if (timeArcsLayout) {
       @SuppressWarnings("unchecked")
       List<String> sources = (List<String>) head.getOrDefault("inputs", List.of());
       TimeArcsOptions timeArcs =

@@ -76,6 +76,11 @@ public final class FlowKey implements Serializable, Comparable<FlowKey> {
     return p.srcPort() == portA && Arrays.equals(p.srcIpUnsafe(), ipA);
   }
 
+  /** True if {@code p} travels from endpoint B to endpoint A. */
+  public boolean isBtoA(Packet p) {
+    return p.srcPort() == portB && Arrays.equals(p.srcIpUnsafe(), ipB);
+  }
+
   @Override
   public int compareTo(FlowKey o) {
     int c = compareEndpoints(ipA, portA, o.ipA, o.portA);

@@ -83,7 +83,7 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, PacketFragment>, FlowRecord
         previous == null ? fragment.newestUs() : Math.max(previous, fragment.newestUs());
     newest.write(newestUs);
     flush.set(earliest(toInstant(newestUs + rules.idleTimeoutUs()).plus(1), window.maxTimestamp()));
-    packets.inc(fragment.packets().size());
+    packets.inc(fragment.size());
     fragments.inc();
   }
 

@@ -1,14 +1,17 @@
 package org.flowbeam.transforms;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
@@ -35,6 +38,18 @@ import org.flowbeam.model.PacketFragmentCoder;
  * }</pre>
  */
 public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDigest.Result> {
+  /** TCP packets in fragments, keyed by their canonical 5-tuple. */
+  public static final TupleTag<KV<FlowKey, PacketFragment>> KEYED =
+      new TupleTag<KV<FlowKey, PacketFragment>>() {};
+  /** Partial per-IP vectors, one per address and bundle. */
+  public static final TupleTag<KV<String, long[]>> PER_IP = new TupleTag<KV<String, long[]>>() {};
+  /** Partial TCP flag-type counts, one per type and bundle. */
+  public static final TupleTag<KV<String, Long>> PER_FLAGS = new TupleTag<KV<String, Long>>() {};
+  /** Partial time-bin vectors, one per bin and bundle, each timestamped at its bin's start. */
+  public static final TupleTag<long[]> PER_BIN = new TupleTag<long[]>() {};
+  /** Partial totals vectors, one per bundle. */
+  public static final TupleTag<long[]> TOTALS = new TupleTag<long[]>() {};
+
   private final long binSizeUs;
   private final boolean fragments;
 
@@ -59,25 +74,31 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
     return new PacketDigest(binSizeUs, fragments);
   }
 
+  /**
+   * The per-packet work of this digest, for a reader that digests the packets it decodes instead
+   * of outputting them; its step must declare {@link #outputTags()} and wrap its outputs with
+   * {@link Result#of}.
+   */
+  public PacketDigester digester() {
+    return new PacketDigester(binSizeUs, fragments);
+  }
+
+  /** The time-bin width, µs. */
+  public long binSizeUs() {
+    return binSizeUs;
+  }
+
+  /** The digest's tags after {@link #KEYED}, for a step's {@code withOutputTags}. */
+  public static TupleTagList outputTags() {
+    return TupleTagList.of(PER_IP).and(PER_FLAGS).and(PER_BIN).and(TOTALS);
+  }
+
   @Override
   public Result expand(PCollection<Packet> packets) {
     PCollectionTuple out =
         packets.apply(
-            "Digest",
-            ParDo.of(new PacketDigestFn(binSizeUs, fragments))
-                .withOutputTags(
-                    PacketDigestFn.KEYED,
-                    TupleTagList.of(PacketDigestFn.PER_IP)
-                        .and(PacketDigestFn.PER_FLAGS)
-                        .and(PacketDigestFn.PER_BIN)
-                        .and(PacketDigestFn.TOTALS)));
-    out.get(PacketDigestFn.KEYED)
-        .setCoder(KvCoder.of(FlowKeyCoder.of(), PacketFragmentCoder.of()));
-    out.get(PacketDigestFn.PER_IP).setCoder(KvCoder.of(StringUtf8Coder.of(), LongVectorFn.coder()));
-    out.get(PacketDigestFn.PER_FLAGS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
-    out.get(PacketDigestFn.PER_BIN).setCoder(LongVectorFn.coder());
-    out.get(PacketDigestFn.TOTALS).setCoder(LongVectorFn.coder());
-    return new Result(out, binSizeUs);
+            "Digest", ParDo.of(new PacketDigestFn(digester())).withOutputTags(KEYED, outputTags()));
+    return Result.of(out, binSizeUs);
   }
 
   /** The digest's outputs; the statistics are combined when first asked for. */
@@ -90,29 +111,82 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
       this.binSizeUs = binSizeUs;
     }
 
+    /**
+     * Wraps the digest outputs of a step that declared {@link #KEYED} and {@link #outputTags()},
+     * setting their coders.
+     */
+    public static Result of(PCollectionTuple out, long binSizeUs) {
+      out.get(KEYED).setCoder(KvCoder.of(FlowKeyCoder.of(), PacketFragmentCoder.of()));
+      out.get(PER_IP).setCoder(KvCoder.of(StringUtf8Coder.of(), LongVectorFn.coder()));
+      out.get(PER_FLAGS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+      out.get(PER_BIN).setCoder(LongVectorFn.coder());
+      out.get(TOTALS).setCoder(LongVectorFn.coder());
+      PCollectionTuple parts =
+          PCollectionTuple.of(KEYED, out.get(KEYED))
+              .and(PER_IP, out.get(PER_IP))
+              .and(PER_FLAGS, out.get(PER_FLAGS))
+              .and(PER_BIN, out.get(PER_BIN))
+              .and(TOTALS, out.get(TOTALS));
+      return new Result(parts, binSizeUs);
+    }
+
+    /** One result of several digests with the same bin size (say, of the CSV and the capture reader). */
+    public static Result flatten(String name, List<Result> results) {
+      if (results.isEmpty()) {
+        throw new IllegalArgumentException("nothing to flatten");
+      }
+      if (results.size() == 1) {
+        return results.get(0);
+      }
+      long binSizeUs = results.get(0).binSizeUs;
+      PCollectionTuple parts = flattenTag(name + "/Keyed", results, KEYED, null);
+      parts = flattenTag(name + "/PerIp", results, PER_IP, parts);
+      parts = flattenTag(name + "/PerFlags", results, PER_FLAGS, parts);
+      parts = flattenTag(name + "/PerBin", results, PER_BIN, parts);
+      parts = flattenTag(name + "/Totals", results, TOTALS, parts);
+      for (Result r : results) {
+        if (r.binSizeUs != binSizeUs) {
+          throw new IllegalArgumentException("digests with different bin sizes");
+        }
+      }
+      return new Result(parts, binSizeUs);
+    }
+
+    private static <T> PCollectionTuple flattenTag(
+        String name, List<Result> results, TupleTag<T> tag, PCollectionTuple parts) {
+      PCollectionList<T> list = PCollectionList.empty(results.get(0).getPipeline());
+      for (Result r : results) {
+        list = list.and(r.parts.get(tag));
+      }
+      PCollection<T> all =
+          list.apply(name, Flatten.pCollections())
+              .setCoder(results.get(0).parts.get(tag).getCoder());
+      return parts == null ? PCollectionTuple.of(tag, all) : parts.and(tag, all);
+    }
+
     /** TCP packets in fragments keyed by their canonical 5-tuple, for {@link AssembleFlows#keyed}. */
     public PCollection<KV<FlowKey, PacketFragment>> tcpByKey() {
-      return parts.get(PacketDigestFn.KEYED);
+      return parts.get(KEYED);
     }
 
     /** Partial per-IP vectors (see {@link TrafficStats}). */
     PCollection<KV<String, long[]>> ipPartials() {
-      return parts.get(PacketDigestFn.PER_IP);
+      return parts.get(PER_IP);
     }
 
     /** Partial TCP flag-type counts. */
     PCollection<KV<String, Long>> flagPartials() {
-      return parts.get(PacketDigestFn.PER_FLAGS);
+      return parts.get(PER_FLAGS);
     }
 
     /** Partial time-bin vectors, each timestamped at its bin's start. */
     PCollection<long[]> binPartials() {
-      return parts.get(PacketDigestFn.PER_BIN);
+      return parts.get(PER_BIN);
     }
 
     /** Partial totals vectors. */
     PCollection<long[]> totalPartials() {
-      return parts.get(PacketDigestFn.TOTALS);
+      return parts.get(TOTALS);
     }
 
     long binSizeUs() {

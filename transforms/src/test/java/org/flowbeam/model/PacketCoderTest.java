@@ -1,6 +1,9 @@
 package org.flowbeam.model;
 
+import java.util.List;
+
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 
@@ -54,11 +57,55 @@ class PacketCoderTest {
             .clientData(100)
             .serverData(20)
             .packets();
-    PacketFragment f = new PacketFragment(FlowKey.of(conversation.get(0)), conversation);
+    PacketFragment f = PacketFragment.of(FlowKey.of(conversation.get(0)), conversation);
     CoderProperties.coderDecodeEncodeEqual(PacketFragmentCoder.of(), f);
     CoderProperties.coderSerializable(PacketFragmentCoder.of());
     int bytes = CoderUtils.encodeToByteArray(PacketFragmentCoder.of(), f).length;
     assertThat(bytes, lessThanOrEqualTo(40 + 16 * conversation.size()));
+    PacketFragment decoded =
+        CoderUtils.decodeFromByteArray(
+            PacketFragmentCoder.of(), CoderUtils.encodeToByteArray(PacketFragmentCoder.of(), f));
+    assertThat(decoded.packets(), equalTo(conversation));
+    assertThat(decoded.size(), equalTo(conversation.size()));
+  }
+
+  @Test
+  void fragmentsKeepPacketsOutOfOrderAndFarApart() {
+    List<Packet> t =
+        org.flowbeam.testing.Trace.between("10.0.0.1", 1, "10.0.0.2", 2)
+            .at(1_700_000_000_000_000L)
+            .handshake()
+            .clientData(10)
+            .packets();
+    List<Packet> shuffled = new java.util.ArrayList<>();
+    shuffled.add(t.get(2).toBuilder().sourceOffset(5_000_000_000L).build());
+    shuffled.add(t.get(0).toBuilder().timestampMicros(-1).length(65_535).build());
+    shuffled.add(t.get(1).toBuilder().seq(0xffffffffL).ack(0x80000000L).flags(255).build());
+    shuffled.add(t.get(3));
+    PacketFragment f = PacketFragment.of(FlowKey.of(t.get(0)), shuffled);
+    assertThat(f.packets(), equalTo(shuffled));
+    assertThat(f.newestUs(), equalTo(t.get(3).timestampMicros()));
+  }
+
+  @Test
+  void aFragmentRefusesAnotherKeysPacket() {
+    List<Packet> a = org.flowbeam.testing.Trace.between("10.0.0.1", 1, "10.0.0.2", 2).syn().packets();
+    List<Packet> b = org.flowbeam.testing.Trace.between("10.0.0.3", 1, "10.0.0.2", 2).syn().packets();
+    PacketFragment.Builder builder = PacketFragment.builder(FlowKey.of(a.get(0)));
+    assertThrows(IllegalArgumentException.class, () -> builder.add(b.get(0)));
+  }
+
+  @Test
+  void theFragmentCoderRefusesImpossibleSizes() throws Exception {
+    List<Packet> a = org.flowbeam.testing.Trace.between("10.0.0.1", 1, "10.0.0.2", 2).syn().packets();
+    byte[] good =
+        CoderUtils.encodeToByteArray(
+            PacketFragmentCoder.of(), PacketFragment.of(FlowKey.of(a.get(0)), a));
+    byte[] bad = good.clone();
+    bad[14] = 100; // the packet count, after the 14-byte IPv4 key: 100 packets in 13 bytes
+    assertThrows(
+        org.apache.beam.sdk.coders.CoderException.class,
+        () -> CoderUtils.decodeFromByteArray(PacketFragmentCoder.of(), bad));
   }
 
   @Test

@@ -22,6 +22,8 @@ import org.apache.beam.sdk.values.KV;
 import org.flowbeam.io.PacketReadResult;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.flowbeam.transforms.PacketDigester;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Outputs on the {@link PacketReadResult} tags: packets with their event time (the packet's
  * microseconds, rounded down to milliseconds), rejected rows, and for each range processed one
- * {@code KV(file, rows framed)}.
+ * {@code KV(file, rows framed)}. With a {@link PacketDigester}, packets are digested in this step
+ * instead of output (fragments and partial sums on the {@code PacketDigest} tags, at the end of
+ * each range, with the range's count).
  */
 @DoFn.BoundedPerElement
 public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
@@ -58,22 +62,48 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
   private final IpMap ipMap;
   private final long desiredSplitSizeBytes;
   private final int maxRowBytes;
+  private final @Nullable PacketDigester digester;
 
   /**
    * @param ipMap resolves integer address ids
    * @param desiredSplitSizeBytes the size of the ranges an uncompressed file is split into
    */
   public PacketCsvReadFn(IpMap ipMap, long desiredSplitSizeBytes) {
-    this(ipMap, desiredSplitSizeBytes, PacketCsvRangeReader.DEFAULT_MAX_ROW_BYTES);
+    this(ipMap, desiredSplitSizeBytes, null);
+  }
+
+  /**
+   * @param digester digests the packets instead of outputting them (see {@link
+   *     PacketReadResult#getDigest()}), or null
+   */
+  public PacketCsvReadFn(
+      IpMap ipMap, long desiredSplitSizeBytes, @Nullable PacketDigester digester) {
+    this(ipMap, desiredSplitSizeBytes, PacketCsvRangeReader.DEFAULT_MAX_ROW_BYTES, digester);
   }
 
   PacketCsvReadFn(IpMap ipMap, long desiredSplitSizeBytes, int maxRowBytes) {
+    this(ipMap, desiredSplitSizeBytes, maxRowBytes, null);
+  }
+
+  private PacketCsvReadFn(
+      IpMap ipMap,
+      long desiredSplitSizeBytes,
+      int maxRowBytes,
+      @Nullable PacketDigester digester) {
     if (desiredSplitSizeBytes < 1) {
       throw new IllegalArgumentException("desired split size must be positive");
     }
     this.ipMap = ipMap;
     this.desiredSplitSizeBytes = desiredSplitSizeBytes;
     this.maxRowBytes = maxRowBytes;
+    this.digester = digester;
+  }
+
+  @StartBundle
+  public void startBundle() {
+    if (digester != null) {
+      digester.startBundle();
+    }
   }
 
   @GetInitialRestriction
@@ -177,8 +207,13 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
       pending++;
       rows.inc();
       packets.inc();
-      out.get(PacketReadResult.PACKETS)
-          .outputWithTimestamp(p, Instant.ofEpochMilli(Math.floorDiv(p.timestampMicros(), 1000L)));
+      if (digester != null) {
+        digester.add(p, out);
+      } else {
+        out.get(PacketReadResult.PACKETS)
+            .outputWithTimestamp(
+                p, Instant.ofEpochMilli(Math.floorDiv(p.timestampMicros(), 1000L)));
+      }
     }
 
     @Override
@@ -204,11 +239,17 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
       }
     }
 
-    /** Outputs the count, once; a range that claimed nothing may output nothing, and has none. */
+    /**
+     * Outputs the count and the range's digest, once; a range that claimed nothing may output
+     * nothing, and has none.
+     */
     private void report() {
       if (!reported && claimedAny) {
         reported = true;
         out.get(PacketReadResult.RECORDS_READ).output(KV.of(file, pending));
+        if (digester != null) {
+          digester.flush(out);
+        }
       }
     }
   }

@@ -1,0 +1,143 @@
+package org.flowbeam.io;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.testing.TestPipeline;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.ToString;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptors;
+import org.flowbeam.model.FlowRecord;
+import org.flowbeam.transforms.PacketTotals;
+import org.flowbeam.tcp.FlowRules;
+import org.flowbeam.testing.BeamTest;
+import org.flowbeam.testing.SharedData;
+import org.flowbeam.transforms.AssembleFlows;
+import org.flowbeam.transforms.PacketDigest;
+import org.flowbeam.transforms.TrafficStats;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A reader that digests the packets it decodes ({@code withDigest}) gives the same flows and
+ * statistics as the same reader's packets digested in a step of their own, on real captures and
+ * their tshark CSV exports read in ranges far smaller than the files (so that every range flushes
+ * its own fragments and partial sums, and the Direct Runner checkpoints ranges as it goes).
+ */
+@BeamTest
+class ReaderDigestTest {
+  private static final PacketDigest DIGEST = PacketDigest.withBinSizeUs(1_000_000);
+
+  @Test
+  void captureReaderDigestsAsASeparateStepWould(TestPipeline p) {
+    String captures = SharedData.root().resolve("captures/tcp-edge") + "/*.pcap";
+    PcapIO.Read read = PcapIO.read().from(captures).withSplitSize(300);
+    compare(
+        p,
+        p.apply("Digesting", read.withDigest(DIGEST)).packetResult().getDigest(),
+        p.apply("Plain", read).getOutput().apply("Digest", DIGEST));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void csvReaderDigestsAsASeparateStepWould(TestPipeline p) {
+    String csv = SharedData.root().resolve("refs/tcp-edge") + "/*.pcap.packets.csv";
+    PacketCsvIO.Read read = PacketCsvIO.read().from(csv).withDesiredSplitSizeBytes(500);
+    compare(
+        p,
+        p.apply("Digesting", read.withDigest(DIGEST)).getDigest(),
+        p.apply("Plain", read).getOutput().apply("Digest", DIGEST));
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void aReaderThatDoesNotDigestSaysSo(TestPipeline p) {
+    PacketReadResult r =
+        p.apply(PacketCsvIO.read().from(SharedData.root().resolve("refs/tcp-edge") + "/*.csv"));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, r::getDigest);
+    p.enableAbandonedNodeEnforcement(false);
+  }
+
+  /** Asserts that both digests give the same flows, per-IP, flag-type, time-bin and totals. */
+  private static void compare(TestPipeline p, PacketDigest.Result a, PacketDigest.Result b) {
+    // TrafficStats names its steps once per pipeline; both sides are built into one here.
+    p.getOptions().setStableUniqueNames(PipelineOptions.CheckEnabled.OFF);
+    PCollection<String> left = everything("A", a);
+    PCollection<String> right = everything("B", b);
+    PCollection<List<String>> both =
+        PCollectionList.of(left)
+            .and(right)
+            .apply("Both", Flatten.pCollections())
+            .apply("All", Combine.globally(new ListOf()));
+    PAssert.thatSingleton(both)
+        .satisfies(
+            all -> {
+              List<String> fromA = new ArrayList<>();
+              List<String> fromB = new ArrayList<>();
+              for (String s : all) {
+                (s.startsWith("A|") ? fromA : fromB).add(s.substring(2));
+              }
+              fromA.sort(null);
+              fromB.sort(null);
+              assertThat(fromA.size(), greaterThan(100));
+              assertThat(fromA, equalTo(fromB));
+              return null;
+            });
+  }
+
+  private static PCollection<String> everything(String side, PacketDigest.Result d) {
+    PCollection<PacketTotals> totals = TrafficStats.totals(d);
+    PCollection<FlowRecord> flows =
+        d.tcpByKey()
+            .apply(
+                side + "Flows",
+                AssembleFlows.keyed(FlowRules.defaults(), AssembleFlows.lastPacketUs(totals)));
+    PCollectionList<String> parts =
+        PCollectionList.of(flows.apply(side + "FlowText", ToString.elements()))
+            .and(TrafficStats.perIp(d).apply(side + "IpText", ToString.elements()))
+            .and(TrafficStats.flagTypes(d).apply(side + "FlagText", ToString.elements()))
+            .and(TrafficStats.timeBins(d, flows).apply(side + "BinText", ToString.elements()))
+            .and(totals.apply(side + "TotalText", ToString.elements()));
+    return parts
+        .apply(side + "Flatten", Flatten.pCollections())
+        .apply(
+            side + "Tag",
+            MapElements.into(TypeDescriptors.strings()).via((String s) -> side + "|" + s))
+        .setCoder(StringUtf8Coder.of());
+  }
+
+  /** Gathers strings into one list. */
+  private static final class ListOf extends Combine.CombineFn<String, List<String>, List<String>> {
+    @Override
+    public List<String> createAccumulator() {
+      return new ArrayList<>();
+    }
+
+    @Override
+    public List<String> addInput(List<String> acc, String s) {
+      acc.add(s);
+      return acc;
+    }
+
+    @Override
+    public List<String> mergeAccumulators(Iterable<List<String>> accs) {
+      List<String> all = new ArrayList<>();
+      accs.forEach(all::addAll);
+      return all;
+    }
+
+    @Override
+    public List<String> extractOutput(List<String> acc) {
+      return acc;
+    }
+  }
+}

@@ -1,0 +1,208 @@
+package org.flowbeam.transforms;
+
+import java.io.Serializable;
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
+import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.TupleTag;
+import org.flowbeam.model.FlowKey;
+import org.flowbeam.model.IpAddresses;
+import org.flowbeam.model.Packet;
+import org.flowbeam.model.PacketFragment;
+import org.flowbeam.model.TcpFlags;
+import org.joda.time.Instant;
+
+/**
+ * The per-packet work of {@link PacketDigest}, for a DoFn to run on the packets it has in hand:
+ * gathers TCP packets per flow key into {@link PacketFragment}s (or passes each on alone, on the
+ * packet-by-packet path) and adds every packet into the statistics' partial sums; at the end of a
+ * bundle it outputs the open fragments and the partial sums on the {@link PacketDigest} tags.
+ *
+ * <p>Why a class of its own: the readers run it on the packets they decode ({@code
+ * PcapIO.read().withDigest(...)}), so that no element per packet ever leaves the reading step —
+ * on Flink every element between two steps is serialized, and a multi-output step's elements are
+ * decoded by each of its consumers. {@link PacketDigestFn} runs it on a packet collection.
+ *
+ * <p>Use: a prototype is serialized with its DoFn; call {@link #startBundle()} in {@code
+ * @StartBundle}, {@link #add} per packet, and {@link #finishBundle} in {@code @FinishBundle} (or
+ * {@link #flush} at the end of each restriction, in a splittable DoFn). Open
+ * fragments are output early once they hold {@link #MAX_BUFFERED_BYTES} encoded bytes or {@link
+ * #MAX_BUFFERED_KEYS} keys, which bounds a bundle's memory (Flink runs a whole task's input as one
+ * bundle).
+ */
+public final class PacketDigester implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  /** Encoded packet bytes held in open fragments before they are output early (≈2M packets). */
+  static final int MAX_BUFFERED_BYTES = 32 << 20;
+  /** Open fragments held before they are output early. */
+  static final int MAX_BUFFERED_KEYS = 200_000;
+
+  private final long binSizeUs;
+  private final boolean fragments;
+
+  private transient Map<FlowKey, PacketFragment.Builder> pending;
+  private transient long pendingBytes;
+  private transient Map<ByteBuffer, long[]> perIp;
+  private transient long[] perFlags;
+  private transient Map<Long, long[]> perBin;
+  private transient long[] totals;
+
+  /**
+   * @param binSizeUs the time-bin width, a whole number of milliseconds
+   * @param fragments gather each key's packets of a bundle into fragments; otherwise every packet
+   *     travels alone (the packet-by-packet path)
+   */
+  public PacketDigester(long binSizeUs, boolean fragments) {
+    this.binSizeUs = TrafficStats.checkBinSize(binSizeUs);
+    this.fragments = fragments;
+  }
+
+  long binSizeUs() {
+    return binSizeUs;
+  }
+
+  /** Starts a bundle with empty fragments and sums. */
+  public void startBundle() {
+    pending = new HashMap<>();
+    pendingBytes = 0;
+    perIp = new HashMap<>();
+    perFlags = new long[256];
+    perBin = new HashMap<>();
+    totals = TrafficStats.TOTALS_FN.createAccumulator();
+  }
+
+  /**
+   * Digests one packet. A lone packet (packet-by-packet path) is output with its own time as
+   * timestamp; fragments output early carry the timestamp of the element being processed.
+   */
+  public void add(Packet p, MultiOutputReceiver out) {
+    long ts = p.timestampMicros();
+    long len = p.length();
+    boolean tcp = p.isTcp();
+    if (tcp) {
+      FlowKey key = FlowKey.of(p);
+      if (fragments) {
+        PacketFragment.Builder b = pending.computeIfAbsent(key, PacketFragment::builder);
+        int before = b.encodedBytes();
+        b.add(p);
+        pendingBytes += b.encodedBytes() - before;
+        if (pendingBytes >= MAX_BUFFERED_BYTES || pending.size() >= MAX_BUFFERED_KEYS) {
+          for (Map.Entry<FlowKey, PacketFragment.Builder> e : pending.entrySet()) {
+            out.get(PacketDigest.KEYED).output(KV.of(e.getKey(), e.getValue().build()));
+          }
+          pending.clear();
+          pendingBytes = 0;
+        }
+      } else {
+        out.get(PacketDigest.KEYED)
+            .outputWithTimestamp(
+                KV.of(key, PacketFragment.builder(key).add(p).build()), toInstant(ts));
+      }
+      perFlags[p.flags()]++;
+    }
+    add(perIp.computeIfAbsent(ByteBuffer.wrap(p.srcIp()), k -> newIpVector()), 1, 0, len, 0, ts);
+    add(perIp.computeIfAbsent(ByteBuffer.wrap(p.dstIp()), k -> newIpVector()), 0, 1, 0, len, ts);
+    long[] bin =
+        perBin.computeIfAbsent(
+            Math.floorDiv(ts, binSizeUs) * binSizeUs, k -> new long[TrafficStats.BIN_SLOTS]);
+    bin[0]++;
+    bin[1] += len;
+    if (tcp) {
+      for (int i = 0; i < 8; i++) {
+        if ((p.flags() & (1 << i)) != 0) {
+          bin[2 + i]++;
+        }
+      }
+    }
+    totals[0]++;
+    totals[1] += tcp ? 1 : 0;
+    totals[2] += len;
+    totals[3] = Math.min(totals[3], ts);
+    totals[4] = Math.max(totals[4], ts);
+  }
+
+  private static long[] newIpVector() {
+    return TrafficStats.IP_FN.createAccumulator();
+  }
+
+  private static void add(long[] v, long sent, long recv, long sentBytes, long recvBytes, long ts) {
+    v[0] += sent;
+    v[1] += recv;
+    v[2] += sentBytes;
+    v[3] += recvBytes;
+    v[4] = Math.min(v[4], ts);
+    v[5] = Math.max(v[5], ts);
+  }
+
+  /**
+   * Outputs the open fragments and the partial sums from a {@code @FinishBundle} method and
+   * forgets them (see {@link #flush}).
+   */
+  public void finishBundle(DoFn<?, ?>.FinishBundleContext c) {
+    flush(
+        new Emitter() {
+          @Override
+          public <T> void output(TupleTag<T> tag, T value, Instant timestamp) {
+            c.output(tag, value, timestamp, GlobalWindow.INSTANCE);
+          }
+        });
+  }
+
+  /**
+   * Outputs the open fragments and the partial sums from a {@code @ProcessElement} method and
+   * forgets them. A splittable reader calls it at the end of each restriction, before the claim
+   * that fails: Beam's bounded splittable DoFns on Flink may not output from {@code
+   * @FinishBundle}.
+   */
+  public void flush(MultiOutputReceiver out) {
+    flush(
+        new Emitter() {
+          @Override
+          public <T> void output(TupleTag<T> tag, T value, Instant timestamp) {
+            out.get(tag).outputWithTimestamp(value, timestamp);
+          }
+        });
+  }
+
+  /** Where the digest's outputs go: a bundle's finishing context or a process element's receiver. */
+  private interface Emitter {
+    <T> void output(TupleTag<T> tag, T value, Instant timestamp);
+  }
+
+  /**
+   * Outputs the open fragments (timestamped at their newest packet), the partial sums (time-bin
+   * partials at their bin's start, the others at the end of the global window) and starts afresh.
+   */
+  private void flush(Emitter out) {
+    Instant end = GlobalWindow.INSTANCE.maxTimestamp();
+    for (Map.Entry<FlowKey, PacketFragment.Builder> e : pending.entrySet()) {
+      PacketFragment f = e.getValue().build();
+      out.output(PacketDigest.KEYED, KV.of(e.getKey(), f), toInstant(f.newestUs()));
+    }
+    for (Map.Entry<ByteBuffer, long[]> e : perIp.entrySet()) {
+      out.output(PacketDigest.PER_IP, KV.of(IpAddresses.format(e.getKey().array()), e.getValue()), end);
+    }
+    for (int f = 0; f < 256; f++) {
+      if (perFlags[f] > 0) {
+        out.output(PacketDigest.PER_FLAGS, KV.of(TcpFlags.typeName(f), perFlags[f]), end);
+      }
+    }
+    for (Map.Entry<Long, long[]> e : perBin.entrySet()) {
+      // Timestamped at the bin's start so that fixed windows of the bin size regroup them.
+      out.output(PacketDigest.PER_BIN, e.getValue(), toInstant(e.getKey()));
+    }
+    if (totals[0] > 0) {
+      out.output(PacketDigest.TOTALS, totals, end);
+    }
+    startBundle();
+  }
+
+  private static Instant toInstant(long micros) {
+    return new Instant(Math.floorDiv(micros, 1000L));
+  }
+}

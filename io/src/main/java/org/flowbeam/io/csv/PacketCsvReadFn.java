@@ -192,6 +192,7 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
     private final RestrictionTracker<OffsetRange, Long> tracker;
     private final MultiOutputReceiver out;
     private long pending;
+    private long pendingPackets;
     private boolean reported;
     private boolean claimedAny;
 
@@ -205,8 +206,7 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
     @Override
     public void packet(Packet p) {
       pending++;
-      rows.inc();
-      packets.inc();
+      pendingPackets++;
       if (digester != null) {
         digester.add(p, out);
       } else {
@@ -219,7 +219,6 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
     @Override
     public void rejected(RejectedRecord r) {
       pending++;
-      rows.inc();
       rejected.inc();
       out.get(PacketReadResult.ERRORS).output(r);
     }
@@ -247,6 +246,10 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
       if (!reported && claimedAny) {
         reported = true;
         out.get(PacketReadResult.RECORDS_READ).output(KV.of(file, pending));
+        // Counted per range, not per row: a metric update per packet was a tenth of the
+        // reading step's time on Flink.
+        rows.inc(pending);
+        packets.inc(pendingPackets);
         if (digester != null) {
           digester.flush(out);
         }

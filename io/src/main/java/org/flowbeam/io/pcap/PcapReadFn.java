@@ -121,6 +121,7 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
     String name = file.getMetadata().resourceId().toString();
     long start = tracker.currentRestriction().getFrom();
     long framed = 0;
+    long packetsInRange = 0;
     CaptureSummary.Builder summary = new CaptureSummary.Builder(name);
     Map<String, Long> nonIpTypes = new TreeMap<>();
     ranges.inc();
@@ -150,7 +151,9 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
           if (reader.kind() == CaptureReader.Kind.NON_IP) {
             nonIpTypes.merge(reader.nonIpType(), 1L, Long::sum);
           }
-          emit(name, reader, out);
+          if (emit(name, reader, out)) {
+            packetsInRange++;
+          }
         }
         if (framed == 0) {
           // Output before a successful claim is not allowed; an empty range has nothing to add.
@@ -159,6 +162,9 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
         }
         summary.describe(reader);
         records.inc(framed);
+        // Counted per range, not per packet: a metric update per packet was a tenth of the
+        // reading step's time on Flink.
+        packets.inc(packetsInRange);
         out.get(PacketReadResult.RECORDS_READ).output(KV.of(name, framed));
         out.get(SUMMARIES).output(KV.of(name, summary.build()));
         for (Map.Entry<String, Long> e : nonIpTypes.entrySet()) {
@@ -194,7 +200,8 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
     }
   }
 
-  private void emit(String name, CaptureReader reader, MultiOutputReceiver out) {
+  /** Routes the current record; true if it was a packet, output or digested. */
+  private boolean emit(String name, CaptureReader reader, MultiOutputReceiver out) {
     switch (reader.kind()) {
       case PACKET:
         Packet p = reader.packet();
@@ -209,21 +216,21 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
                       p.sourceOffset(),
                       p.toString(),
                       "timestamp " + p.timestampMicros() + " us outside Beam's range"));
-          return;
+          return false;
         }
-        packets.inc();
         if (digester != null) {
           digester.add(p, out);
         } else {
           out.get(PacketReadResult.PACKETS).outputWithTimestamp(p, ts);
         }
-        break;
+        return true;
       case NON_IP:
         nonIp.inc();
-        break;
+        return false;
       default:
         errors.inc();
         out.get(PacketReadResult.ERRORS).output(reader.error());
+        return false;
     }
   }
 }

@@ -8,7 +8,8 @@ import org.flowbeam.model.TcpFlags;
  * set, DF, TTL 64) or IPv6 (hop limit 64), TCP (window 64240; SYN and SYN-ACK carry MSS, SACK
  * permitted, timestamps and window-scale options) or UDP, then the payload, taken from a fixed
  * pseudo-random block. TCP and UDP checksums are left 0, as in captures taken with checksum
- * offload; readers do not check them. Frames are captured whole (caplen = wire length).
+ * offload; readers do not check them. The writers keep the whole frame or its first snaplen bytes
+ * ({@code --snaplen}); the encoder then skips the payload bytes that would be cut.
  */
 final class FrameEncoder {
   /** The largest frame the generator makes (Ethernet + 1500-byte IP packet). */
@@ -31,10 +32,12 @@ final class FrameEncoder {
   }
 
   /**
-   * Writes the frame of {@code p} at {@code b[off]}; returns its length ({@link
-   * SynthPacket#wireLength}).
+   * Writes the frame of {@code p} at {@code b[off]}: all its headers, and its payload as far as
+   * the first {@code limit} bytes of the frame reach (so {@code b[off, off + min(length, limit))}
+   * is the frame's beginning; bytes past it are unspecified). The buffer must have room for a
+   * whole frame. Returns the frame's length ({@link SynthPacket#wireLength}).
    */
-  int encode(SynthPacket p, byte[] b, int off) {
+  int encode(SynthPacket p, byte[] b, int off, int limit) {
     Endpoints e = p.endpoints;
     boolean v6 = e.v6();
     boolean tcp = e.protocol() == IpProtocol.TCP;
@@ -122,7 +125,8 @@ final class FrameEncoder {
       putShort(b, l4 + 6, 0);
       data = l4 + 8;
     }
-    System.arraycopy(PAYLOAD, (int) (p.seq & 8191), b, data, p.payload);
+    int copied = Math.min(p.payload, Math.max(0, off + limit - data));
+    System.arraycopy(PAYLOAD, (int) (p.seq & 8191), b, data, copied);
     return length;
   }
 

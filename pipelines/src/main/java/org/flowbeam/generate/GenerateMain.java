@@ -46,6 +46,8 @@ public final class GenerateMain {
           "  --rate=R             new conversations per simulated second (default 10)",
           "  --maxActive=N        most conversations open at once (default 10000)",
           "  --mix=M              realistic (default) or dense (every feature in small outputs)",
+          "  --snaplen=N          pcap/pcapng: keep the first N bytes of each frame, original"
+              + " length kept, as tcpdump -s N (54..262144, default 65535 = whole frames)",
           "",
           "The truth assumes FlowBeam's default flow rules (--idleTimeout=300, --closeLinger=2).",
           "See src/docs/generate.md.");
@@ -84,14 +86,16 @@ public final class GenerateMain {
       return EXIT_FAILURE;
     }
     double seconds = Math.max((System.nanoTime() - started) / 1e9, 1e-9);
+    int snaplen = c.config().snaplen();
     out.printf(
         Locale.ROOT,
-        "flowbeam generate: %,d packets (%,d TCP), %,d bytes %s, %,d flows, %.0f s of traffic"
+        "flowbeam generate: %,d packets (%,d TCP), %,d bytes %s%s, %,d flows, %.0f s of traffic"
             + " in %.1f s (%.1f MB/s, %,.0f packets/s) -> %s, truth %s%n",
         s.packets(),
         s.tcpPackets(),
         s.bytes(),
         c.format().label(),
+        snaplen == GeneratorConfig.DEFAULT_SNAPLEN ? "" : " (snaplen " + snaplen + ")",
         s.flows(),
         s.packets() == 0 ? 0.0 : (s.lastUs() - s.firstUs()) / 1e6,
         seconds,
@@ -146,6 +150,11 @@ public final class GenerateMain {
       }
     }
 
+    if (format == OutputFormat.CSV && o.containsKey("snaplen")) {
+      throw new IllegalArgumentException(
+          "--snaplen applies to pcap and pcapng output only, not to csv");
+    }
+
     GeneratorConfig.Builder b = GeneratorConfig.builder();
     String packets = o.remove("packets");
     String size = o.remove("size");
@@ -170,6 +179,11 @@ public final class GenerateMain {
         case "rate" -> b.connectionsPerSecond(doubleOption("rate", v));
         case "maxActive" ->
             b.maxActive((int) Math.min(Integer.MAX_VALUE, longOption("maxActive", v)));
+        case "snaplen" ->
+            b.snaplen(
+                (int)
+                    Math.max(
+                        Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longOption("snaplen", v))));
         case "mix" ->
             b.mix(
                 switch (v) {

@@ -21,6 +21,9 @@ import org.flowbeam.tcp.FlowRules;
  * @param maxPackets stop after this many packets
  * @param maxBytes stop once the output (before gzip) reaches this many bytes
  * @param mix the kinds of traffic
+ * @param snaplen captures only: the most bytes of each frame written ({@code tcpdump -s}); the
+ *     original length is kept, and the file's snaplen says it. {@value #DEFAULT_SNAPLEN} keeps
+ *     every generated frame whole
  */
 public record GeneratorConfig(
     long seed,
@@ -33,13 +36,26 @@ public record GeneratorConfig(
     int maxActive,
     long maxPackets,
     long maxBytes,
-    TrafficMix mix) {
+    TrafficMix mix,
+    int snaplen) {
 
   /** The idle timeout the ground truth assumes: FlowBeam's default. */
   static final long IDLE_TIMEOUT_US = FlowRules.DEFAULT_IDLE_TIMEOUT_US;
 
   /** The close linger the ground truth assumes: FlowBeam's default. */
   static final long CLOSE_LINGER_US = FlowRules.DEFAULT_CLOSE_LINGER_US;
+
+  /** The snaplen of a capture that keeps whole frames (and libpcap's usual default). */
+  public static final int DEFAULT_SNAPLEN = 65535;
+
+  /** Ethernet, IPv4 and TCP headers without options: every field FlowBeam reads from IPv4. */
+  public static final int MIN_SNAPLEN = 54;
+
+  /** Ethernet, IPv6 and TCP headers without options: every field FlowBeam reads from IPv6. */
+  public static final int MIN_SNAPLEN_IPV6 = 74;
+
+  /** libpcap's {@code MAXIMUM_SNAPLEN}, also the largest record FlowBeam's readers accept. */
+  public static final int MAX_SNAPLEN = 262_144;
 
   public GeneratorConfig {
     if (hosts < 2 || hosts > Hosts.MAX_HOSTS) {
@@ -64,6 +80,22 @@ public record GeneratorConfig(
     }
     if (maxBytes < 1) {
       throw new IllegalArgumentException("--size must be >= 1 byte, got " + maxBytes);
+    }
+    if (snaplen < MIN_SNAPLEN || snaplen > MAX_SNAPLEN) {
+      throw new IllegalArgumentException(
+          "--snaplen must be " + MIN_SNAPLEN + ".." + MAX_SNAPLEN + ", got " + snaplen);
+    }
+    if (snaplen < MIN_SNAPLEN_IPV6 && ipv6Fraction > 0) {
+      // Below 74 bytes an IPv6 TCP header is cut: the reader would see no ports, flags or
+      // sequence numbers, and the ground truth would be wrong.
+      throw new IllegalArgumentException(
+          "--snaplen="
+              + snaplen
+              + " cuts the TCP header of IPv6 packets (Ethernet + IPv6 + TCP = "
+              + MIN_SNAPLEN_IPV6
+              + " bytes): use --snaplen >= "
+              + MIN_SNAPLEN_IPV6
+              + " or --ipv6Fraction=0");
     }
   }
 
@@ -90,6 +122,7 @@ public record GeneratorConfig(
     private long maxPackets = Long.MAX_VALUE;
     private long maxBytes = Long.MAX_VALUE;
     private TrafficMix mix = TrafficMix.realistic();
+    private int snaplen = DEFAULT_SNAPLEN;
 
     private Builder() {}
 
@@ -148,6 +181,11 @@ public record GeneratorConfig(
       return this;
     }
 
+    public Builder snaplen(int v) {
+      snaplen = v;
+      return this;
+    }
+
     public GeneratorConfig build() {
       return new GeneratorConfig(
           seed,
@@ -160,7 +198,8 @@ public record GeneratorConfig(
           maxActive,
           maxPackets,
           maxBytes,
-          mix);
+          mix,
+          snaplen);
     }
   }
 }

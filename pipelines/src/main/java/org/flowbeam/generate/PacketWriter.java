@@ -21,12 +21,16 @@ abstract class PacketWriter implements Closeable {
     this.out = out;
   }
 
-  static PacketWriter create(OutputFormat format, OutputStream out, Hosts hosts)
+  /**
+   * A writer of {@code format}; captures keep at most {@code snaplen} bytes of each frame (CSV has
+   * no frames and ignores it).
+   */
+  static PacketWriter create(OutputFormat format, OutputStream out, Hosts hosts, int snaplen)
       throws IOException {
     return switch (format) {
       case CSV -> new CsvPacketWriter(out, hosts);
-      case PCAP -> new PcapPacketWriter(out, hosts);
-      case PCAPNG -> new PcapngPacketWriter(out, hosts);
+      case PCAP -> new PcapPacketWriter(out, hosts, snaplen);
+      case PCAPNG -> new PcapngPacketWriter(out, hosts, snaplen);
     };
   }
 

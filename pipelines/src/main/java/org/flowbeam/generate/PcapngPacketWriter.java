@@ -7,17 +7,20 @@ import java.nio.charset.StandardCharsets;
 /**
  * Writes pcapng: a Section Header Block (little-endian, section length unknown, {@code
  * shb_userappl} naming the generator), one Interface Description Block (Ethernet, microsecond
- * resolution, the default), then one Enhanced Packet Block per packet, frames built by {@link
- * FrameEncoder}.
+ * resolution, the default; snaplen {@code snaplen}), then one Enhanced Packet Block per packet,
+ * frames built by {@link FrameEncoder}, each cut to its first {@code snaplen} bytes (captured
+ * length {@code min(length, snaplen)}, original length the whole frame's).
  */
 final class PcapngPacketWriter extends PacketWriter {
   private static final byte[] APPLICATION = "flowbeam generate".getBytes(StandardCharsets.US_ASCII);
 
   private final FrameEncoder encoder;
+  private final int snaplen;
 
-  PcapngPacketWriter(OutputStream out, Hosts hosts) throws IOException {
+  PcapngPacketWriter(OutputStream out, Hosts hosts, int snaplen) throws IOException {
     super(out);
     this.encoder = new FrameEncoder(hosts);
+    this.snaplen = snaplen;
     int appOption = 4 + pad4(APPLICATION.length);
     int shbLength = 28 + appOption + 4;
     ensure(shbLength + 20);
@@ -35,12 +38,12 @@ final class PcapngPacketWriter extends PacketWriter {
     pos += pad4(APPLICATION.length);
     putIntLe(0); // opt_endofopt
     putIntLe(shbLength);
-    // Interface Description Block: Ethernet, snaplen 0 (no limit), no options.
+    // Interface Description Block: Ethernet, the snaplen, no options.
     putIntLe(1);
     putIntLe(20);
     putShortLe(1);
     putShortLe(0);
-    putIntLe(0);
+    putIntLe(snaplen);
     putIntLe(20);
   }
 
@@ -53,9 +56,10 @@ final class PcapngPacketWriter extends PacketWriter {
     ensure(32 + FrameEncoder.MAX_FRAME + 3);
     int block = pos;
     pos += 28;
-    int len = encoder.encode(p, buf, pos);
-    int padded = pad4(len);
-    for (int i = pos + len; i < pos + padded; i++) {
+    int len = encoder.encode(p, buf, pos, snaplen);
+    int captured = Math.min(len, snaplen);
+    int padded = pad4(captured);
+    for (int i = pos + captured; i < pos + padded; i++) {
       buf[i] = 0;
     }
     int end = pos + padded;
@@ -66,7 +70,7 @@ final class PcapngPacketWriter extends PacketWriter {
     putIntLe(0); // interface 0
     putIntLe((int) (p.timestampUs >>> 32));
     putIntLe((int) p.timestampUs);
-    putIntLe(len);
+    putIntLe(captured);
     putIntLe(len);
     pos = end;
     putIntLe(total);

@@ -120,7 +120,7 @@ public final class TrafficGenerator {
     Hosts hosts = new Hosts(config.hosts());
     try (TruthWriter truth = new TruthWriter(truthFile, hosts);
         OutputStream out = Outputs.open(output);
-        PacketWriter writer = PacketWriter.create(format, out, hosts)) {
+        PacketWriter writer = PacketWriter.create(format, out, hosts, config.snaplen())) {
       TrafficGenerator g = new TrafficGenerator(config, hosts, writer, truth);
       g.run();
       writer.close();

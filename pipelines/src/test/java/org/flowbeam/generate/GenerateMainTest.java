@@ -84,6 +84,14 @@ class GenerateMainTest {
         "--output=x.csv --seed=1 --seed=2|--seed given twice",
         "--output=x.csv --mix=busy|--mix must be realistic or dense",
         "--output=x.csv --truth=x.csv|--truth must differ from --output",
+        "--output=x.pcap --snaplen=53|--snaplen must be 54..262144, got 53",
+        "--output=x.pcapng --snaplen=262145|--snaplen must be 54..262144, got 262145",
+        "--output=x.pcap --snaplen=-1|--snaplen must be 54..262144, got -1",
+        "--output=x.pcap --snaplen=99999999999|--snaplen must be 54..262144",
+        "--output=x.pcap --snaplen=full|--snaplen must be an integer",
+        "--output=x.csv --snaplen=128|--snaplen applies to pcap and pcapng output only",
+        "--output=x.pcap --format=csv --snaplen=65535|--snaplen applies to pcap and pcapng",
+        "--output=x.pcap --snaplen=60|--snaplen=60 cuts the TCP header of IPv6 packets",
         "output.csv|expected --name=value",
       })
   void badOptionsEndWithOneLineAndExitCode2(String args, String message) {
@@ -93,6 +101,19 @@ class GenerateMainTest {
     assertThat(r.err(), startsWith("flowbeam generate: error: "));
     assertThat(r.err(), containsString(message));
     assertThat(r.err().strip().lines().count(), is(1L));
+  }
+
+  @Test
+  void snaplenCutsTheFramesAndIsNamedInTheSummary() throws Exception {
+    Path out = dir.resolve("cut.pcap");
+    Run r = run("--output=" + out, "--packets=500", "--snaplen=54", "--ipv6Fraction=0");
+    assertThat(r.err(), r.exitCode(), is(0));
+    assertThat(r.out(), containsString(" bytes pcap (snaplen 54), "));
+    assertThat(GeneratedFiles.capturePackets(out).size(), is(500));
+    assertThat(Files.size(out), is(24L + 500 * (16 + 54)));
+    Path max = dir.resolve("max.pcapng");
+    r = run("--output=" + max, "--packets=10", "--snaplen=262144");
+    assertThat(r.err(), r.exitCode(), is(0));
   }
 
   @Test

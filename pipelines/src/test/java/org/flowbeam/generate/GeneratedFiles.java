@@ -73,6 +73,34 @@ final class GeneratedFiles {
     return packets;
   }
 
+  /**
+   * The packets of a generated capture read as FlowBeam's splits read it: one {@link
+   * CaptureReader} per {@code step} bytes, opened at the range start (a pcap reader resynchronises
+   * there), each taking the records whose header starts in its range. Every record must be a
+   * packet.
+   */
+  static List<Packet> capturePacketsInSplits(Path file, long step) {
+    List<Packet> packets = new ArrayList<>();
+    try {
+      long size = Files.size(file);
+      for (long start = 0; start < size; start += step) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+            CaptureReader r = CaptureReader.open(file.toString(), ch, start)) {
+          while (r.advance() && r.offset() < start + step) {
+            if (r.kind() != CaptureReader.Kind.PACKET) {
+              throw new AssertionError(
+                  "split at " + start + ": record at " + r.offset() + " is " + r.kind());
+            }
+            packets.add(r.packet());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return packets;
+  }
+
   /** A packet without its source offset (which differs between formats), as text. */
   static String content(Packet p) {
     return p.toString();

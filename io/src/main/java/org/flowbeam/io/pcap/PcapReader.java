@@ -15,12 +15,27 @@ import java.io.IOException;
  * <p>A range starting at {@code start} looks back one maximal record (16 + snaplen bytes, at most
  * 16 + 256 KiB): the first position there that passes {@link #isRecordStart} (a header plausible
  * against the file header: captured length within the snaplen, original length at least that and
- * at most 65,600, fraction below 10^6 or 10^9; and {@value #CHAIN} more such headers chained after
- * it, or a chain that ends at the end of the file) is a record boundary, and the reader frames
- * forward from it, exactly as a sequential read does, to the first record whose header starts at
- * or after {@code start}. Framing therefore agrees with a sequential read, truncated tails and
- * corrupt records included, unless packet data just before the range happens to contain a chain
- * of five plausible pcap headers.
+ * at most 65,600, fraction below 10^6 or 10^9, seconds not below the {@linkplain #secondsFloor
+ * seconds floor}; and {@value #CHAIN} more such headers chained after it, or a chain that ends at
+ * the end of the file) is a record boundary, and the reader frames forward from it, exactly as a
+ * sequential read does, to the first record whose header starts at or after {@code start}.
+ * Framing therefore agrees with a sequential read, truncated tails and corrupt records included,
+ * unless packet data just before the range happens to contain a chain of five plausible pcap
+ * headers.
+ *
+ * <p>The seconds floor exists for one such chain that is not chance. Four bytes into a real header,
+ * {@code frac, caplen, orig_len} read as {@code sec, frac, caplen}, and the frame's first four
+ * bytes as the original length. For an Ethernet frame those are the destination MAC's first four
+ * bytes, which read as a plausible length when bytes 3 and 4 are zero ({@code 02:42:00:00:..} as
+ * FlowBeam's generator once wrote reads 16,898 little-endian; the VRRP MAC {@code 00:00:5e:00:..}
+ * reads 24,064 big-endian); when the records are whole, the shifted headers chain, and a range
+ * whose look-back began up to 4 bytes after a record start framed every record 4 bytes off
+ * (garbage frames) up to its end. The shifted header's seconds are a fraction, below 10^6 (10^9
+ * for nanosecond files), so a candidate whose seconds are below that limit and more than {@value
+ * #MAX_STEP_BACK_SECONDS} seconds (a day) before the file's first record's is rejected. A capture
+ * whose clock starts near the epoch (a device without a real-time clock) keeps a floor of 0, or a
+ * low one, so its records are never rejected for their time; nor are records after a clock that
+ * jumps forward (set by NTP during the capture), or any record dated after the limit.
  */
 final class PcapReader extends CaptureReader {
   static final int FILE_HEADER = 24;
@@ -36,13 +51,23 @@ final class PcapReader extends CaptureReader {
    * rejects that shifted chain.
    */
   static final long MAX_PLAUSIBLE_WIRE_LENGTH = 65_600;
-
+  /**
+   * How far (seconds) a resynchronisation candidate's seconds may lie before the first record's,
+   * when they are below the fraction limit (see the class comment).
+   */
+  static final long MAX_STEP_BACK_SECONDS = 86_400;
 
   private boolean bigEndian;
   private boolean nanos;
   private long snaplen;
   private int maxCaplen;
   private int linkType;
+  /**
+   * The lowest seconds field believed during resynchronisation: the fraction limit (10^6 or 10^9)
+   * or {@value #MAX_STEP_BACK_SECONDS} seconds before the first record's seconds, whichever is
+   * lower; 0 when the file has no plausible first record.
+   */
+  private long secondsFloor;
   private final long start;
   private long next;
   private boolean done;
@@ -68,6 +93,7 @@ final class PcapReader extends CaptureReader {
     // The upper bits of the link-type field carry FCS information, not the link type.
     linkType = (int) (u32(i + 20) & 0xffff);
     linkTypes.add(LinkType.name(linkType));
+    secondsFloor = firstRecordSecondsFloor();
     // Start one maximal record before the range: the first plausible chain found there is a
     // record boundary, and framing forward from it reproduces the sequential framing exactly.
     long lookBack = start - (RECORD_HEADER + maxCaplen);
@@ -151,6 +177,26 @@ final class PcapReader extends CaptureReader {
     return false;
   }
 
+  /** See {@link #secondsFloor}; reads the first record header (at {@value #FILE_HEADER}). */
+  private long firstRecordSecondsFloor() throws IOException {
+    if (!in.request(FILE_HEADER, RECORD_HEADER)) {
+      return 0;
+    }
+    int i = in.index(FILE_HEADER);
+    long sec = u32(i);
+    long frac = u32(i + 4);
+    long caplen = u32(i + 8);
+    long wireLen = u32(i + 12);
+    if (frac >= fractionLimit() || caplen > maxCaplen || wireLen < caplen) {
+      return 0;
+    }
+    return Math.max(0, Math.min(fractionLimit(), sec - MAX_STEP_BACK_SECONDS));
+  }
+
+  private long fractionLimit() {
+    return nanos ? 1_000_000_000L : 1_000_000L;
+  }
+
   private String checkHeader(long caplen, long wireLen) {
     if (caplen > maxCaplen) {
       return "captured length "
@@ -180,8 +226,11 @@ final class PcapReader extends CaptureReader {
 
   /**
    * True if a plausible record header starts at {@code q} and leads to {@value #CHAIN} more
-   * plausible headers, or to the end of the file (possibly inside a truncated final record).
-   * Every request is anchored at {@code q}, so the scan never seeks backwards.
+   * plausible headers, or to the end of the file (possibly inside a truncated final record). A
+   * header is plausible if its fraction is below the limit, its seconds not below the {@link
+   * #secondsFloor}, its captured length within the snaplen and its original length from that (and
+   * 1) to {@value #MAX_PLAUSIBLE_WIRE_LENGTH}. Every request is anchored at {@code q}, so the scan
+   * never seeks backwards.
    */
   private boolean isRecordStart(long q) throws IOException {
     long rel = 0;
@@ -193,10 +242,12 @@ final class PcapReader extends CaptureReader {
         return a >= rel ? k > 0 : k > 1;
       }
       int i = in.index(q + rel);
+      long sec = u32(i);
       long frac = u32(i + 4);
       long caplen = u32(i + 8);
       long wireLen = u32(i + 12);
-      if (frac >= (nanos ? 1_000_000_000L : 1_000_000L)
+      if (frac >= fractionLimit()
+          || sec < secondsFloor
           || caplen > maxCaplen
           || wireLen < caplen
           || wireLen == 0

@@ -30,12 +30,22 @@ import java.io.IOException;
  * FlowBeam's generator once wrote reads 16,898 little-endian; the VRRP MAC {@code 00:00:5e:00:..}
  * reads 24,064 big-endian); when the records are whole, the shifted headers chain, and a range
  * whose look-back began up to 4 bytes after a record start framed every record 4 bytes off
- * (garbage frames) up to its end. The shifted header's seconds are a fraction, below 10^6 (10^9
- * for nanosecond files), so a candidate whose seconds are below that limit and more than {@value
- * #MAX_STEP_BACK_SECONDS} seconds (a day) before the file's first record's is rejected. A capture
- * whose clock starts near the epoch (a device without a real-time clock) keeps a floor of 0, or a
- * low one, so its records are never rejected for their time; nor are records after a clock that
- * jumps forward (set by NTP during the capture), or any record dated after the limit.
+ * (garbage frames) up to its end. Two rules keep it from that:
+ *
+ * <ul>
+ *   <li>The shifted header's seconds are a fraction, below 10^6 (10^9 for nanosecond files), so a
+ *       candidate whose seconds are below that limit and more than {@value #MAX_STEP_BACK_SECONDS}
+ *       seconds (a day) before the file's first record's is rejected (the seconds floor). Only
+ *       seconds that could be a fraction are ever rejected, so records after a clock that jumps
+ *       forward (set by NTP during the capture) are never rejected for their time. A capture
+ *       whose clock starts near the epoch (a device without a real-time clock) has a floor of 0,
+ *       or a low one, and is not protected by this rule.
+ *   <li>When the chain found at the range's look-back starts at {@code q} and {@code q - 4} starts
+ *       a plausible chain too, {@code q - 4} is the boundary: the chain at {@code q} is its
+ *       shifted reading. Whatever the clock, a real boundary {@code q} almost never has a chain
+ *       at {@code q - 4}, whose fraction would be {@code q}'s seconds (at least 10^6 or 10^9 once
+ *       the clock is past 12 January 1970 or September 2001).
+ * </ul>
  */
 final class PcapReader extends CaptureReader {
   static final int FILE_HEADER = 24;
@@ -56,6 +66,8 @@ final class PcapReader extends CaptureReader {
    * when they are below the fraction limit (see the class comment).
    */
   static final long MAX_STEP_BACK_SECONDS = 86_400;
+  /** How far after a real record header its shifted, still plausible reading starts. */
+  static final int ALIAS_SHIFT = 4;
 
   private boolean bigEndian;
   private boolean nanos;
@@ -98,6 +110,12 @@ final class PcapReader extends CaptureReader {
     // record boundary, and framing forward from it reproduces the sequential framing exactly.
     long lookBack = start - (RECORD_HEADER + maxCaplen);
     next = lookBack <= FILE_HEADER ? FILE_HEADER : resync(lookBack);
+    if (next - ALIAS_SHIFT >= FILE_HEADER && isRecordStart(next - ALIAS_SHIFT)) {
+      // The chain found is the shifted reading of the one 4 bytes earlier (see the class
+      // comment). Only at the look-back, whose position is arbitrary: the scan after a corrupt
+      // header starts at that header, and must not seek backwards (a gzip stream cannot).
+      next -= ALIAS_SHIFT;
+    }
     done = next < 0;
   }
 

@@ -32,7 +32,8 @@ import org.junit.jupiter.params.provider.MethodSource;
  * file, the VRRP router MAC {@code 00:00:5e:00:01:xx} ({@code 0x5e00} = 24,064). Four bytes into
  * a real header a reader sees {@code frac, caplen, orig_len} as {@code sec, frac, caplen} and the
  * MAC as the original length, and since every record is whole the shifted headers chain. Every
- * byte offset of each capture is tried as a range start.
+ * byte offset of each capture is tried as a range start. Clocks that start near the epoch (where
+ * the shifted seconds are plausible times) and that jump forward are covered too.
  */
 class PcapResyncTest {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -58,7 +59,11 @@ class PcapResyncTest {
   /** How a capture's clock runs: the seconds of the first record, and a jump, if any. */
   private enum Clock {
     /** A real clock, November 2023. */
-    SET(1_700_000_000L, 0);
+    SET(1_700_000_000L, 0),
+    /** A device without a real-time clock: 2.3 days after the epoch. */
+    EPOCH(200_000L, 0),
+    /** Starts near the epoch, then NTP sets the clock (a jump of 53 years half-way). */
+    EPOCH_THEN_SET(200_000L, 1_700_000_000L - 200_000L);
 
     final long firstSecond;
     final long jump;
@@ -73,7 +78,9 @@ class PcapResyncTest {
     return Stream.of(
         Arguments.of("little-endian, microseconds", LE, false, OLD_GENERATOR_MAC, Clock.SET),
         Arguments.of("little-endian, nanoseconds", LE, true, OLD_GENERATOR_MAC, Clock.SET),
-        Arguments.of("big-endian, VRRP MACs", BE, false, VRRP_MAC, Clock.SET));
+        Arguments.of("big-endian, VRRP MACs", BE, false, VRRP_MAC, Clock.SET),
+        Arguments.of("clock near the epoch", LE, false, OLD_GENERATOR_MAC, Clock.EPOCH),
+        Arguments.of("clock set half-way", LE, false, OLD_GENERATOR_MAC, Clock.EPOCH_THEN_SET));
   }
 
   @ParameterizedTest(name = "{0}")

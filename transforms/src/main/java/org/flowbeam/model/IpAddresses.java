@@ -129,6 +129,19 @@ public final class IpAddresses {
     return sb.toString();
   }
 
+  /** A 4-byte address as a big-endian int. */
+  public static int toInt(byte[] v4) {
+    if (v4.length != 4) {
+      throw new IllegalArgumentException("not an IPv4 address: " + v4.length + " bytes");
+    }
+    return (v4[0] & 0xff) << 24 | (v4[1] & 0xff) << 16 | (v4[2] & 0xff) << 8 | (v4[3] & 0xff);
+  }
+
+  /** The 4-byte address of a big-endian int. */
+  public static byte[] fromInt(int v4) {
+    return new byte[] {(byte) (v4 >>> 24), (byte) (v4 >>> 16), (byte) (v4 >>> 8), (byte) v4};
+  }
+
   /** Compares two addresses: IPv4 before IPv6, then unsigned byte order. */
   public static int compare(byte[] a, byte[] b) {
     if (a.length != b.length) {

@@ -71,7 +71,7 @@ public final class PacketFragment implements Serializable {
     List<Packet> out = new ArrayList<>(size);
     byte[] a = key.ipAUnsafe();
     byte[] b = key.ipBUnsafe();
-    Packet.Builder p = Packet.builder().protocol(key.protocol());
+    int protocol = key.protocol();
     int[] pos = {0};
     long ts = 0;
     long offset = 0;
@@ -85,18 +85,20 @@ public final class PacketFragment implements Serializable {
       ts += unZigZag(readVarLong(encoded, pos));
       offset += unZigZag(readVarLong(encoded, pos));
       long length = readVarLong(encoded, pos);
+      // The fields were valid packets' when they were added; the coder checked the sizes.
       out.add(
-          p.timestampMicros(ts)
-              .srcIp(aToB ? a : b)
-              .srcPort(aToB ? key.portA() : key.portB())
-              .dstIp(aToB ? b : a)
-              .dstPort(aToB ? key.portB() : key.portA())
-              .flags(flags)
-              .seq(seq)
-              .ack(ack)
-              .length((int) length)
-              .sourceOffset(offset)
-              .build());
+          Packet.trusted(
+              ts,
+              aToB ? a : b,
+              aToB ? key.portA() : key.portB(),
+              aToB ? b : a,
+              aToB ? key.portB() : key.portA(),
+              protocol,
+              flags,
+              seq,
+              ack,
+              (int) length,
+              offset));
     }
     return out;
   }

@@ -47,9 +47,14 @@ public final class PacketDigester implements Serializable {
 
   private transient Map<FlowKey, PacketFragment.Builder> pending;
   private transient long pendingBytes;
-  private transient Map<ByteBuffer, long[]> perIp;
+  /** Per-IP vectors of IPv4 addresses, keyed by the address as an int (cheaper than bytes). */
+  private transient Map<Integer, long[]> perIpv4;
+  private transient Map<ByteBuffer, long[]> perIpv6;
   private transient long[] perFlags;
   private transient Map<Long, long[]> perBin;
+  /** The last bin used, and its start: packets come mostly in time order. */
+  private transient long[] lastBin;
+  private transient long lastBinStartUs;
   private transient long[] totals;
 
   /**
@@ -70,9 +75,11 @@ public final class PacketDigester implements Serializable {
   public void startBundle() {
     pending = new HashMap<>();
     pendingBytes = 0;
-    perIp = new HashMap<>();
+    perIpv4 = new HashMap<>();
+    perIpv6 = new HashMap<>();
     perFlags = new long[256];
     perBin = new HashMap<>();
+    lastBin = null;
     totals = TrafficStats.TOTALS_FN.createAccumulator();
   }
 
@@ -105,11 +112,19 @@ public final class PacketDigester implements Serializable {
       }
       perFlags[p.flags()]++;
     }
-    add(perIp.computeIfAbsent(ByteBuffer.wrap(p.srcIp()), k -> newIpVector()), 1, 0, len, 0, ts);
-    add(perIp.computeIfAbsent(ByteBuffer.wrap(p.dstIp()), k -> newIpVector()), 0, 1, 0, len, ts);
-    long[] bin =
-        perBin.computeIfAbsent(
-            Math.floorDiv(ts, binSizeUs) * binSizeUs, k -> new long[TrafficStats.BIN_SLOTS]);
+    if (p.isIpv4()) {
+      add(perIpv4.computeIfAbsent(p.srcIpv4(), k -> newIpVector()), 1, 0, len, 0, ts);
+      add(perIpv4.computeIfAbsent(p.dstIpv4(), k -> newIpVector()), 0, 1, 0, len, ts);
+    } else {
+      add(perIpv6.computeIfAbsent(ByteBuffer.wrap(p.srcIp()), k -> newIpVector()), 1, 0, len, 0, ts);
+      add(perIpv6.computeIfAbsent(ByteBuffer.wrap(p.dstIp()), k -> newIpVector()), 0, 1, 0, len, ts);
+    }
+    long binStartUs = Math.floorDiv(ts, binSizeUs) * binSizeUs;
+    if (lastBin == null || binStartUs != lastBinStartUs) {
+      lastBin = perBin.computeIfAbsent(binStartUs, k -> new long[TrafficStats.BIN_SLOTS]);
+      lastBinStartUs = binStartUs;
+    }
+    long[] bin = lastBin;
     bin[0]++;
     bin[1] += len;
     if (tcp) {
@@ -184,8 +199,13 @@ public final class PacketDigester implements Serializable {
       PacketFragment f = e.getValue().build();
       out.output(PacketDigest.KEYED, KV.of(e.getKey(), f), toInstant(f.newestUs()));
     }
-    for (Map.Entry<ByteBuffer, long[]> e : perIp.entrySet()) {
-      out.output(PacketDigest.PER_IP, KV.of(IpAddresses.format(e.getKey().array()), e.getValue()), end);
+    for (Map.Entry<Integer, long[]> e : perIpv4.entrySet()) {
+      String ip = IpAddresses.format(IpAddresses.fromInt(e.getKey()));
+      out.output(PacketDigest.PER_IP, KV.of(ip, e.getValue()), end);
+    }
+    for (Map.Entry<ByteBuffer, long[]> e : perIpv6.entrySet()) {
+      String ip = IpAddresses.format(e.getKey().array());
+      out.output(PacketDigest.PER_IP, KV.of(ip, e.getValue()), end);
     }
     for (int f = 0; f < 256; f++) {
       if (perFlags[f] > 0) {

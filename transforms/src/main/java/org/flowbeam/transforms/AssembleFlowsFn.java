@@ -1,7 +1,5 @@
 package org.flowbeam.transforms;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -23,12 +21,12 @@ import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
 import org.flowbeam.model.PacketFragmentCoder;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.TcpFlowTracker;
+import org.flowbeam.tcp.FragmentMerger;
 import org.joda.time.Instant;
 
 /**
  * The keyed stateful stage of flow assembly: buffers a 5-tuple's packets and, when the key has
- * been idle for the idle timeout in event time, sorts them and runs the {@link TcpFlowTracker}.
+ * been idle for the idle timeout in event time, sorts them and runs the {@link org.flowbeam.tcp.TcpFlowTracker} ({@link FragmentMerger}).
  *
  * <p>This is the sort-buffer pattern rather than {@code @RequiresTimeSortedInput}: packets arrive in
  * {@link PacketFragment}s (gathered per key before the shuffle) and go into a {@link BagState} in
@@ -93,22 +91,16 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, PacketFragment>, FlowRecord
       @Key FlowKey key,
       @StateId(BUFFER) BagState<PacketFragment> buffer,
       @StateId(NEWEST) ValueState<Long> newest) {
-    List<Packet> sorted = new ArrayList<>();
-    for (PacketFragment f : buffer.read()) {
-      sorted.addAll(f.packets());
-    }
-    sorted.sort(Packet.EVENT_ORDER);
-    packetsPerFlush.update(sorted.size());
-    TcpFlowTracker tracker =
-        new TcpFlowTracker(
+    int merged =
+        FragmentMerger.assemble(
             key,
+            buffer.read(),
             rules,
             flow -> {
               flows.inc();
               context.output(flow);
             });
-    sorted.forEach(tracker::accept);
-    tracker.finish();
+    packetsPerFlush.update(merged);
     buffer.clear();
     newest.clear();
   }

@@ -1,0 +1,138 @@
+package org.flowbeam.bench;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.Row;
+import org.apache.beam.sdk.values.TupleTag;
+import org.flowbeam.io.pcap.CaptureReader;
+import org.flowbeam.model.FlowKey;
+import org.flowbeam.model.PacketFragment;
+import org.flowbeam.tcp.FlowRules;
+import org.flowbeam.tcp.FragmentMerger;
+import org.flowbeam.transforms.PacketDigest;
+import org.flowbeam.transforms.PacketDigester;
+import org.joda.time.Instant;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+/**
+ * The keyed stage's work outside Beam: merging each flow key's fragments into its flows ({@link
+ * FragmentMerger}: decode, sort in event order, run the TCP state machine). One operation merges
+ * every key of a capture once.
+ *
+ * <p>Setup digests the capture as the reading step does, flushing the digest every {@code
+ * packetsPerRange} packets as a reader does at the end of each range, so that a key that spans
+ * ranges has several fragments to merge. The {@code packets} counter is packets merged per second.
+ *
+ * <pre>{@code
+ * java -jar bench/target/benchmarks.jar FragmentMergeBenchmark -p file=/tmp/g1m.pcap
+ * }</pre>
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 10)
+@Measurement(iterations = 3, time = 10)
+@Fork(1)
+public class FragmentMergeBenchmark {
+  /** The capture, relative to the directory the benchmark runs in (the repository root). */
+  @Param("../shared/data/captures/loopback/lo-http-ab-2ip.pcap")
+  public String file;
+
+  /** Packets per simulated range (a 64 MiB range of whole frames holds about 70,000). */
+  @Param("70000")
+  public int packetsPerRange;
+
+  private final Map<FlowKey, List<PacketFragment>> fragments = new HashMap<>();
+  private long packets;
+
+  @Setup(Level.Trial)
+  public void digest() throws IOException {
+    Path path = Paths.get(file);
+    if (!Files.isRegularFile(path)) {
+      throw new IOException("no capture at " + path.toAbsolutePath() + " (set -p file=...)");
+    }
+    PacketDigester digester = new PacketDigester(1_000_000, true);
+    digester.startBundle();
+    DoFn.MultiOutputReceiver out = new FragmentCollector();
+    try (CaptureReader reader =
+        CaptureReader.open(file, FileChannel.open(path, StandardOpenOption.READ), 0)) {
+      long inRange = 0;
+      while (reader.advance()) {
+        if (reader.kind() == CaptureReader.Kind.PACKET) {
+          digester.add(reader.packet(), out);
+          if (++inRange == packetsPerRange) {
+            digester.flush(out);
+            inRange = 0;
+          }
+        }
+      }
+    }
+    digester.flush(out);
+    for (List<PacketFragment> list : fragments.values()) {
+      for (PacketFragment f : list) {
+        packets += f.size();
+      }
+    }
+  }
+
+  @Benchmark
+  public long mergeEveryKey(ReadCounters counters, Blackhole bh) {
+    long merged = 0;
+    FlowRules rules = FlowRules.defaults();
+    for (Map.Entry<FlowKey, List<PacketFragment>> e : fragments.entrySet()) {
+      merged += FragmentMerger.assemble(e.getKey(), e.getValue(), rules, bh::consume);
+    }
+    counters.add(merged, 0);
+    return merged;
+  }
+
+  /** Keeps the fragments the digester outputs, drops the statistics. */
+  private final class FragmentCollector implements DoFn.MultiOutputReceiver {
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T> DoFn.OutputReceiver<T> get(TupleTag<T> tag) {
+      return new DoFn.OutputReceiver<T>() {
+        @Override
+        public void output(T value) {
+          if (tag.getId().equals(PacketDigest.KEYED.getId())) {
+            KV<FlowKey, PacketFragment> kv = (KV<FlowKey, PacketFragment>) value;
+            fragments.computeIfAbsent(kv.getKey(), k -> new ArrayList<>()).add(kv.getValue());
+          }
+        }
+
+        @Override
+        public void outputWithTimestamp(T value, Instant timestamp) {
+          output(value);
+        }
+      };
+    }
+
+    @Override
+    public <T> DoFn.OutputReceiver<Row> getRowReceiver(TupleTag<T> tag) {
+      throw new UnsupportedOperationException();
+    }
+  }
+}

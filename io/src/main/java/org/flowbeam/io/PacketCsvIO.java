@@ -5,9 +5,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileIO.ReadableFile;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
@@ -29,8 +27,6 @@ import org.flowbeam.io.csv.IpMap;
 import org.flowbeam.io.csv.PacketCsvFormatException;
 import org.flowbeam.io.csv.PacketCsvReadFn;
 import org.flowbeam.transforms.PacketDigest;
-import org.flowbeam.model.PacketCoder;
-import org.flowbeam.model.RejectedRecordCoder;
 
 /**
  * Reads packet CSV files (the TimeArcs packet export, or a tshark field export) into {@link

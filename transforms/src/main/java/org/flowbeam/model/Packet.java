@@ -177,24 +177,7 @@ public final class Packet implements Serializable {
    * caller must never change: for decoding fragments, whose packets all share their key's two
    * address arrays (no copy and no range check per packet).
    */
-  static Packet trusted(
-      long timestampMicros,
-      byte[] srcIp,
-      int srcPort,
-      byte[] dstIp,
-      int dstPort,
-      int protocol,
-      int flags,
-      long seq,
-      long ack,
-      int length,
-      long sourceOffset) {
-    return new Packet(
-        timestampMicros, srcIp, srcPort, dstIp, dstPort, protocol, flags, seq, ack, length,
-        sourceOffset);
-  }
-
-  private Packet(
+  Packet(
       long timestampMicros,
       byte[] srcIp,
       int srcPort,

@@ -87,7 +87,7 @@ public final class PacketFragment implements Serializable {
       long length = readVarLong(encoded, pos);
       // The fields were valid packets' when they were added; the coder checked the sizes.
       out.add(
-          Packet.trusted(
+          new Packet(
               ts,
               aToB ? a : b,
               aToB ? key.portA() : key.portB(),

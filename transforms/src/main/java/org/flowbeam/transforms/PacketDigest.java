@@ -139,16 +139,16 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
         return results.get(0);
       }
       long binSizeUs = results.get(0).binSizeUs;
-      PCollectionTuple parts = flattenTag(name + "/Keyed", results, KEYED, null);
-      parts = flattenTag(name + "/PerIp", results, PER_IP, parts);
-      parts = flattenTag(name + "/PerFlags", results, PER_FLAGS, parts);
-      parts = flattenTag(name + "/PerBin", results, PER_BIN, parts);
-      parts = flattenTag(name + "/Totals", results, TOTALS, parts);
       for (Result r : results) {
         if (r.binSizeUs != binSizeUs) {
           throw new IllegalArgumentException("digests with different bin sizes");
         }
       }
+      PCollectionTuple parts = flattenTag(name + "/Keyed", results, KEYED, null);
+      parts = flattenTag(name + "/PerIp", results, PER_IP, parts);
+      parts = flattenTag(name + "/PerFlags", results, PER_FLAGS, parts);
+      parts = flattenTag(name + "/PerBin", results, PER_BIN, parts);
+      parts = flattenTag(name + "/Totals", results, TOTALS, parts);
       return new Result(parts, binSizeUs);
     }
 

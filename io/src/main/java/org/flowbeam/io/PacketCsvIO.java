@@ -6,23 +6,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileIO.ReadableFile;
+import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Distinct;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.transforms.windowing.TimestampCombiner;
 import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
-import org.checkerframework.checker.nullness.qual.Nullable;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.csv.IpMap;
 import org.flowbeam.io.csv.PacketCsvFormatException;
 import org.flowbeam.io.csv.PacketCsvReadFn;
@@ -246,17 +244,19 @@ public final class PacketCsvIO {
 
     @Override
     public PacketReadResult expand(PCollection<ReadableFile> files) {
+      IpMap resolved = ipMap.resolve();
       PCollectionTuple outputs =
-          files.apply(
+          PacketReadResult.applyReadStep(
+              files,
               "ParseRows",
-              ParDo.of(
-                      new PacketCsvReadFn(
-                          ipMap.resolve(),
-                          desiredSplitSizeBytes,
-                          digest == null ? null : digest.digester()))
-                  .withOutputTags(
-                      PacketReadResult.PACKETS,
-                      PacketReadResult.additionalTags(digest, TupleTagList.empty())));
+              mux ->
+                  new PacketCsvReadFn(
+                      resolved,
+                      desiredSplitSizeBytes,
+                      digest == null ? null : digest.digester(),
+                      mux),
+              digest,
+              Map.of());
       return PacketReadResult.of(outputs, digest);
     }
 

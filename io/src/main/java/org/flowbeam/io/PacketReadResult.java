@@ -1,13 +1,18 @@
 package org.flowbeam.io;
 
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import org.checkerframework.checker.nullness.qual.Nullable;
+import java.util.function.Function;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.io.FileIO.ReadableFile;
+import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -16,6 +21,7 @@ import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
 import org.flowbeam.model.RejectedRecord;
@@ -72,13 +78,56 @@ public final class PacketReadResult implements POutput {
   }
 
   /**
+   * The outputs a reader's step has, with their coders: {@link #PACKETS}, {@link #ERRORS}, {@link
+   * #RECORDS_READ}, the digest's when it digests, then {@code more}.
+   */
+  public static Map<TupleTag<?>, Coder<?>> outputCoders(
+      @Nullable PacketDigest digest, Map<TupleTag<?>, Coder<?>> more) {
+    Map<TupleTag<?>, Coder<?>> m = new LinkedHashMap<>();
+    m.put(PACKETS, PacketCoder.of());
+    m.put(ERRORS, RejectedRecordCoder.of());
+    m.put(RECORDS_READ, KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+    if (digest != null) {
+      m.putAll(PacketDigest.outputCoders());
+    }
+    m.putAll(more);
+    return m;
+  }
+
+  /**
+   * Applies a reader's reading step to {@code files}, with every output but its main one
+   * multiplexed ({@link MultiplexedOutputs}): the main output is the fragments when it digests,
+   * else the packets. {@code fn} builds the step's DoFn, which must pass its receiver through
+   * the {@link MultiplexedOutputs} it is given. The result holds every output of {@link
+   * #outputCoders}, coders set, for {@link #of(PCollectionTuple, PacketDigest)}.
+   */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static PCollectionTuple applyReadStep(
+      PCollection<ReadableFile> files,
+      String name,
+      Function<MultiplexedOutputs, DoFn<ReadableFile, ?>> fn,
+      @Nullable PacketDigest digest,
+      Map<TupleTag<?>, Coder<?>> more) {
+    Map<TupleTag<?>, Coder<?>> coders = outputCoders(digest, more);
+    TupleTag main = digest == null ? PACKETS : PacketDigest.KEYED;
+    Coder<?> mainCoder = coders.remove(main);
+    MultiplexedOutputs mux = MultiplexedOutputs.of(main, coders);
+    // The DoFn is declared with packets as its output type; in digest mode its main output is
+    // the fragments, whose coder is set here rather than inferred from that type.
+    ParDo.MultiOutput<ReadableFile, Object> read =
+        ParDo.of((DoFn<ReadableFile, Object>) fn.apply(mux))
+            .withOutputTags((TupleTag<Object>) main, mux.additionalTags());
+    PCollectionTuple step = files.apply(name, read);
+    ((PCollection) step.get(main)).setCoder(mainCoder);
+    return mux.demultiplex(step, name + " (outputs)");
+  }
+
+  /**
    * Wraps the outputs of a reader's multi-output step that declared {@link #additionalTags},
    * setting their coders.
    */
   public static PacketReadResult of(PCollectionTuple tuple, @Nullable PacketDigest digest) {
-    tuple.get(PACKETS).setCoder(PacketCoder.of());
-    tuple.get(ERRORS).setCoder(RejectedRecordCoder.of());
-    tuple.get(RECORDS_READ).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+    PacketDigest.setCoders(tuple, outputCoders(null, Map.of()));
     return new PacketReadResult(
         tuple.getPipeline(),
         tuple.get(PACKETS),

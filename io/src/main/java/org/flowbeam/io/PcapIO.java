@@ -2,23 +2,25 @@ package org.flowbeam.io;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.Compression;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.FileIO.ReadableFile;
+import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.TupleTagList;
+import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.pcap.CaptureSummary;
 import org.flowbeam.io.pcap.PcapReadFn;
@@ -132,18 +134,19 @@ public final class PcapIO {
 
     @Override
     public PcapReadResult expand(PCollection<ReadableFile> files) {
-      PCollectionTuple out =
-          files.apply(
-              "Read capture ranges",
-              ParDo.of(new PcapReadFn(splitSize, digest == null ? null : digest.digester()))
-                  .withOutputTags(
-                      PacketReadResult.PACKETS,
-                      PacketReadResult.additionalTags(
-                          digest, TupleTagList.of(PcapReadFn.NON_IP).and(PcapReadFn.SUMMARIES))));
-      out.get(PcapReadFn.NON_IP).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
-      PCollection<KV<String, CaptureSummary>> ranges = out.get(PcapReadFn.SUMMARIES);
-      ranges.setCoder(
+      Map<TupleTag<?>, Coder<?>> captureOutputs = new LinkedHashMap<>();
+      captureOutputs.put(PcapReadFn.NON_IP, KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+      captureOutputs.put(
+          PcapReadFn.SUMMARIES,
           KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(CaptureSummary.class)));
+      PCollectionTuple out =
+          PacketReadResult.applyReadStep(
+              files,
+              "Read capture ranges",
+              mux -> new PcapReadFn(splitSize, digest == null ? null : digest.digester(), mux),
+              digest,
+              captureOutputs);
+      PCollection<KV<String, CaptureSummary>> ranges = out.get(PcapReadFn.SUMMARIES);
       PCollection<KV<String, CaptureSummary>> summaries =
           ranges.apply("Merge summaries per file", Combine.perKey(CaptureSummary::merge));
       return new PcapReadResult(

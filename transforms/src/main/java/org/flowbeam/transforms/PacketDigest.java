@@ -1,8 +1,10 @@
 package org.flowbeam.transforms;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -93,12 +95,31 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
     return TupleTagList.of(PER_IP).and(PER_FLAGS).and(PER_BIN).and(TOTALS);
   }
 
+  /** The coders of {@link #KEYED} and of the {@link #outputTags()}, in that order. */
+  public static Map<TupleTag<?>, Coder<?>> outputCoders() {
+    Map<TupleTag<?>, Coder<?>> m = new LinkedHashMap<>();
+    m.put(KEYED, KvCoder.of(FlowKeyCoder.of(), PacketFragmentCoder.of()));
+    m.put(PER_IP, KvCoder.of(StringUtf8Coder.of(), LongVectorFn.coder()));
+    m.put(PER_FLAGS, KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+    m.put(PER_BIN, LongVectorFn.coder());
+    m.put(TOTALS, LongVectorFn.coder());
+    return m;
+  }
+
   @Override
   public Result expand(PCollection<Packet> packets) {
     PCollectionTuple out =
         packets.apply(
             "Digest", ParDo.of(new PacketDigestFn(digester())).withOutputTags(KEYED, outputTags()));
     return Result.of(out, binSizeUs);
+  }
+
+  /** Sets the coder of every output of {@code out} named in {@code coders}. */
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  public static void setCoders(PCollectionTuple out, Map<TupleTag<?>, Coder<?>> coders) {
+    for (Map.Entry<TupleTag<?>, Coder<?>> e : coders.entrySet()) {
+      ((PCollection) out.get(e.getKey())).setCoder(e.getValue());
+    }
   }
 
   /** The digest's outputs; the statistics are combined when first asked for. */
@@ -116,11 +137,7 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
      * setting their coders.
      */
     public static Result of(PCollectionTuple out, long binSizeUs) {
-      out.get(KEYED).setCoder(KvCoder.of(FlowKeyCoder.of(), PacketFragmentCoder.of()));
-      out.get(PER_IP).setCoder(KvCoder.of(StringUtf8Coder.of(), LongVectorFn.coder()));
-      out.get(PER_FLAGS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
-      out.get(PER_BIN).setCoder(LongVectorFn.coder());
-      out.get(TOTALS).setCoder(LongVectorFn.coder());
+      setCoders(out, outputCoders());
       PCollectionTuple parts =
           PCollectionTuple.of(KEYED, out.get(KEYED))
               .and(PER_IP, out.get(PER_IP))

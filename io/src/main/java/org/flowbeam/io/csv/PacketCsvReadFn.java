@@ -19,6 +19,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.splittabledofn.OffsetRangeTracker;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.values.KV;
+import org.flowbeam.io.MultiplexedOutputs;
 import org.flowbeam.io.PacketReadResult;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
@@ -63,6 +64,7 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
   private final long desiredSplitSizeBytes;
   private final int maxRowBytes;
   private final @Nullable PacketDigester digester;
+  private final @Nullable MultiplexedOutputs outputs;
 
   /**
    * @param ipMap resolves integer address ids
@@ -78,18 +80,32 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
    */
   public PacketCsvReadFn(
       IpMap ipMap, long desiredSplitSizeBytes, @Nullable PacketDigester digester) {
-    this(ipMap, desiredSplitSizeBytes, PacketCsvRangeReader.DEFAULT_MAX_ROW_BYTES, digester);
+    this(ipMap, desiredSplitSizeBytes, digester, null);
+  }
+
+  /**
+   * @param outputs multiplexes the outputs as its step declared them (see {@link
+   *     PacketReadResult#applyReadStep}), or null when the step declared them all
+   */
+  public PacketCsvReadFn(
+      IpMap ipMap,
+      long desiredSplitSizeBytes,
+      @Nullable PacketDigester digester,
+      @Nullable MultiplexedOutputs outputs) {
+    this(
+        ipMap, desiredSplitSizeBytes, PacketCsvRangeReader.DEFAULT_MAX_ROW_BYTES, digester, outputs);
   }
 
   PacketCsvReadFn(IpMap ipMap, long desiredSplitSizeBytes, int maxRowBytes) {
-    this(ipMap, desiredSplitSizeBytes, maxRowBytes, null);
+    this(ipMap, desiredSplitSizeBytes, maxRowBytes, null, null);
   }
 
   private PacketCsvReadFn(
       IpMap ipMap,
       long desiredSplitSizeBytes,
       int maxRowBytes,
-      @Nullable PacketDigester digester) {
+      @Nullable PacketDigester digester,
+      @Nullable MultiplexedOutputs outputs) {
     if (desiredSplitSizeBytes < 1) {
       throw new IllegalArgumentException("desired split size must be positive");
     }
@@ -97,6 +113,7 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
     this.desiredSplitSizeBytes = desiredSplitSizeBytes;
     this.maxRowBytes = maxRowBytes;
     this.digester = digester;
+    this.outputs = outputs;
   }
 
   @StartBundle
@@ -150,8 +167,9 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
       @Element ReadableFile file,
       @Timestamp Instant timestamp,
       RestrictionTracker<OffsetRange, Long> tracker,
-      MultiOutputReceiver out)
+      MultiOutputReceiver receiver)
       throws IOException {
+    MultiOutputReceiver out = outputs == null ? receiver : outputs.wrap(receiver);
     ResourceId id = file.getMetadata().resourceId();
     String name = id.toString();
     PacketCsvRangeReader reader =

@@ -15,6 +15,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
+import org.flowbeam.io.MultiplexedOutputs;
 import org.flowbeam.io.PacketReadResult;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
@@ -53,6 +54,7 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
 
   private final long splitSize;
   private final @Nullable PacketDigester digester;
+  private final @Nullable MultiplexedOutputs outputs;
 
   private final Counter packets = Metrics.counter(PcapReadFn.class, "packets");
   private final Counter errors = Metrics.counter(PcapReadFn.class, "errors");
@@ -70,11 +72,21 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
    *     PacketReadResult#getDigest()}), or null
    */
   public PcapReadFn(long splitSize, @Nullable PacketDigester digester) {
+    this(splitSize, digester, null);
+  }
+
+  /**
+   * @param outputs multiplexes the outputs as its step declared them (see {@link
+   *     PacketReadResult#applyReadStep}), or null when the step declared them all
+   */
+  public PcapReadFn(
+      long splitSize, @Nullable PacketDigester digester, @Nullable MultiplexedOutputs outputs) {
     if (splitSize <= 0) {
       throw new IllegalArgumentException("split size must be positive: " + splitSize);
     }
     this.splitSize = splitSize;
     this.digester = digester;
+    this.outputs = outputs;
   }
 
   @StartBundle
@@ -116,8 +128,9 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
   public void processElement(
       @Element ReadableFile file,
       RestrictionTracker<OffsetRange, Long> tracker,
-      MultiOutputReceiver out)
+      MultiOutputReceiver receiver)
       throws IOException {
+    MultiOutputReceiver out = outputs == null ? receiver : outputs.wrap(receiver);
     String name = file.getMetadata().resourceId().toString();
     long start = tracker.currentRestriction().getFrom();
     long framed = 0;

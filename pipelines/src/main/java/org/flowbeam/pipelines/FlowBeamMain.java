@@ -123,24 +123,6 @@ public final class FlowBeamMain {
     return all;
   }
 
-  /**
-   * Adds FlowBeam's default runner when {@code args} name none: Flink embedded in this JVM, with
-   * one task slot per core (Flink's local default is one slot) unless a parallelism is given.
-   */
-  static List<String> withDefaults(List<String> args) {
-    List<String> all = new ArrayList<>(args);
-    if (all.stream().noneMatch(a -> a.startsWith("--runner"))) {
-      all.add("--runner=FlinkRunner");
-      if (all.stream().noneMatch(a -> a.startsWith("--flinkMaster"))) {
-        all.add("--flinkMaster=[local]");
-        if (all.stream().noneMatch(a -> a.startsWith("--parallelism"))) {
-          all.add("--parallelism=" + Runtime.getRuntime().availableProcessors());
-        }
-      }
-    }
-    return all;
-  }
-
   /** {@code --name} of {@code --name=value}. */
   private static String optionName(String arg) {
     int eq = arg.indexOf('=');
@@ -148,9 +130,17 @@ public final class FlowBeamMain {
   }
 
   private static FlowBeamOptions parse(String[] args) {
-    List<String> all = withDefaults(expandArgFiles(args));
-    if (EmbeddedFlinkConf.applies(all)) {
-      all.add("--flinkConfDir=" + EmbeddedFlinkConf.write());
+    List<String> all = expandArgFiles(args);
+    boolean runnerGiven = all.stream().anyMatch(a -> a.startsWith("--runner"));
+    if (!runnerGiven) {
+      all.add("--runner=FlinkRunner");
+      if (all.stream().noneMatch(a -> a.startsWith("--flinkMaster"))) {
+        all.add("--flinkMaster=[local]");
+        if (all.stream().noneMatch(a -> a.startsWith("--parallelism"))) {
+          // Flink's local default is one task slot; use every core of this machine.
+          all.add("--parallelism=" + Runtime.getRuntime().availableProcessors());
+        }
+      }
     }
     try {
       return PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))

@@ -17,6 +17,7 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.flowbeam.generate.GenerateMain;
+import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.sink.ManifestWriter;
 
 /**
@@ -77,6 +78,7 @@ public final class FlowBeamMain {
       if (state != PipelineResult.State.DONE) {
         throw new IllegalStateException("pipeline ended in state " + state);
       }
+      removeTempDirs(output, err);
       output.commit();
       double seconds = (System.nanoTime() - started) / 1e9;
       printSummary(out, output.target(), runner, seconds);
@@ -86,6 +88,15 @@ public final class FlowBeamMain {
         output.abandon();
       }
       return report(e, err);
+    }
+  }
+
+  /** Removes the writes' emptied temporary directories; a failure only costs a warning line. */
+  private static void removeTempDirs(OutputDirectory output, PrintStream err) {
+    try {
+      FlowSinks.removeEmptyTempDirs(output.staging().toString());
+    } catch (IOException e) {
+      err.println("flowbeam: warning: temporary directories left in the output: " + e.getMessage());
     }
   }
 

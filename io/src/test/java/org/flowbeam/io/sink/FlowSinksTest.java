@@ -77,6 +77,21 @@ class FlowSinksTest {
   }
 
   @Test
+  void removesEmptiedTemporaryDirectoriesAndKeepsOnesHoldingFiles() throws Exception {
+    Path emptied = Files.createDirectories(out.resolve("flows/.temp-beam-csv/run"));
+    Path failed = Files.createDirectories(out.resolve("ip_stats/.temp-beam-avro/run"));
+    Files.writeString(failed.resolve("part"), "left by a failed write");
+    Files.writeString(out.resolve("flows/flows-00000-of-00001.csv"), "flow_id\n");
+
+    assertThat(
+        FlowSinks.removeEmptyTempDirs(out.toString()),
+        contains(out.resolve("flows/.temp-beam-csv")));
+    assertThat(Files.exists(emptied.getParent()), equalTo(false));
+    assertThat(Files.exists(failed.resolve("part")), equalTo(true));
+    assertThat(Files.exists(out.resolve("flows/flows-00000-of-00001.csv")), equalTo(true));
+  }
+
+  @Test
   void flowColumnsAreTheDocumentedOnes() {
     assertThat(
         RecordFormats.FLOWS.columns(),
@@ -265,10 +280,11 @@ class FlowSinksTest {
   }
 
   @Test
-  void leavesOnlyTheShardsInTheDirectory(TestPipeline p) throws Exception {
+  void leavesOnlyTheShardsOnceTheTemporaryDirectoriesAreRemoved(TestPipeline p) throws Exception {
     p.apply(Create.of(SinkFixtures.flows(5)).withCoder(FlowRecordCoder.of()))
         .apply(FlowSinks.flows(out.toString(), 2));
     p.run().waitUntilFinish();
+    FlowSinks.removeEmptyTempDirs(out.toString());
     try (var s = Files.list(out.resolve("flows"))) {
       List<String> names =
           s.map(x -> x.getFileName().toString()).sorted().collect(Collectors.toList());

@@ -20,7 +20,6 @@ import org.apache.beam.sdk.values.PInput;
 import org.apache.beam.sdk.values.POutput;
 import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
-import org.apache.beam.sdk.values.TupleTagList;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
@@ -63,18 +62,6 @@ public final class PacketReadResult implements POutput {
     this.errors = errors;
     this.recordsRead = recordsRead;
     this.digest = digest;
-  }
-
-  /**
-   * The tags after {@link #PACKETS} that a reader's step declares: errors, records read, the
-   * digest's when it digests, then {@code more}.
-   */
-  public static TupleTagList additionalTags(@Nullable PacketDigest digest, TupleTagList more) {
-    TupleTagList tags = TupleTagList.of(ERRORS).and(RECORDS_READ);
-    if (digest != null) {
-      tags = tags.and(PacketDigest.KEYED).and(PacketDigest.outputTags().getAll());
-    }
-    return tags.and(more.getAll());
   }
 
   /**
@@ -123,8 +110,7 @@ public final class PacketReadResult implements POutput {
   }
 
   /**
-   * Wraps the outputs of a reader's multi-output step that declared {@link #additionalTags},
-   * setting their coders.
+   * Wraps the outputs of a reader's step (see {@link #applyReadStep}), setting their coders.
    */
   public static PacketReadResult of(PCollectionTuple tuple, @Nullable PacketDigest digest) {
     PacketDigest.setCoders(tuple, outputCoders(null, Map.of()));

@@ -7,6 +7,10 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Count;
@@ -17,7 +21,10 @@ import org.flowbeam.testing.BeamTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@link PcapIO#read()} on the Direct Runner, with ranges far smaller than the file. */
+/**
+ * {@link PcapIO#read()} on the Direct Runner, with ranges far smaller than the file: outputs and
+ * the reader's metrics, which it counts once per range.
+ */
 @BeamTest
 class PcapIOTest {
   /** tcp-edge/abrupt_fin2.pcap from aboutsip/pkts (MIT): 9 IP packets per tshark. */
@@ -48,7 +55,11 @@ class PcapIOTest {
               assertThat(s.format(), equalTo(CaptureFormat.PCAP));
               return null;
             });
-    p.run().waitUntilFinish();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(counter(result, "records"), equalTo(9L));
+    assertThat(counter(result, "packets"), equalTo(9L));
+    assertThat(counter(result, "errors"), equalTo(0L));
   }
 
   @Test
@@ -69,6 +80,26 @@ class PcapIOTest {
                 .apply("Record counts", Values.create())
                 .apply("Sum records", Sum.longsGlobally()))
         .isEqualTo(9L);
-    p.run().waitUntilFinish();
+    PipelineResult result = p.run();
+    result.waitUntilFinish();
+    assertThat(counter(result, "records"), equalTo(9L));
+    assertThat(counter(result, "packets"), equalTo(8L));
+    assertThat(counter(result, "errors"), equalTo(1L));
+  }
+
+  /** The reader's counter {@code name}, summed over its steps (0 if never incremented). */
+  private static long counter(PipelineResult result, String name) {
+    long sum = 0;
+    for (MetricResult<Long> c :
+        result
+            .metrics()
+            .queryMetrics(
+                MetricsFilter.builder()
+                    .addNameFilter(MetricNameFilter.named(PcapReadFn.class, name))
+                    .build())
+            .getCounters()) {
+      sum += c.getAttempted();
+    }
+    return sum;
   }
 }

@@ -20,7 +20,7 @@
 #               under WORK), tiny (its first 12 packets: the tools' fixed start-up cost) ("1x 10x tiny")
 #   TOOLS       tcptrace tshark suricata flowbeam flowbeam-args flowbeam-p1
 #               ("tcptrace tshark suricata flowbeam"); flowbeam is the plain `java -jar` (Flink embedded
-#               with Flink's default parallelism, which the task names show to be 1), flowbeam-args
+#               with one task slot per core, FlowBeamMain's default), flowbeam-args
 #               adds @run-configs/flink-embedded.args (--parallelism=2 --fasterCopy=true), flowbeam-p1
 #               the same file with --parallelism=1
 #   WORK        scratch directory for generated inputs and tool outputs (/tmp/flowbeam-peers); the

@@ -34,8 +34,8 @@ import org.openjdk.jmh.infra.Blackhole;
  *
  * <p>{@link #readAndDigest} adds the rest of the per-packet work of FlowBeam's reading step: every
  * packet goes through a {@link PacketDigester} (flow fragments and the statistics' partial sums),
- * as {@code PcapIO.read().withDigest(...)} does in each range, its outputs into the black hole.
- * The difference between the two is the digest's cost.
+ * as {@code PcapIO.read().withDigest(...)} does in each range, its outputs into the black hole. The
+ * difference between the two is the digest's cost.
  *
  * <p>The file is read through the page cache (it is warm after the first pass), so this measures
  * the reader's CPU cost, not the disk.

@@ -49,8 +49,8 @@ import org.flowbeam.model.TimeBin;
  * not files; {@link WrittenFiles} lists the files written). Rows within a shard, and which shard a
  * row lands in, depend on the runner's bundling: they are not sorted. Each file is written under a
  * temporary directory ({@code <name>/.temp-beam-csv|avro}) and renamed into place by FileIO when it
- * is finalized; {@link #removeEmptyTempDirs} removes the emptied temporary directories once the
- * job has finished (local file systems).
+ * is finalized; {@link #removeEmptyTempDirs} removes the emptied temporary directories once the job
+ * has finished (local file systems).
  *
  * <pre>{@code
  * flows.apply("WriteFlows", FlowSinks.flows(outputDir, 4));
@@ -174,7 +174,9 @@ public final class FlowSinks {
         write = write.withNumShards(numShards);
       }
       WriteFilesResult<Void> result = input.apply(name, write);
-      return result.getPerDestinationOutputFilenames().apply(name + "Names", Values.<String>create());
+      return result
+          .getPerDestinationOutputFilenames()
+          .apply(name + "Names", Values.<String>create());
     }
 
     private static PCollection<String> none(PCollection<?> input, String name) {
@@ -184,11 +186,11 @@ public final class FlowSinks {
 
   /**
    * Removes the temporary directories ({@code <name>/.temp-beam-csv|avro}) that the writes leave
-   * under {@code outputDir} once the job has finished, if they hold no file: FileIO writes
-   * windowed and leaves the emptied directory behind. A directory still holding files (a failed
-   * write's) is kept for inspection. Local paths only; on other file systems this does nothing.
-   * Done after the job rather than as a step of it, because a step that waits for each write adds
-   * a global combine per output and format, about a hundred Flink tasks at parallelism 2.
+   * under {@code outputDir} once the job has finished, if they hold no file: FileIO writes windowed
+   * and leaves the emptied directory behind. A directory still holding files (a failed write's) is
+   * kept for inspection. Local paths only; on other file systems this does nothing. Done after the
+   * job rather than as a step of it, because a step that waits for each write adds a global combine
+   * per output and format, about a hundred Flink tasks at parallelism 2.
    *
    * @return the directories removed
    */

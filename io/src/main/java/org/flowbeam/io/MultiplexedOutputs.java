@@ -20,17 +20,18 @@ import org.apache.beam.sdk.values.TupleTagList;
 import org.joda.time.Instant;
 
 /**
- * Carries all but one of a multi-output step's outputs as a single stream, and splits it back
- * into those outputs in a step of its own.
+ * Carries all but one of a multi-output step's outputs as a single stream, and splits it back into
+ * those outputs in a step of its own.
  *
  * <p>Why: Beam's Flink batch translation turns every output of a multi-output {@code ParDo} into a
  * consumer of the step's whole output, which decodes each element, of every output, and keeps the
  * ones of its own output. A reader that digests its packets has one large output (the flow
  * fragments) and nine small ones (records read, per-range sums, capture summaries, ...): with ten
- * consumers, every fragment was encoded, compressed into a shuffle partition and decoded ten
- * times: about a third of the job's CPU on a 100M-packet capture (BENCHMARKS.md). Multiplexed, the step declares two outputs, its main one and {@link
- * #MUXED} (the others, each value wrapped in Beam's {@link RawUnionValue} with its output's index),
- * and the splitting step only handles the small outputs.
+ * consumers, every fragment was encoded, compressed into a shuffle partition and decoded ten times:
+ * about a third of the job's CPU on a 100M-packet capture (BENCHMARKS.md). Multiplexed, the step
+ * declares two outputs, its main one and {@link #MUXED} (the others, each value wrapped in Beam's
+ * {@link RawUnionValue} with its output's index), and the splitting step only handles the small
+ * outputs.
  *
  * <pre>{@code
  * MultiplexedOutputs mux = MultiplexedOutputs.of(MAIN, Map.of(ERRORS, errorCoder, COUNTS, countCoder));

@@ -158,8 +158,8 @@ public final class PacketCsvIO {
 
     /**
      * Digests the packets in the reading step instead of outputting them: the result's {@code
-     * getDigest()} is what {@code getOutput().apply(digest)} would give, with no element per
-     * packet between the reader and the digest.
+     * getDigest()} is what {@code getOutput().apply(digest)} would give, with no element per packet
+     * between the reader and the digest.
      */
     public Read withDigest(PacketDigest digest) {
       return new Read(filepatterns, ipMap, desiredSplitSizeBytes, emptyMatchTreatment, digest);

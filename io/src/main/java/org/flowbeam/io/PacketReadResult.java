@@ -28,12 +28,12 @@ import org.flowbeam.model.RejectedRecordCoder;
 import org.flowbeam.transforms.PacketDigest;
 
 /**
- * What a packet reader produces, in the manner of Beam's {@code CsvIOParseResult}: the packets,
- * the records it rejected, and how many records it read from each file.
+ * What a packet reader produces, in the manner of Beam's {@code CsvIOParseResult}: the packets, the
+ * records it rejected, and how many records it read from each file.
  *
  * <p>{@link #getRecordsRead()} is counted where records are framed (one per CSV row or capture
- * record), before any field is parsed, so {@code sum(recordsRead) = count(packets) +
- * count(errors)} is a real check of the reader, not a restatement.
+ * record), before any field is parsed, so {@code sum(recordsRead) = count(packets) + count(errors)}
+ * is a real check of the reader, not a restatement.
  *
  * <p>A reader asked to digest ({@code withDigest}) runs the {@link PacketDigest} on the packets it
  * decodes: {@link #getDigest()} is then what {@code getOutput().apply(digest)} would give, and
@@ -42,8 +42,7 @@ import org.flowbeam.transforms.PacketDigest;
 public final class PacketReadResult implements POutput {
   public static final TupleTag<Packet> PACKETS = new TupleTag<Packet>() {};
   public static final TupleTag<RejectedRecord> ERRORS = new TupleTag<RejectedRecord>() {};
-  public static final TupleTag<KV<String, Long>> RECORDS_READ =
-      new TupleTag<KV<String, Long>>() {};
+  public static final TupleTag<KV<String, Long>> RECORDS_READ = new TupleTag<KV<String, Long>>() {};
 
   private final Pipeline pipeline;
   private final PCollection<Packet> packets;
@@ -84,9 +83,9 @@ public final class PacketReadResult implements POutput {
   /**
    * Applies a reader's reading step to {@code files}, with every output but its main one
    * multiplexed ({@link MultiplexedOutputs}): the main output is the fragments when it digests,
-   * else the packets. {@code fn} builds the step's DoFn, which must pass its receiver through
-   * the {@link MultiplexedOutputs} it is given. The result holds every output of {@link
-   * #outputCoders}, coders set, for {@link #of(PCollectionTuple, PacketDigest)}.
+   * else the packets. {@code fn} builds the step's DoFn, which must pass its receiver through the
+   * {@link MultiplexedOutputs} it is given. The result holds every output of {@link #outputCoders},
+   * coders set, for {@link #of(PCollectionTuple, PacketDigest)}.
    */
   @SuppressWarnings({"unchecked", "rawtypes"})
   public static PCollectionTuple applyReadStep(
@@ -109,9 +108,7 @@ public final class PacketReadResult implements POutput {
     return mux.demultiplex(step, name + " (outputs)");
   }
 
-  /**
-   * Wraps the outputs of a reader's step (see {@link #applyReadStep}), setting their coders.
-   */
+  /** Wraps the outputs of a reader's step (see {@link #applyReadStep}), setting their coders. */
   public static PacketReadResult of(PCollectionTuple tuple, @Nullable PacketDigest digest) {
     PacketDigest.setCoders(tuple, outputCoders(null, Map.of()));
     return new PacketReadResult(
@@ -158,7 +155,10 @@ public final class PacketReadResult implements POutput {
     return errors;
   }
 
-  /** Records framed per file, one element per file range in which a record starts; sum per file for the total. */
+  /**
+   * Records framed per file, one element per file range in which a record starts; sum per file for
+   * the total.
+   */
   public PCollection<KV<String, Long>> getRecordsRead() {
     return recordsRead;
   }

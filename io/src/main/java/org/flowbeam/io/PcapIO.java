@@ -38,10 +38,9 @@ import org.flowbeam.transforms.PacketDigest;
  * r.getErrors();   // corrupt records, with file, offset, hex dump, reason
  * }</pre>
  *
- * <p>{@link #read()} is {@code FileIO.matchAll} then {@code readMatches} then {@link
- * #readFiles()}, so files can come from anywhere. The transforms are immutable and configured by
- * {@code with*} methods (hand-written rather than AutoValue, whose annotation processor the build
- * does not have).
+ * <p>{@link #read()} is {@code FileIO.matchAll} then {@code readMatches} then {@link #readFiles()},
+ * so files can come from anywhere. The transforms are immutable and configured by {@code with*}
+ * methods (hand-written rather than AutoValue, whose annotation processor the build does not have).
  */
 public final class PcapIO {
   /** The default split size: 64 MiB ranges. */
@@ -84,8 +83,8 @@ public final class PcapIO {
 
     /**
      * Digests the packets in the reading step instead of outputting them: the result's {@code
-     * getDigest()} is what {@code getOutput().apply(digest)} would give, with no element per
-     * packet between the reader and the digest.
+     * getDigest()} is what {@code getOutput().apply(digest)} would give, with no element per packet
+     * between the reader and the digest.
      */
     public Read withDigest(PacketDigest digest) {
       return new Read(filepattern, splitSize, digest);

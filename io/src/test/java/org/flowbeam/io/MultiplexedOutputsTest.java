@@ -61,7 +61,8 @@ class MultiplexedOutputsTest {
   void everyValueReachesItsOwnOutputWithItsTimestamp(TestPipeline p) {
     MultiplexedOutputs mux = mux();
     PCollectionTuple step =
-        p.apply(Create.timestamped(
+        p.apply(
+                Create.timestamped(
                     TimestampedValue.of("flow", new Instant(0)),
                     TimestampedValue.of("packet", new Instant(0)),
                     TimestampedValue.of("ab", new Instant(0))))
@@ -72,8 +73,7 @@ class MultiplexedOutputsTest {
 
     PAssert.that(all.get(WORDS)).containsInAnyOrder("flow", "packet", "ab");
     PAssert.that(all.get(UPPER)).containsInAnyOrder("PACKET", "AB");
-    PCollection<TimestampedValue<Long>> lengths =
-        all.get(LENGTHS).apply(Reify.timestamps());
+    PCollection<TimestampedValue<Long>> lengths = all.get(LENGTHS).apply(Reify.timestamps());
     PAssert.that(lengths)
         .containsInAnyOrder(
             TimestampedValue.of(4L, new Instant(4)),

@@ -32,10 +32,10 @@ final class FrameEncoder {
   }
 
   /**
-   * Writes the frame of {@code p} at {@code b[off]}: all its headers, and its payload as far as
-   * the first {@code limit} bytes of the frame reach (so {@code b[off, off + min(length, limit))}
-   * is the frame's beginning; bytes past it are unspecified). The buffer must have room for a
-   * whole frame. Returns the frame's length ({@link SynthPacket#wireLength}).
+   * Writes the frame of {@code p} at {@code b[off]}: all its headers, and its payload as far as the
+   * first {@code limit} bytes of the frame reach (so {@code b[off, off + min(length, limit))} is
+   * the frame's beginning; bytes past it are unspecified). The buffer must have room for a whole
+   * frame. Returns the frame's length ({@link SynthPacket#wireLength}).
    */
   int encode(SynthPacket p, byte[] b, int off, int limit) {
     Endpoints e = p.endpoints;

@@ -138,16 +138,16 @@ final class Hosts {
   }
 
   /**
-   * A locally administered MAC derived from the host index: {@code 02:42:ac} and the index's low
-   * 24 bits ({@link #MAX_HOSTS} fits).
+   * A locally administered MAC derived from the host index: {@code 02:42:ac} and the index's low 24
+   * bits ({@link #MAX_HOSTS} fits).
    *
    * <p>The third byte is not zero on purpose. A pcap reader that resynchronises inside a file (a
-   * split) tests candidate record headers; 4 bytes into a real header it reads {@code frac,
-   * caplen, orig_len} as {@code sec, frac, caplen} and the frame's first 4 bytes (the destination
-   * MAC) as a little-endian original length. With {@code 02:42:00:00:..} that reads 16,898, a
-   * plausible length, so whole frames chained into a plausible shifted sequence of headers and
-   * FlowBeam's reader framed some splits 4 bytes off; {@code 02:42:ac:..} reads above 11 million,
-   * which no reader takes for a frame length.
+   * split) tests candidate record headers; 4 bytes into a real header it reads {@code frac, caplen,
+   * orig_len} as {@code sec, frac, caplen} and the frame's first 4 bytes (the destination MAC) as a
+   * little-endian original length. With {@code 02:42:00:00:..} that reads 16,898, a plausible
+   * length, so whole frames chained into a plausible shifted sequence of headers and FlowBeam's
+   * reader framed some splits 4 bytes off; {@code 02:42:ac:..} reads above 11 million, which no
+   * reader takes for a frame length.
    */
   void mac(int host, byte[] out, int off) {
     out[off] = 0x02;

@@ -12,10 +12,9 @@ import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.PacketCsvIO;
 import org.flowbeam.io.PacketReadResult;
-import org.flowbeam.transforms.PacketDigest;
-import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.PcapIO;
 import org.flowbeam.io.pcap.CaptureSummary;
 import org.flowbeam.io.pcap.PcapReadResult;
@@ -23,12 +22,13 @@ import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
 import org.flowbeam.model.RejectedRecord;
 import org.flowbeam.model.RejectedRecordCoder;
+import org.flowbeam.transforms.PacketDigest;
 
 /**
  * Reads a dataset of packet CSV files and captures as one: the CSV reader and the capture reader
  * each get their files, and their packets, rejected records and records read are flattened, so
- * everything downstream is shared. With a digest, the readers digest their packets and the
- * digests are flattened too. Captures add non-IP frame counts and per-file summaries.
+ * everything downstream is shared. With a digest, the readers digest their packets and the digests
+ * are flattened too. Captures add non-IP frame counts and per-file summaries.
  *
  * @param packets packets, rejected records and records read per file, of every input
  * @param nonIpCounts frames without an IP packet, by type (captures only)
@@ -54,7 +54,9 @@ record DatasetRead(
     long splitSize = (long) o.getSplitSizeMb() << 20;
     if (!inputs.csv().isEmpty()) {
       PacketCsvIO.Read read =
-          PacketCsvIO.read().from(String.join(",", inputs.csv())).withDesiredSplitSizeBytes(splitSize);
+          PacketCsvIO.read()
+              .from(String.join(",", inputs.csv()))
+              .withDesiredSplitSizeBytes(splitSize);
       if (o.getIpMap() != null) {
         read = read.withIpMapFile(o.getIpMap());
       }
@@ -101,7 +103,10 @@ record DatasetRead(
   }
 
   private static <T> PCollection<T> flatten(
-      Pipeline p, String name, List<PCollection<T>> parts, org.apache.beam.sdk.coders.Coder<T> coder) {
+      Pipeline p,
+      String name,
+      List<PCollection<T>> parts,
+      org.apache.beam.sdk.coders.Coder<T> coder) {
     if (parts.isEmpty()) {
       return p.apply(name, Create.empty(coder));
     }

@@ -24,8 +24,8 @@ import org.flowbeam.io.sink.ManifestWriter;
  * The command line of the fat jar: {@code java -jar flowbeam.jar --input=GLOB --output=DIR
  * [options]}, or {@code java -jar flowbeam.jar generate [options]} for the synthetic traffic
  * generator ({@link GenerateMain}). Beam-style options ({@code --help} lists them), also read from
- * {@code @file} arguments (one option per line, as in {@code run-configs/}); the runner defaults
- * to Flink embedded in this JVM, the fastest on one machine.
+ * {@code @file} arguments (one option per line, as in {@code run-configs/}); the runner defaults to
+ * Flink embedded in this JVM, the fastest on one machine.
  *
  * <p>Problems with what the user asked for (a pattern matching no file, an unreadable file, a
  * missing CSV column, a bad option value) end the run with one line on standard error and exit code
@@ -103,8 +103,8 @@ public final class FlowBeamMain {
   /**
    * Expands {@code @file} arguments into the options the file holds, one per line ({@code #}
    * comments and blank lines ignored): the run configurations in {@code run-configs/}. An option
-   * given on the command line itself replaces the file's value for it (Beam would otherwise
-   * refuse the option given twice), so {@code @flink-cluster.args --flinkMaster=HOST:PORT} works.
+   * given on the command line itself replaces the file's value for it (Beam would otherwise refuse
+   * the option given twice), so {@code @flink-cluster.args --flinkMaster=HOST:PORT} works.
    */
   static List<String> expandArgFiles(String[] args) {
     Set<String> given = new HashSet<>();
@@ -162,8 +162,6 @@ public final class FlowBeamMain {
     }
   }
 
-
-
   /** The files the comma-separated patterns match, checked to exist and be readable. */
   static List<String> matchInputs(String patterns) {
     List<String> files = new ArrayList<>();
@@ -214,7 +212,8 @@ public final class FlowBeamMain {
     try {
       manifest = ManifestWriter.parse(Files.readString(dir.resolve(ManifestWriter.FILE_NAME)));
     } catch (IOException e) {
-      throw new IllegalStateException("run finished but its manifest is unreadable: " + e.getMessage());
+      throw new IllegalStateException(
+          "run finished but its manifest is unreadable: " + e.getMessage());
     }
     @SuppressWarnings("unchecked")
     Map<String, Object> counts = (Map<String, Object>) manifest.get("counts");

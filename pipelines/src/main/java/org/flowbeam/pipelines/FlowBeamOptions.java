@@ -6,8 +6,8 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
 
 /**
- * Options of the packets-to-flows job. Times are in seconds (fractions allowed); every option has
- * a default except {@code --input} and {@code --output}.
+ * Options of the packets-to-flows job. Times are in seconds (fractions allowed); every option has a
+ * default except {@code --input} and {@code --output}.
  */
 public interface FlowBeamOptions extends PipelineOptions {
   @Description(

@@ -46,7 +46,8 @@ public final class FlowBeamPipeline {
   public static long binSizeUs(FlowBeamOptions o) {
     long us = seconds("binSize", o.getBinSize(), false);
     if (us % 1000 != 0) {
-      throw new UsageException("--binSize must be a whole number of milliseconds, got " + o.getBinSize());
+      throw new UsageException(
+          "--binSize must be a whole number of milliseconds, got " + o.getBinSize());
     }
     return us;
   }
@@ -54,8 +55,12 @@ public final class FlowBeamPipeline {
   private static long seconds(String name, double value, boolean zeroAllowed) {
     if (Double.isNaN(value) || value < 0 || (!zeroAllowed && value == 0) || value > 1e9) {
       throw new UsageException(
-          "--" + name + " must be " + (zeroAllowed ? "zero or more" : "more than zero")
-              + " seconds, got " + value);
+          "--"
+              + name
+              + " must be "
+              + (zeroAllowed ? "zero or more" : "more than zero")
+              + " seconds, got "
+              + value);
     }
     return Math.round(value * 1_000_000d);
   }
@@ -79,7 +84,8 @@ public final class FlowBeamPipeline {
     fragments(o);
     binSizeUs(o);
     if (!LAYOUT_FLOWBEAM.equals(o.getLayout()) && !LAYOUT_TIMEARCS.equals(o.getLayout())) {
-      throw new UsageException("--layout must be 'flowbeam' or 'timearcs', got '" + o.getLayout() + "'");
+      throw new UsageException(
+          "--layout must be 'flowbeam' or 'timearcs', got '" + o.getLayout() + "'");
     }
     if (o.getNumShards() < 1 || o.getNumShards() > 10_000) {
       throw new UsageException("--numShards must be between 1 and 10000, got " + o.getNumShards());
@@ -98,7 +104,11 @@ public final class FlowBeamPipeline {
    * @param head the manifest's static part (inputs, options, versions)
    */
   public static void build(
-      Pipeline p, FlowBeamOptions o, InputFiles inputs, String outputDir, Map<String, Object> head) {
+      Pipeline p,
+      FlowBeamOptions o,
+      InputFiles inputs,
+      String outputDir,
+      Map<String, Object> head) {
     validate(o);
     FlowRules rules = rules(o);
     int shards = o.getNumShards();

@@ -63,7 +63,8 @@ record InputFiles(List<String> csv, List<String> captures, List<Rejected> reject
       } else if (head.length == 0) {
         csv.add(file); // an empty file holds no rows; the CSV reader reads nothing from it
       } else {
-        rejected.add(new Rejected(file, "not a pcap, pcapng or packet CSV file (unknown magic number)"));
+        rejected.add(
+            new Rejected(file, "not a pcap, pcapng or packet CSV file (unknown magic number)"));
       }
     }
     if (csv.isEmpty() && captures.isEmpty() && !rejected.isEmpty()) {

@@ -55,7 +55,8 @@ final class OutputDirectory {
       Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-");
       return new OutputDirectory(target, staging);
     } catch (IOException e) {
-      throw new UsageException("cannot create output directory next to " + dir + ": " + e.getMessage());
+      throw new UsageException(
+          "cannot create output directory next to " + dir + ": " + e.getMessage());
     }
   }
 
@@ -73,7 +74,8 @@ final class OutputDirectory {
   void commit() {
     try {
       if (Files.exists(target)) {
-        Path old = Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+        Path old =
+            Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
         Files.delete(old);
         move(target, old);
         move(staging, target);
@@ -82,7 +84,8 @@ final class OutputDirectory {
         move(staging, target);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot move output into " + target + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(
+          "cannot move output into " + target + ": " + e.getMessage(), e);
     }
   }
 
@@ -119,7 +122,8 @@ final class OutputDirectory {
         root,
         new SimpleFileVisitor<>() {
           @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+              throws IOException {
             Files.delete(file);
             return FileVisitResult.CONTINUE;
           }

@@ -30,8 +30,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * {@code --snaplen}: each record is the whole frame's first N bytes with the original length kept,
  * the file header says N, and FlowBeam's {@link CaptureReader} reads the same packets (timestamps,
- * wire lengths, flags, sequence numbers) from the cut capture as from the whole one, from which
- * its flow assembly finds the ground truth.
+ * wire lengths, flags, sequence numbers) from the cut capture as from the whole one, from which its
+ * flow assembly finds the ground truth.
  */
 class GenerateSnaplenTest {
   @TempDir Path dir;
@@ -90,8 +90,7 @@ class GenerateSnaplenTest {
         List<Packet> packets = GeneratedFiles.capturePackets(cut);
         // toString: time, addresses, ports, protocol, flags, seq, ack and length.
         assertThat(format + " " + snaplen, contents(packets), equalTo(expected));
-        assertThat(
-            packets.stream().filter(p -> p.length() > snaplen).count(), greaterThan(1_000L));
+        assertThat(packets.stream().filter(p -> p.length() > snaplen).count(), greaterThan(1_000L));
         assertThat(GeneratedFiles.truthRows(cut), equalTo(GeneratedFiles.truthRows(csv)));
         List<String> flows =
             TcpFlowAssembler.assemble(packets, FlowRules.defaults()).stream()

@@ -74,10 +74,9 @@ final class GeneratedFiles {
   }
 
   /**
-   * The packets of a generated capture read as FlowBeam's splits read it: one {@link
-   * CaptureReader} per {@code step} bytes, opened at the range start (a pcap reader resynchronises
-   * there), each taking the records whose header starts in its range. Every record must be a
-   * packet.
+   * The packets of a generated capture read as FlowBeam's splits read it: one {@link CaptureReader}
+   * per {@code step} bytes, opened at the range start (a pcap reader resynchronises there), each
+   * taking the records whose header starts in its range. Every record must be a packet.
    */
   static List<Packet> capturePacketsInSplits(Path file, long step) {
     List<Packet> packets = new ArrayList<>();

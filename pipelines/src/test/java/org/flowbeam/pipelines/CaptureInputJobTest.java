@@ -56,7 +56,8 @@ class CaptureInputJobTest {
   @Test
   void aFileThatIsNotACaptureStopsARunOfItsOwn() throws Exception {
     Path junk = Files.write(dir.resolve("junk.pcap"), new byte[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9});
-    JobFixtures.Run r = run("--runner=DirectRunner", "--input=" + junk, "--output=" + dir.resolve("o"));
+    JobFixtures.Run r =
+        run("--runner=DirectRunner", "--input=" + junk, "--output=" + dir.resolve("o"));
     assertThat(r.exitCode(), is(2));
     assertThat(r.err(), startsWith("flowbeam: error: " + junk));
     assertThat(r.err(), containsString("not a pcap, pcapng or packet CSV"));

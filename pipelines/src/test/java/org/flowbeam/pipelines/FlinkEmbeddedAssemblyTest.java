@@ -22,9 +22,9 @@ import org.joda.time.Instant;
 import org.junit.jupiter.api.Test;
 
 /**
- * Flow assembly on Flink embedded (a local mini-cluster, parallelism 2) gives exactly the flows
- * of the sorted reference, from rows fed in shuffled order: each key's packets reach the state
- * machine in event-time order on Flink as on the Direct Runner.
+ * Flow assembly on Flink embedded (a local mini-cluster, parallelism 2) gives exactly the flows of
+ * the sorted reference, from rows fed in shuffled order: each key's packets reach the state machine
+ * in event-time order on Flink as on the Direct Runner.
  */
 class FlinkEmbeddedAssemblyTest {
   @Test

@@ -66,20 +66,25 @@ class FlowBeamJobTest {
         JobFixtures.manifest(out).get("reconciliation"),
         equalTo(
             Map.of(
-                "records_read = packets + rejected + non_ip_frames", true, "tcp_packets = packets_in_flows", true)));
+                "records_read = packets + rejected + non_ip_frames",
+                true,
+                "tcp_packets = packets_in_flows",
+                true)));
 
     List<String> flows = csvRows(out, "flows");
     assertThat(flows, hasSize(2));
     // flow_id,initiator_ip,initiator_port,responder_ip,responder_port,protocol,start_us,end_us,
     // duration_us,packets,bytes,packets_fwd,packets_rev,bytes_fwd,bytes_rev,fin,syn,rst,psh,ack,
     // urg,ece,cwr,handshake_complete,state,invalid_reason,close_reason
-    String closed = flows.stream().filter(l -> l.endsWith(",closed,,fin")).findFirst().orElseThrow();
+    String closed =
+        flows.stream().filter(l -> l.endsWith(",closed,,fin")).findFirst().orElseThrow();
     String[] c = closed.split(",");
     assertThat(c[1] + ":" + c[2] + ">" + c[3] + ":" + c[4], equalTo("10.0.0.1:40000>10.0.0.2:80"));
     assertThat(c[9], equalTo("10"));
     assertThat(c[11] + "/" + c[12], equalTo("6/4"));
     assertThat(c[13] + "/" + c[14], equalTo((6 * 54 + 200) + "/" + (4 * 54 + 3000)));
-    String reset = flows.stream().filter(l -> l.endsWith(",aborted,,rst")).findFirst().orElseThrow();
+    String reset =
+        flows.stream().filter(l -> l.endsWith(",aborted,,rst")).findFirst().orElseThrow();
     assertThat(reset.split(",")[9], equalTo("4"));
 
     List<String> rejected = csvRows(out, "rejected");
@@ -87,7 +92,10 @@ class FlowBeamJobTest {
     for (String row : rejected) {
       assertThat(row, startsWith(input.toString() + ","));
     }
-    assertThat(String.join("\n", rejected), allOf(containsString("70000"), containsString("not-a-number"), containsString("10.0.0.999")));
+    assertThat(
+        String.join("\n", rejected),
+        allOf(
+            containsString("70000"), containsString("not-a-number"), containsString("10.0.0.999")));
 
     assertThat(csvRows(out, "ip_stats"), hasSize(2));
     assertThat(csvRows(out, "flag_stats"), not(hasSize(0)));
@@ -97,7 +105,8 @@ class FlowBeamJobTest {
   @Test
   void runningAgainReplacesTheOutputCleanly() throws Exception {
     Path out = dir.resolve("out-again");
-    assertThat(run("--runner=DirectRunner", "--input=" + input, "--output=" + out).exitCode(), is(0));
+    assertThat(
+        run("--runner=DirectRunner", "--input=" + input, "--output=" + out).exitCode(), is(0));
     Path stray = out.resolve("flows/stray-from-an-older-run.csv");
     Files.writeString(stray, "old");
     JobFixtures.Run second = run("--runner=DirectRunner", "--input=" + input, "--output=" + out);
@@ -135,7 +144,8 @@ class FlowBeamJobTest {
       {"--input=" + input + " --format=parquet", "--format"},
     };
     for (String[] c : cases) {
-      List<String> args = new ArrayList<>(List.of("--runner=DirectRunner", "--output=" + dir.resolve("out-err")));
+      List<String> args =
+          new ArrayList<>(List.of("--runner=DirectRunner", "--output=" + dir.resolve("out-err")));
       args.addAll(List.of(c[0].split(" ")));
       JobFixtures.Run r = run(args.toArray(new String[0]));
       assertThat(c[0], r.exitCode(), is(2));
@@ -157,6 +167,11 @@ class FlowBeamJobTest {
   void helpListsTheOptions() {
     JobFixtures.Run r = run("--help");
     assertThat(r.exitCode(), is(0));
-    assertThat(r.out(), allOf(containsString("--idleTimeout"), containsString("--layout"), containsString("--ipMap")));
+    assertThat(
+        r.out(),
+        allOf(
+            containsString("--idleTimeout"),
+            containsString("--layout"),
+            containsString("--ipMap")));
   }
 }

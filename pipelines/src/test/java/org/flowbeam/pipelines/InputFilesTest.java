@@ -54,8 +54,7 @@ class InputFilesTest {
     String junk = write("junk.pcap", JUNK, false);
     UsageException e =
         assertThrows(
-            UsageException.class,
-            () -> InputFiles.classify(List.of(junk), InputFiles.Format.AUTO));
+            UsageException.class, () -> InputFiles.classify(List.of(junk), InputFiles.Format.AUTO));
     assertThat(e.getMessage(), containsString(junk));
   }
 

@@ -67,7 +67,16 @@ class RunnerAgreementTest {
     List<FlowRecord> reference = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
     assertThat(JobFixtures.number(directCounts, "flows"), equalTo((long) reference.size()));
     List<String> referenceIds = new ArrayList<>();
-    reference.forEach(f -> referenceIds.add(f.flowId() + "," + f.packetCount() + "," + f.byteCount() + "," + f.closeReason().label()));
+    reference.forEach(
+        f ->
+            referenceIds.add(
+                f.flowId()
+                    + ","
+                    + f.packetCount()
+                    + ","
+                    + f.byteCount()
+                    + ","
+                    + f.closeReason().label()));
     referenceIds.sort(null);
     List<String> pipelineIds = new ArrayList<>();
     for (String row : csvRows(direct, "flows")) {

@@ -43,7 +43,8 @@ class TimeArcsLayoutJobTest {
     Map<String, Object> manifest = JobFixtures.manifest(out);
     assertThat(manifest.get("version"), equalTo("2.0"));
     assertThat(manifest.get("format"), equalTo("chunked"));
-    assertThat(((Number) manifest.get("total_packets")).longValue(), equalTo((long) packets.size()));
+    assertThat(
+        ((Number) manifest.get("total_packets")).longValue(), equalTo((long) packets.size()));
     assertThat(((Number) manifest.get("total_flows")).longValue(), equalTo(2L));
     assertThat(((Number) manifest.get("total_chunks")).longValue(), equalTo(2L));
     assertThat(manifest, hasKey("counts"));

@@ -57,11 +57,24 @@ class TsharkAgreementJobTest {
       }
       flows.add(
           new FlowRecord(
-              f[0], f[1], Integer.parseInt(f[2]), f[3], Integer.parseInt(f[4]),
-              Integer.parseInt(f[5]), Long.parseLong(f[6]), Long.parseLong(f[7]),
-              Long.parseLong(f[11]), Long.parseLong(f[12]), Long.parseLong(f[13]),
-              Long.parseLong(f[14]), FlagCounts.of(flags), Boolean.parseBoolean(f[23]),
-              label(FlowState.values(), f[24]), invalid(f[25]), close(f[26]), List.of()));
+              f[0],
+              f[1],
+              Integer.parseInt(f[2]),
+              f[3],
+              Integer.parseInt(f[4]),
+              Integer.parseInt(f[5]),
+              Long.parseLong(f[6]),
+              Long.parseLong(f[7]),
+              Long.parseLong(f[11]),
+              Long.parseLong(f[12]),
+              Long.parseLong(f[13]),
+              Long.parseLong(f[14]),
+              FlagCounts.of(flags),
+              Boolean.parseBoolean(f[23]),
+              label(FlowState.values(), f[24]),
+              invalid(f[25]),
+              close(f[26]),
+              List.of()));
     }
     return flows;
   }

@@ -7,9 +7,9 @@ import java.util.Arrays;
  * The canonical bidirectional 5-tuple of a packet: both directions of a conversation map to the
  * same key.
  *
- * <p>Endpoint A is the lower of the two (address compared as unsigned bytes, IPv4 before IPv6,
- * then port); endpoint B the higher. Equal endpoints (a host talking to itself on one port) are
- * both A and B.
+ * <p>Endpoint A is the lower of the two (address compared as unsigned bytes, IPv4 before IPv6, then
+ * port); endpoint B the higher. Equal endpoints (a host talking to itself on one port) are both A
+ * and B.
  */
 public final class FlowKey implements Serializable, Comparable<FlowKey> {
   private static final long serialVersionUID = 1L;

@@ -8,9 +8,9 @@ import java.util.List;
  *
  * <p>The initiator is the endpoint that sent the flow's first SYN (without ACK); if the flow's
  * first handshake packet is a SYN-ACK, its receiver; with no handshake packet, the sender of the
- * flow's first packet. "Forward" counts are from the initiator. Byte counts are wire lengths.
- * Times are microseconds since the epoch. {@code packets} is empty unless packet retention was
- * asked for (the TimeArcs layout needs them).
+ * flow's first packet. "Forward" counts are from the initiator. Byte counts are wire lengths. Times
+ * are microseconds since the epoch. {@code packets} is empty unless packet retention was asked for
+ * (the TimeArcs layout needs them).
  */
 public record FlowRecord(
     String flowId,
@@ -52,8 +52,23 @@ public record FlowRecord(
   /** The same flow with another close reason (and no other change). */
   public FlowRecord withCloseReason(CloseReason reason) {
     return new FlowRecord(
-        flowId, initiatorIp, initiatorPort, responderIp, responderPort, protocol, startUs, endUs,
-        packetsFwd, packetsRev, bytesFwd, bytesRev, flagCounts, handshakeComplete, state,
-        invalidReason, reason, packets);
+        flowId,
+        initiatorIp,
+        initiatorPort,
+        responderIp,
+        responderPort,
+        protocol,
+        startUs,
+        endUs,
+        packetsFwd,
+        packetsRev,
+        bytesFwd,
+        bytesRev,
+        flagCounts,
+        handshakeComplete,
+        state,
+        invalidReason,
+        reason,
+        packets);
   }
 }

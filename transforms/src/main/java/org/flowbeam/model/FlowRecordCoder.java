@@ -84,8 +84,24 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
       packets.add(PacketCoder.of().decode(inStream));
     }
     return new FlowRecord(
-        id, initiatorIp, initiatorPort, responderIp, responderPort, protocol, start, end, pf, pr,
-        bf, br, FlagCounts.of(flags), handshake, state, invalid, close, packets);
+        id,
+        initiatorIp,
+        initiatorPort,
+        responderIp,
+        responderPort,
+        protocol,
+        start,
+        end,
+        pf,
+        pr,
+        bf,
+        br,
+        FlagCounts.of(flags),
+        handshake,
+        state,
+        invalid,
+        close,
+        packets);
   }
 
   @Override

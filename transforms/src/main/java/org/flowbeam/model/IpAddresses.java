@@ -6,8 +6,8 @@ import java.net.UnknownHostException;
 /**
  * Parses and formats IPv4 and IPv6 address literals as raw network-order bytes.
  *
- * <p>Parsing never resolves host names: IPv4 is parsed here digit by digit, and text with a colon is
- * handed to {@link InetAddress} only as an IPv6 literal, which the JDK parses without a lookup.
+ * <p>Parsing never resolves host names: IPv4 is parsed here digit by digit, and text with a colon
+ * is handed to {@link InetAddress} only as an IPv6 literal, which the JDK parses without a lookup.
  * Formatting follows RFC 5952 (lower case, longest zero run compressed), as tshark prints.
  */
 public final class IpAddresses {

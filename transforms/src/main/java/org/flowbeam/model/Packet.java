@@ -64,8 +64,7 @@ public final class Packet implements Serializable {
 
   private static void checkRange(String name, long value, long min, long max) {
     if (value < min || value > max) {
-      throw new IllegalArgumentException(
-          name + " " + value + " outside " + min + ".." + max);
+      throw new IllegalArgumentException(name + " " + value + " outside " + min + ".." + max);
     }
   }
 
@@ -160,8 +159,8 @@ public final class Packet implements Serializable {
   }
 
   /**
-   * {@link #EVENT_ORDER} written out rather than composed from {@code Comparator.comparing...}:
-   * it sorts every packet of a flow key, and the composed lambdas cost a tenth of assembly's time.
+   * {@link #EVENT_ORDER} written out rather than composed from {@code Comparator.comparing...}: it
+   * sorts every packet of a flow key, and the composed lambdas cost a tenth of assembly's time.
    */
   private static int compareEventOrder(Packet a, Packet b) {
     int c = Long.compare(a.timestampMicros, b.timestampMicros);
@@ -173,9 +172,9 @@ public final class Packet implements Serializable {
   }
 
   /**
-   * A packet of fields already validated, sharing {@code srcIp} and {@code dstIp}, which the
-   * caller must never change: for decoding fragments, whose packets all share their key's two
-   * address arrays (no copy and no range check per packet).
+   * A packet of fields already validated, sharing {@code srcIp} and {@code dstIp}, which the caller
+   * must never change: for decoding fragments, whose packets all share their key's two address
+   * arrays (no copy and no range check per packet).
    */
   Packet(
       long timestampMicros,

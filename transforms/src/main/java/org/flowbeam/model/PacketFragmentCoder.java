@@ -16,10 +16,15 @@ import org.apache.beam.sdk.util.VarInt;
  */
 public final class PacketFragmentCoder extends CustomCoder<PacketFragment> {
   private static final PacketFragmentCoder INSTANCE = new PacketFragmentCoder();
-  /** The fewest bytes one encoded packet takes: direction, flags, seq, ack, three 1-byte varints. */
+
+  /**
+   * The fewest bytes one encoded packet takes: direction, flags, seq, ack, three 1-byte varints.
+   */
   private static final int MIN_PACKET_BYTES = 13;
+
   /** The most: three 10-byte varints. */
   private static final int MAX_PACKET_BYTES = 40;
+
   private static final int MAX_BYTES = 1 << 30;
 
   private PacketFragmentCoder() {}

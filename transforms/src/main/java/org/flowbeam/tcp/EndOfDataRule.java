@@ -6,10 +6,10 @@ import org.flowbeam.model.FlowRecord;
 /**
  * Names the close reason of a flow that was still open when its key's packets ran out.
  *
- * <p>In a bounded run every key's last flow is open at the end of the key's data. If the dataset
- * as a whole went on for longer than the idle timeout after the flow's last packet, the flow would
- * have been ended by the idle timer in a live run: its reason is {@code idle_timeout}. Otherwise
- * it was cut by the end of the input: {@code end_of_data}.
+ * <p>In a bounded run every key's last flow is open at the end of the key's data. If the dataset as
+ * a whole went on for longer than the idle timeout after the flow's last packet, the flow would
+ * have been ended by the idle timer in a live run: its reason is {@code idle_timeout}. Otherwise it
+ * was cut by the end of the input: {@code end_of_data}.
  */
 public final class EndOfDataRule {
   private EndOfDataRule() {}

@@ -10,9 +10,9 @@ import org.flowbeam.model.PacketFragment;
 
 /**
  * Merges one flow key's {@link PacketFragment}s, in whatever order they arrived, into its flows:
- * decodes their packets, sorts them in {@link Packet#EVENT_ORDER} and runs a {@link
- * TcpFlowTracker} over them, emitting every flow (the open one included). This is what the keyed
- * stage does when a key's timer fires, as plain Java so that a benchmark can measure it alone.
+ * decodes their packets, sorts them in {@link Packet#EVENT_ORDER} and runs a {@link TcpFlowTracker}
+ * over them, emitting every flow (the open one included). This is what the keyed stage does when a
+ * key's timer fires, as plain Java so that a benchmark can measure it alone.
  */
 public final class FragmentMerger {
   private FragmentMerger() {}

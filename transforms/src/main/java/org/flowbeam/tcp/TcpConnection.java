@@ -7,8 +7,8 @@ import org.flowbeam.model.CloseReason;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowState;
-import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.InvalidReason;
+import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.TcpFlags;
 
@@ -16,8 +16,8 @@ import org.flowbeam.model.TcpFlags;
  * The TCP state of one flow while its packets are added in event-time order: handshake progress,
  * FIN and RST, per-direction counters and each direction's base sequence number.
  *
- * <p>Mutable and not thread-safe; {@link TcpFlowTracker} owns one at a time. It keeps counters,
- * not packets, unless packet retention is on.
+ * <p>Mutable and not thread-safe; {@link TcpFlowTracker} owns one at a time. It keeps counters, not
+ * packets, unless packet retention is on.
  */
 final class TcpConnection {
   /** The handshake as far as it has been seen. */
@@ -53,6 +53,7 @@ final class TcpConnection {
 
   /** Base sequence number per direction (index 0 = forward), set by the first packet each way. */
   private final long[] baseSeq = new long[2];
+
   private final boolean[] baseSeqSet = new boolean[2];
   private final boolean[] finSent = new boolean[2];
 
@@ -86,11 +87,21 @@ final class TcpConnection {
     TcpConnection c =
         synAck
             ? new TcpConnection(
-                first.dstIp(), first.dstPort(), first.srcIp(), first.srcPort(), first.protocol(),
-                false, retainPackets)
+                first.dstIp(),
+                first.dstPort(),
+                first.srcIp(),
+                first.srcPort(),
+                first.protocol(),
+                false,
+                retainPackets)
             : new TcpConnection(
-                first.srcIp(), first.srcPort(), first.dstIp(), first.dstPort(), first.protocol(),
-                false, retainPackets);
+                first.srcIp(),
+                first.srcPort(),
+                first.dstIp(),
+                first.dstPort(),
+                first.protocol(),
+                false,
+                retainPackets);
     c.add(first);
     return c;
   }
@@ -102,8 +113,13 @@ final class TcpConnection {
   static TcpConnection continueFrom(TcpConnection previous, Packet first) {
     TcpConnection c =
         new TcpConnection(
-            previous.initiatorIp, previous.initiatorPort, previous.responderIp,
-            previous.responderPort, previous.protocol, true, previous.retainPackets);
+            previous.initiatorIp,
+            previous.initiatorPort,
+            previous.responderIp,
+            previous.responderPort,
+            previous.protocol,
+            true,
+            previous.retainPackets);
     c.handshake = previous.handshake;
     c.sawSyn = previous.sawSyn;
     c.synSeq = previous.synSeq;

@@ -20,8 +20,8 @@ public final class TcpFlowAssembler {
   private TcpFlowAssembler() {}
 
   /**
-   * The flows of {@code packets}, ordered by key, then start time. Flows open at the end are
-   * named by {@link EndOfDataRule} against the newest packet of any protocol.
+   * The flows of {@code packets}, ordered by key, then start time. Flows open at the end are named
+   * by {@link EndOfDataRule} against the newest packet of any protocol.
    */
   public static List<FlowRecord> assemble(Iterable<Packet> packets, FlowRules rules) {
     Map<FlowKey, List<Packet>> byKey = new TreeMap<>();

@@ -20,10 +20,10 @@ import org.flowbeam.model.Packet;
  *       next flow continues the same connection);
  *   <li>the flow has lasted longer than the active timeout, when one is set ({@code
  *       active_timeout}; likewise a continuation);
- *   <li>a SYN without ACK carries a sequence number other than its direction's base: the 5-tuple
- *       is reused by a new connection ({@code port_reuse}, or {@code fin} / {@code rst} if the old
- *       one had closed), as tshark, tcptrace and suricata split; a SYN with the same sequence
- *       number is a retransmission and stays;
+ *   <li>a SYN without ACK carries a sequence number other than its direction's base: the 5-tuple is
+ *       reused by a new connection ({@code port_reuse}, or {@code fin} / {@code rst} if the old one
+ *       had closed), as tshark, tcptrace and suricata split; a SYN with the same sequence number is
+ *       a retransmission and stays;
  *   <li>the flow had terminated (both FINs, or a RST) more than the close linger before the packet.
  * </ol>
  *
@@ -117,7 +117,10 @@ public final class TcpFlowTracker {
     out.accept(c.toRecord(flowId(keyText, start, startsInSameMicro), openReason));
   }
 
-  /** The deterministic id of the {@code ordinal}-th flow of {@code keyText} starting at {@code startUs}. */
+  /**
+   * The deterministic id of the {@code ordinal}-th flow of {@code keyText} starting at {@code
+   * startUs}.
+   */
   static String flowId(String keyText, long startUs, int ordinal) {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
@@ -125,7 +128,8 @@ public final class TcpFlowTracker {
           sha.digest((keyText + "|" + startUs + "|" + ordinal).getBytes(StandardCharsets.UTF_8));
       StringBuilder sb = new StringBuilder(16);
       for (int i = 0; i < 8; i++) {
-        sb.append(Character.forDigit((h[i] >> 4) & 0xf, 16)).append(Character.forDigit(h[i] & 0xf, 16));
+        sb.append(Character.forDigit((h[i] >> 4) & 0xf, 16))
+            .append(Character.forDigit(h[i] & 0xf, 16));
       }
       return sb.toString();
     } catch (NoSuchAlgorithmException e) {

@@ -18,11 +18,10 @@ import org.flowbeam.tcp.EndOfDataRule;
 import org.flowbeam.tcp.FlowRules;
 
 /**
- * Turns packets into TCP flow records: keys each TCP packet by its canonical bidirectional
- * 5-tuple, assembles each key's flows in event-time order with the TCP state machine ({@link
- * AssembleFlowsFn}), then names the close reason of flows still open at the end of the data
- * ({@link EndOfDataRule}, against the newest packet of the whole input). Non-TCP packets make no
- * flows.
+ * Turns packets into TCP flow records: keys each TCP packet by its canonical bidirectional 5-tuple,
+ * assembles each key's flows in event-time order with the TCP state machine ({@link
+ * AssembleFlowsFn}), then names the close reason of flows still open at the end of the data ({@link
+ * EndOfDataRule}, against the newest packet of the whole input). Non-TCP packets make no flows.
  *
  * <pre>{@code
  * PCollection<FlowRecord> flows =

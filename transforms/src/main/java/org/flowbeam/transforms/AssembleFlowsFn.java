@@ -1,10 +1,10 @@
 package org.flowbeam.transforms;
 
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.state.BagState;
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.TimeDomain;
@@ -25,17 +25,18 @@ import org.flowbeam.tcp.FragmentMerger;
 import org.joda.time.Instant;
 
 /**
- * The keyed stateful stage of flow assembly: buffers a 5-tuple's packets and, when the key has
- * been idle for the idle timeout in event time, sorts them and runs the {@link org.flowbeam.tcp.TcpFlowTracker} ({@link FragmentMerger}).
+ * The keyed stateful stage of flow assembly: buffers a 5-tuple's packets and, when the key has been
+ * idle for the idle timeout in event time, sorts them and runs the {@link
+ * org.flowbeam.tcp.TcpFlowTracker} ({@link FragmentMerger}).
  *
- * <p>This is the sort-buffer pattern rather than {@code @RequiresTimeSortedInput}: packets arrive in
- * {@link PacketFragment}s (gathered per key before the shuffle) and go into a {@link BagState} in
- * whatever order they arrive; an event-time timer is kept at the newest
- * buffered packet plus the idle timeout. When it fires, no packet of the key can still come that
- * belongs before it (the watermark has passed), so the buffer is sorted in {@link
- * Packet#EVENT_ORDER} and assembled in one pass, every flow is emitted (the open one included: the
- * key has gone idle) and the state is cleared. In batch, Flink and the Direct Runner fire every
- * timer at the end of input, so each key is assembled once from all its packets.
+ * <p>This is the sort-buffer pattern rather than {@code @RequiresTimeSortedInput}: packets arrive
+ * in {@link PacketFragment}s (gathered per key before the shuffle) and go into a {@link BagState}
+ * in whatever order they arrive; an event-time timer is kept at the newest buffered packet plus the
+ * idle timeout. When it fires, no packet of the key can still come that belongs before it (the
+ * watermark has passed), so the buffer is sorted in {@link Packet#EVENT_ORDER} and assembled in one
+ * pass, every flow is emitted (the open one included: the key has gone idle) and the state is
+ * cleared. In batch, Flink and the Direct Runner fire every timer at the end of input, so each key
+ * is assembled once from all its packets.
  *
  * <p>Flows carry the timer's time as their event timestamp, not their start: Beam forbids a timer
  * from holding the watermark earlier than the element that sets it, and packets may arrive out of
@@ -112,5 +113,4 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, PacketFragment>, FlowRecord
   private static Instant earliest(Instant a, Instant b) {
     return a.isBefore(b) ? a : b;
   }
-
 }

@@ -43,12 +43,16 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
   /** TCP packets in fragments, keyed by their canonical 5-tuple. */
   public static final TupleTag<KV<FlowKey, PacketFragment>> KEYED =
       new TupleTag<KV<FlowKey, PacketFragment>>() {};
+
   /** Partial per-IP vectors, one per address and bundle. */
   public static final TupleTag<KV<String, long[]>> PER_IP = new TupleTag<KV<String, long[]>>() {};
+
   /** Partial TCP flag-type counts, one per type and bundle. */
   public static final TupleTag<KV<String, Long>> PER_FLAGS = new TupleTag<KV<String, Long>>() {};
+
   /** Partial time-bin vectors, one per bin and bundle, each timestamped at its bin's start. */
   public static final TupleTag<long[]> PER_BIN = new TupleTag<long[]>() {};
+
   /** Partial totals vectors, one per bundle. */
   public static final TupleTag<long[]> TOTALS = new TupleTag<long[]>() {};
 
@@ -77,9 +81,9 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
   }
 
   /**
-   * The per-packet work of this digest, for a reader that digests the packets it decodes instead
-   * of outputting them; its step must declare {@link #outputTags()} and wrap its outputs with
-   * {@link Result#of}.
+   * The per-packet work of this digest, for a reader that digests the packets it decodes instead of
+   * outputting them; its step must declare {@link #outputTags()} and wrap its outputs with {@link
+   * Result#of}.
    */
   public PacketDigester digester() {
     return new PacketDigester(binSizeUs, fragments);
@@ -147,7 +151,10 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
       return new Result(parts, binSizeUs);
     }
 
-    /** One result of several digests with the same bin size (say, of the CSV and the capture reader). */
+    /**
+     * One result of several digests with the same bin size (say, of the CSV and the capture
+     * reader).
+     */
     public static Result flatten(String name, List<Result> results) {
       if (results.isEmpty()) {
         throw new IllegalArgumentException("nothing to flatten");
@@ -181,7 +188,9 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
       return parts == null ? PCollectionTuple.of(tag, all) : parts.and(tag, all);
     }
 
-    /** TCP packets in fragments keyed by their canonical 5-tuple, for {@link AssembleFlows#keyed}. */
+    /**
+     * TCP packets in fragments keyed by their canonical 5-tuple, for {@link AssembleFlows#keyed}.
+     */
     public PCollection<KV<FlowKey, PacketFragment>> tcpByKey() {
       return parts.get(KEYED);
     }

@@ -23,14 +23,14 @@ import org.joda.time.Instant;
  * bundle it outputs the open fragments and the partial sums on the {@link PacketDigest} tags.
  *
  * <p>Why a class of its own: the readers run it on the packets they decode ({@code
- * PcapIO.read().withDigest(...)}), so that no element per packet ever leaves the reading step —
- * on Flink every element between two steps is serialized, and a multi-output step's elements are
+ * PcapIO.read().withDigest(...)}), so that no element per packet ever leaves the reading step — on
+ * Flink every element between two steps is serialized, and a multi-output step's elements are
  * decoded by each of its consumers. {@link PacketDigestFn} runs it on a packet collection.
  *
- * <p>Use: a prototype is serialized with its DoFn; call {@link #startBundle()} in {@code
- * @StartBundle}, {@link #add} per packet, and {@link #finishBundle} in {@code @FinishBundle} (or
- * {@link #flush} at the end of each restriction, in a splittable DoFn). Open
- * fragments are output early once they hold {@link #MAX_BUFFERED_BYTES} encoded bytes or {@link
+ * <p>Use: a prototype is serialized with its DoFn; call {@link #startBundle()} in
+ * {@code @StartBundle}, {@link #add} per packet, and {@link #finishBundle} in {@code @FinishBundle}
+ * (or {@link #flush} at the end of each restriction, in a splittable DoFn). Open fragments are
+ * output early once they hold {@link #MAX_BUFFERED_BYTES} encoded bytes or {@link
  * #MAX_BUFFERED_KEYS} keys, which bounds a bundle's memory (Flink runs a whole task's input as one
  * bundle).
  */
@@ -39,6 +39,7 @@ public final class PacketDigester implements Serializable {
 
   /** Encoded packet bytes held in open fragments before they are output early (≈2M packets). */
   static final int MAX_BUFFERED_BYTES = 32 << 20;
+
   /** Open fragments held before they are output early. */
   static final int MAX_BUFFERED_KEYS = 200_000;
 
@@ -47,13 +48,17 @@ public final class PacketDigester implements Serializable {
 
   private transient Map<FlowKey, PacketFragment.Builder> pending;
   private transient long pendingBytes;
+
   /** Per-IP vectors of IPv4 addresses, keyed by the address as an int (cheaper than bytes). */
   private transient Map<Integer, long[]> perIpv4;
+
   private transient Map<ByteBuffer, long[]> perIpv6;
   private transient long[] perFlags;
   private transient Map<Long, long[]> perBin;
+
   /** The last bin used, and its start: packets come mostly in time order. */
   private transient long[] lastBin;
+
   private transient long lastBinStartUs;
   private transient long[] totals;
 
@@ -116,8 +121,20 @@ public final class PacketDigester implements Serializable {
       add(perIpv4.computeIfAbsent(p.srcIpv4(), k -> newIpVector()), 1, 0, len, 0, ts);
       add(perIpv4.computeIfAbsent(p.dstIpv4(), k -> newIpVector()), 0, 1, 0, len, ts);
     } else {
-      add(perIpv6.computeIfAbsent(ByteBuffer.wrap(p.srcIp()), k -> newIpVector()), 1, 0, len, 0, ts);
-      add(perIpv6.computeIfAbsent(ByteBuffer.wrap(p.dstIp()), k -> newIpVector()), 0, 1, 0, len, ts);
+      add(
+          perIpv6.computeIfAbsent(ByteBuffer.wrap(p.srcIp()), k -> newIpVector()),
+          1,
+          0,
+          len,
+          0,
+          ts);
+      add(
+          perIpv6.computeIfAbsent(ByteBuffer.wrap(p.dstIp()), k -> newIpVector()),
+          0,
+          1,
+          0,
+          len,
+          ts);
     }
     long binStartUs = Math.floorDiv(ts, binSizeUs) * binSizeUs;
     if (lastBin == null || binStartUs != lastBinStartUs) {
@@ -155,8 +172,8 @@ public final class PacketDigester implements Serializable {
   }
 
   /**
-   * Outputs the open fragments and the partial sums from a {@code @FinishBundle} method and
-   * forgets them (see {@link #flush}).
+   * Outputs the open fragments and the partial sums from a {@code @FinishBundle} method and forgets
+   * them (see {@link #flush}).
    */
   public void finishBundle(DoFn<?, ?>.FinishBundleContext c) {
     flush(
@@ -171,8 +188,7 @@ public final class PacketDigester implements Serializable {
   /**
    * Outputs the open fragments and the partial sums from a {@code @ProcessElement} method and
    * forgets them. A splittable reader calls it at the end of each restriction, before the claim
-   * that fails: Beam's bounded splittable DoFns on Flink may not output from {@code
-   * @FinishBundle}.
+   * that fails: Beam's bounded splittable DoFns on Flink may not output from {@code @FinishBundle}.
    */
   public void flush(MultiOutputReceiver out) {
     flush(
@@ -184,7 +200,9 @@ public final class PacketDigester implements Serializable {
         });
   }
 
-  /** Where the digest's outputs go: a bundle's finishing context or a process element's receiver. */
+  /**
+   * Where the digest's outputs go: a bundle's finishing context or a process element's receiver.
+   */
   private interface Emitter {
     <T> void output(TupleTag<T> tag, T value, Instant timestamp);
   }

@@ -29,9 +29,9 @@ import org.joda.time.Duration;
 
 /**
  * Statistics over packets, as combiners over the partial sums of a {@link PacketDigest}: per-IP
- * traffic and per flag-type counts over the global window (totals), time bins over fixed
- * event-time windows, and the totals of the whole input. The {@code PTransform} forms digest the
- * packets themselves; a pipeline that needs several statistics digests once and passes the {@link
+ * traffic and per flag-type counts over the global window (totals), time bins over fixed event-time
+ * windows, and the totals of the whole input. The {@code PTransform} forms digest the packets
+ * themselves; a pipeline that needs several statistics digests once and passes the {@link
  * PacketDigest.Result} to each.
  *
  * <pre>{@code
@@ -130,7 +130,8 @@ public final class TrafficStats {
     PCollection<KV<Long, long[]>> packetBins =
         d.binPartials()
             .apply(
-                "FixedWindows", Window.<long[]>into(FixedWindows.of(Duration.millis(binSizeUs / 1000))))
+                "FixedWindows",
+                Window.<long[]>into(FixedWindows.of(Duration.millis(binSizeUs / 1000))))
             .apply("SumPerWindow", Combine.globally(BIN_FN).withoutDefaults())
             .apply("KeyByWindowStart", ParDo.of(new KeyByWindowStartFn()))
             .setCoder(binCoder)

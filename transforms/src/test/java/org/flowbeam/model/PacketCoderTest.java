@@ -1,12 +1,11 @@
 package org.flowbeam.model;
 
-import java.util.List;
-
 import static org.hamcrest.MatcherAssert.assertThat;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.List;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -89,15 +88,18 @@ class PacketCoderTest {
 
   @Test
   void aFragmentRefusesAnotherKeysPacket() {
-    List<Packet> a = org.flowbeam.testing.Trace.between("10.0.0.1", 1, "10.0.0.2", 2).syn().packets();
-    List<Packet> b = org.flowbeam.testing.Trace.between("10.0.0.3", 1, "10.0.0.2", 2).syn().packets();
+    List<Packet> a =
+        org.flowbeam.testing.Trace.between("10.0.0.1", 1, "10.0.0.2", 2).syn().packets();
+    List<Packet> b =
+        org.flowbeam.testing.Trace.between("10.0.0.3", 1, "10.0.0.2", 2).syn().packets();
     PacketFragment.Builder builder = PacketFragment.builder(FlowKey.of(a.get(0)));
     assertThrows(IllegalArgumentException.class, () -> builder.add(b.get(0)));
   }
 
   @Test
   void theFragmentCoderRefusesImpossibleSizes() throws Exception {
-    List<Packet> a = org.flowbeam.testing.Trace.between("10.0.0.1", 1, "10.0.0.2", 2).syn().packets();
+    List<Packet> a =
+        org.flowbeam.testing.Trace.between("10.0.0.1", 1, "10.0.0.2", 2).syn().packets();
     byte[] good =
         CoderUtils.encodeToByteArray(
             PacketFragmentCoder.of(), PacketFragment.of(FlowKey.of(a.get(0)), a));

@@ -1,9 +1,6 @@
 package org.flowbeam.model;
 
 import org.apache.beam.sdk.testing.CoderProperties;
-import org.flowbeam.model.FlagCounts;
-import org.flowbeam.model.IpStats;
-import org.flowbeam.model.TimeBin;
 import org.junit.jupiter.api.Test;
 
 class StatsCodersTest {

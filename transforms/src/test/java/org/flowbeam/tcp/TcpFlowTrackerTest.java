@@ -42,7 +42,8 @@ class TcpFlowTrackerTest {
 
   @Test
   void gracefulConnectionIsClosedByFin() {
-    List<Packet> p = conversation().handshake().clientData(100).serverData(500).closeByClient().packets();
+    List<Packet> p =
+        conversation().handshake().clientData(100).serverData(500).closeByClient().packets();
     List<FlowRecord> flows = track(p);
     assertThat(flows, hasSize(1));
     FlowRecord f = flows.get(0);
@@ -52,7 +53,8 @@ class TcpFlowTrackerTest {
     assertThat(f.state(), equalTo(FlowState.CLOSED));
     assertThat(f.closeReason(), equalTo(CloseReason.FIN));
     assertThat(f.handshakeComplete(), is(true));
-    // client: SYN, ACK, data, ACK(of server data), FIN, last ACK = 6; server: SYN-ACK, ACK, data, FIN = 4
+    // client: SYN, ACK, data, ACK(of server data), FIN, last ACK = 6; server: SYN-ACK, ACK, data,
+    // FIN = 4
     assertThat(f.packetsFwd(), equalTo(6L));
     assertThat(f.packetsRev(), equalTo(4L));
     assertThat(f.bytesFwd(), equalTo(6 * 54L + 100));
@@ -68,7 +70,8 @@ class TcpFlowTrackerTest {
 
   @Test
   void resetAfterHandshakeAborts() {
-    List<FlowRecord> flows = track(conversation().handshake().clientData(10).resetByServer().packets());
+    List<FlowRecord> flows =
+        track(conversation().handshake().clientData(10).resetByServer().packets());
     assertThat(flows, hasSize(1));
     assertThat(flows.get(0).state(), equalTo(FlowState.ABORTED));
     assertThat(flows.get(0).closeReason(), equalTo(CloseReason.RST));

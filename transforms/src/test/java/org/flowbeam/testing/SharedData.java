@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Assumptions;
  * {@code flowbeam.shared.data} system property, which the build sets; tests that need it are
  * skipped (not failed) where the folder is absent.
  *
- * <p>This is a deliberately naive reader of trusted reference files, independent of FlowBeam's
- * own CSV reader, so that tests compare against an independent view.
+ * <p>This is a deliberately naive reader of trusted reference files, independent of FlowBeam's own
+ * CSV reader, so that tests compare against an independent view.
  */
 public final class SharedData {
   private SharedData() {}

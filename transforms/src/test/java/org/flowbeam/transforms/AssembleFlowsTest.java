@@ -27,13 +27,13 @@ import org.junit.jupiter.api.Test;
 @BeamTest
 class AssembleFlowsTest {
 
-  private static PCollection<Packet> shuffledInput(TestPipeline p, List<Packet> packets, long seed) {
+  private static PCollection<Packet> shuffledInput(
+      TestPipeline p, List<Packet> packets, long seed) {
     List<Packet> shuffled = new ArrayList<>(packets);
     Collections.shuffle(shuffled, new Random(seed));
     List<TimestampedValue<Packet>> timestamped = new ArrayList<>();
     for (Packet pk : shuffled) {
-      timestamped.add(
-          TimestampedValue.of(pk, AssembleFlowsFn.toInstant(pk.timestampMicros())));
+      timestamped.add(TimestampedValue.of(pk, AssembleFlowsFn.toInstant(pk.timestampMicros())));
     }
     return p.apply(Create.timestamped(timestamped).withCoder(PacketCoder.of()));
   }
@@ -73,8 +73,7 @@ class AssembleFlowsTest {
   void packetByPacketPathGivesTheSameFlows(TestPipeline p) {
     List<Packet> packets = mixedTraffic();
     List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
-    PAssert.that(
-            shuffledInput(p, packets, 9).apply(AssembleFlows.create().withFragments(false)))
+    PAssert.that(shuffledInput(p, packets, 9).apply(AssembleFlows.create().withFragments(false)))
         .containsInAnyOrder(expected);
     p.run().waitUntilFinish();
   }

@@ -77,11 +77,11 @@ class TrafficStatsTest {
 
   @Test
   void totalsOfNothingAreEmpty(TestPipeline p) {
-    PAssert.that(
-            p.apply(Create.empty(PacketCoder.of())).apply(TrafficStats.totals()))
+    PAssert.that(p.apply(Create.empty(PacketCoder.of())).apply(TrafficStats.totals()))
         .satisfies(
             t -> {
-              org.hamcrest.MatcherAssert.assertThat(t.iterator().next().isEmpty(), org.hamcrest.Matchers.is(true));
+              org.hamcrest.MatcherAssert.assertThat(
+                  t.iterator().next().isEmpty(), org.hamcrest.Matchers.is(true));
               return null;
             });
     p.run().waitUntilFinish();
@@ -101,8 +101,7 @@ class TrafficStatsTest {
     PAssert.that(packets.apply(TrafficStats.timeBins(1_000_000, flows)))
         .containsInAnyOrder(
             new TimeBin(0, 1_000_000, 1, 100, new FlagCounts(0, 1, 0, 0, 0, 0, 0, 0), 1),
-            new TimeBin(
-                1_000_000, 2_000_000, 2, 250, new FlagCounts(0, 1, 0, 0, 1, 0, 0, 0), 0));
+            new TimeBin(1_000_000, 2_000_000, 2, 250, new FlagCounts(0, 1, 0, 0, 1, 0, 0, 0), 0));
     p.run().waitUntilFinish();
   }
 }

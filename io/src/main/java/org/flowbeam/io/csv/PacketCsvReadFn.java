@@ -19,11 +19,11 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.splittabledofn.OffsetRangeTracker;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
 import org.apache.beam.sdk.values.KV;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.MultiplexedOutputs;
 import org.flowbeam.io.PacketReadResult;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
-import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.transforms.PacketDigester;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
@@ -93,7 +93,11 @@ public final class PacketCsvReadFn extends DoFn<ReadableFile, Packet> {
       @Nullable PacketDigester digester,
       @Nullable MultiplexedOutputs outputs) {
     this(
-        ipMap, desiredSplitSizeBytes, PacketCsvRangeReader.DEFAULT_MAX_ROW_BYTES, digester, outputs);
+        ipMap,
+        desiredSplitSizeBytes,
+        PacketCsvRangeReader.DEFAULT_MAX_ROW_BYTES,
+        digester,
+        outputs);
   }
 
   PacketCsvReadFn(IpMap ipMap, long desiredSplitSizeBytes, int maxRowBytes) {

@@ -20,14 +20,16 @@ public enum CaptureFormat {
 
   /** pcap magic, microsecond timestamps, as read big-endian. */
   static final int PCAP_MAGIC_MICROS = 0xa1b2c3d4;
+
   /** pcap magic, nanosecond timestamps, as read big-endian. */
   static final int PCAP_MAGIC_NANOS = 0xa1b23c4d;
+
   /** pcapng Section Header Block type; a palindrome, so the same in both byte orders. */
   static final int PCAPNG_SHB = 0x0a0d0d0a;
 
   /**
-   * Detects the format from the first bytes of a file; fewer than four bytes give {@link
-   * #UNKNOWN} (or {@link #GZIP} for a two-byte gzip magic).
+   * Detects the format from the first bytes of a file; fewer than four bytes give {@link #UNKNOWN}
+   * (or {@link #GZIP} for a two-byte gzip magic).
    */
   public static CaptureFormat detect(byte[] first4) {
     if (first4 == null || first4.length < 2) {

@@ -22,10 +22,13 @@ final class CaptureInput implements Closeable {
   private final InputStream stream;
   private byte[] buf;
   private ByteBuffer view;
+
   /** File offset of {@code buf[0]}. */
   private long bufPos;
+
   /** Valid bytes in {@code buf}. */
   private int lim;
+
   /** True once the underlying input returned end of file after {@code bufPos + lim}. */
   private boolean eof;
 
@@ -71,8 +74,8 @@ final class CaptureInput implements Closeable {
   /**
    * Makes {@code [pos, pos + n)} available in the buffer.
    *
-   * @return false if the input ends before {@code pos + n}; then {@link #available} tells how
-   *     many bytes from {@code pos} exist
+   * @return false if the input ends before {@code pos + n}; then {@link #available} tells how many
+   *     bytes from {@code pos} exist
    */
   boolean request(long pos, int n) throws IOException {
     if (pos >= bufPos && pos + n <= bufPos + lim) {

@@ -15,14 +15,14 @@ import org.flowbeam.model.RejectedRecord;
 /**
  * Reads the records of one capture file, or of one byte range of it, without Beam.
  *
- * <p>{@link #advance()} frames the next record; the caller reads {@link #offset()} (the byte
- * offset of the record's header, by which the record belongs to a range) and then, by {@link
- * #kind()}, the {@link #packet()}, the {@link #nonIpType()} or the {@link #error()}. Every record
- * framed is exactly one of the three, so {@code records = packets + non-IP + errors}. A record is
- * a pcap packet record, or a pcapng Enhanced, Simple or obsolete Packet Block; a corrupt region
- * (bad header, bad block length, truncated tail, unreadable file header) is one error record.
- * Other pcapng blocks (section and interface headers, statistics, name resolution) are read for
- * their state but are not records.
+ * <p>{@link #advance()} frames the next record; the caller reads {@link #offset()} (the byte offset
+ * of the record's header, by which the record belongs to a range) and then, by {@link #kind()}, the
+ * {@link #packet()}, the {@link #nonIpType()} or the {@link #error()}. Every record framed is
+ * exactly one of the three, so {@code records = packets + non-IP + errors}. A record is a pcap
+ * packet record, or a pcapng Enhanced, Simple or obsolete Packet Block; a corrupt region (bad
+ * header, bad block length, truncated tail, unreadable file header) is one error record. Other
+ * pcapng blocks (section and interface headers, statistics, name resolution) are read for their
+ * state but are not records.
  *
  * <pre>{@code
  * try (CaptureReader r = CaptureReader.open("x.pcap", channel, start)) {
@@ -34,8 +34,8 @@ import org.flowbeam.model.RejectedRecord;
  *
  * <p>A reader opened at {@code start > 0} begins at the first record whose header starts at or
  * after {@code start}: pcap readers find it by a validated resynchronisation, pcapng readers by
- * hopping block by block from the file start (so that the section's byte order and interface
- * table are known). Not thread-safe.
+ * hopping block by block from the file start (so that the section's byte order and interface table
+ * are known). Not thread-safe.
  */
 public abstract class CaptureReader implements Closeable {
   /** What the current record is. */
@@ -79,8 +79,7 @@ public abstract class CaptureReader implements Closeable {
 
   /** As {@link #open(String, SeekableByteChannel, long)} with a buffer size (tests use small). */
   public static CaptureReader open(
-      String fileName, SeekableByteChannel channel, long start, int bufferSize)
-      throws IOException {
+      String fileName, SeekableByteChannel channel, long start, int bufferSize) throws IOException {
     byte[] magic = readMagic(channel);
     CaptureFormat format = CaptureFormat.detect(magic);
     if (format == CaptureFormat.GZIP) {
@@ -88,8 +87,7 @@ public abstract class CaptureReader implements Closeable {
         return new EmptyReader(fileName, CaptureInput.of(channel, 0, 16), null, new byte[0]);
       }
       channel.position(0);
-      InputStream gz =
-          new GZIPInputStream(Channels.newInputStream(channel), 1 << 16);
+      InputStream gz = new GZIPInputStream(Channels.newInputStream(channel), 1 << 16);
       return open(fileName, CaptureInput.of(gz, bufferSize), 0, true);
     }
     return open(fileName, CaptureInput.of(channel, 0, bufferSize), start, false);

@@ -6,8 +6,8 @@ import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
 
 /**
- * Decodes one captured frame (link layer, IPv4/IPv6, TCP/UDP) into a {@link Packet}, straight
- * from the reader's buffer.
+ * Decodes one captured frame (link layer, IPv4/IPv6, TCP/UDP) into a {@link Packet}, straight from
+ * the reader's buffer.
  *
  * <p>Every length is checked against the captured bytes before it is read. The rules:
  *
@@ -15,8 +15,8 @@ import org.flowbeam.model.Packet;
  *   <li>A frame with no IP packet (ARP, LLDP, STP, IPX, an unknown link type...) is not an error:
  *       it is counted by type in {@link #nonIpCounts()} and nothing is emitted.
  *   <li>A frame is emitted as soon as its IP header is complete: ports, sequence numbers and flags
- *       are filled from whatever part of the TCP/UDP header was captured (zero beyond the cut),
- *       as tshark still counts such a frame as an IP packet. A frame cut inside the IP header, or
+ *       are filled from whatever part of the TCP/UDP header was captured (zero beyond the cut), as
+ *       tshark still counts such a frame as an IP packet. A frame cut inside the IP header, or
  *       whose IP header is invalid (version, IHL), throws {@link CaptureFormatException}.
  *   <li>IPv4 fragments are emitted; only the first fragment (offset 0) carries ports. IPv6
  *       extension headers (hop-by-hop, routing, fragment, destination options, AH) are walked, at
@@ -31,6 +31,7 @@ import org.flowbeam.model.Packet;
 public final class FrameDecoder {
   /** {@link #decode} result: {@link #packet()} holds the packet. */
   public static final int PACKET = 1;
+
   /** {@link #decode} result: {@link #nonIpType()} names the frame's type. */
   public static final int NON_IP = 2;
 
@@ -86,8 +87,8 @@ public final class FrameDecoder {
    * @param linkType the interface's link type
    * @param timestampMicros capture time
    * @param wireLength the frame's original length, used as the packet length
-   * @param recordOffset the record's offset in the file (the packet's source offset, and the
-   *     offset of a thrown exception)
+   * @param recordOffset the record's offset in the file (the packet's source offset, and the offset
+   *     of a thrown exception)
    * @return {@link #PACKET} or {@link #NON_IP}
    * @throws CaptureFormatException if the frame claims IP but its IP header is cut or invalid
    */
@@ -197,8 +198,7 @@ public final class FrameDecoder {
   }
 
   /** 802.2 LLC: SNAP carries an ethertype; anything else (STP, IPX, NetBIOS) is not IP. */
-  private int llc(byte[] b, int p, int end, int depth, String what)
-      throws CaptureFormatException {
+  private int llc(byte[] b, int p, int end, int depth, String what) throws CaptureFormatException {
     if (end - p < 3) {
       return nonIp(what + "_SHORT");
     }
@@ -494,7 +494,9 @@ public final class FrameDecoder {
   }
 
   static int i32(byte[] b, int p) {
-    return ((b[p] & 0xff) << 24) | ((b[p + 1] & 0xff) << 16) | ((b[p + 2] & 0xff) << 8)
+    return ((b[p] & 0xff) << 24)
+        | ((b[p + 1] & 0xff) << 16)
+        | ((b[p + 2] & 0xff) << 8)
         | (b[p + 3] & 0xff);
   }
 }

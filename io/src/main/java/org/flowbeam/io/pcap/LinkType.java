@@ -10,6 +10,7 @@ public final class LinkType {
   public static final int TOKEN_RING = 6;
   public static final int PPP = 9;
   public static final int FDDI = 10;
+
   /** Raw IP as OpenBSD numbers it (DLT_RAW 12 there, 14 on some other platforms). */
   public static final int RAW_12 = 12;
 

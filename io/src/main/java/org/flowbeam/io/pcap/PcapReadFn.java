@@ -15,11 +15,11 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.MultiplexedOutputs;
 import org.flowbeam.io.PacketReadResult;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
-import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.transforms.PacketDigester;
 import org.joda.time.Instant;
 import org.slf4j.Logger;
@@ -33,21 +33,23 @@ import org.slf4j.LoggerFactory;
  * <p>Outputs: packets ({@link PacketReadResult#PACKETS}, event time = capture time), rejected
  * records ({@link PacketReadResult#ERRORS}), one {@code KV<file, records framed>} per range ({@link
  * PacketReadResult#RECORDS_READ}, where records = packets + non-IP frames + rejected records;
- * ranges in which no record starts output nothing), one
- * {@code KV<frame type, count>} per range and type of non-IP frame ({@link #NON_IP}), and one
- * {@code KV<file, CaptureSummary>} per range ({@link #SUMMARIES}).
+ * ranges in which no record starts output nothing), one {@code KV<frame type, count>} per range and
+ * type of non-IP frame ({@link #NON_IP}), and one {@code KV<file, CaptureSummary>} per range
+ * ({@link #SUMMARIES}).
  *
  * <p>With a {@link PacketDigester}, packets are digested in the reading step instead of output
  * (fragments and partial sums on the {@code PacketDigest} tags, at the end of each range).
  *
- * <p>Gzip-compressed captures (recognised by magic number) get the restriction {@code [0, 1)}:
- * they are read whole, by one call, with offsets counted in the decompressed stream.
+ * <p>Gzip-compressed captures (recognised by magic number) get the restriction {@code [0, 1)}: they
+ * are read whole, by one call, with offsets counted in the decompressed stream.
  */
 @DoFn.BoundedPerElement
 public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
   private static final Logger LOG = LoggerFactory.getLogger(PcapReadFn.class);
+
   /** Non-IP frames per type, one element per range and type. */
   public static final TupleTag<KV<String, Long>> NON_IP = new TupleTag<KV<String, Long>>() {};
+
   /** Per-range capture summaries, keyed by file. */
   public static final TupleTag<KV<String, CaptureSummary>> SUMMARIES =
       new TupleTag<KV<String, CaptureSummary>>() {};
@@ -107,8 +109,7 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
   }
 
   @SplitRestriction
-  public void splitRestriction(
-      @Restriction OffsetRange range, OutputReceiver<OffsetRange> out) {
+  public void splitRestriction(@Restriction OffsetRange range, OutputReceiver<OffsetRange> out) {
     for (OffsetRange part : range.split(splitSize, 1)) {
       out.output(part);
     }
@@ -155,7 +156,8 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
               // in its digest, are lost (packets already output are not); counted so that a
               // failed reconciliation is explained.
               unreported.inc(framed);
-              LOG.warn("{}: {} records read but not reported after a concurrent split", name, framed);
+              LOG.warn(
+                  "{}: {} records read but not reported after a concurrent split", name, framed);
             }
             return;
           }
@@ -199,10 +201,11 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
   }
 
   /**
-   * Claims the record at {@code offset}, unless it lies at or past the end of the range. Nothing may be output after a failed claim, and the range's totals
-   * (and digest) are output after its last record, so the check must come first; holding the
-   * tracker's monitor keeps a runner's concurrent split (Beam's tracker wrappers synchronize on
-   * themselves) from moving the end between the check and the claim.
+   * Claims the record at {@code offset}, unless it lies at or past the end of the range. Nothing
+   * may be output after a failed claim, and the range's totals (and digest) are output after its
+   * last record, so the check must come first; holding the tracker's monitor keeps a runner's
+   * concurrent split (Beam's tracker wrappers synchronize on themselves) from moving the end
+   * between the check and the claim.
    */
   private static Claim claim(RestrictionTracker<OffsetRange, Long> tracker, long offset) {
     synchronized (tracker) {

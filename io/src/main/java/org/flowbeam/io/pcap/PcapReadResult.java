@@ -16,8 +16,8 @@ import org.flowbeam.model.RejectedRecord;
 
 /**
  * What {@code PcapIO} produces: the common {@link PacketReadResult} (packets, rejected records,
- * records read per range) plus what only captures have: non-IP frame counts by type and one
- * {@link CaptureSummary} per file, for the run manifest.
+ * records read per range) plus what only captures have: non-IP frame counts by type and one {@link
+ * CaptureSummary} per file, for the run manifest.
  *
  * <p>Reconciliation: per file, {@code sum(recordsRead) = packets + errors + nonIp} (see {@link
  * CaptureReader} for what a record is).

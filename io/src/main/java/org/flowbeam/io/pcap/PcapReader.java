@@ -3,8 +3,8 @@ package org.flowbeam.io.pcap;
 import java.io.IOException;
 
 /**
- * Reads libpcap savefiles: both byte orders, microsecond ({@code a1b2c3d4}) and nanosecond
- * ({@code a1b23c4d}) timestamps.
+ * Reads libpcap savefiles: both byte orders, microsecond ({@code a1b2c3d4}) and nanosecond ({@code
+ * a1b23c4d}) timestamps.
  *
  * <p>A record header whose captured length exceeds the file's snaplen (or {@value
  * CaptureReader#MAX_CAPLEN} bytes, also when the snaplen is 0 or larger), or whose original length
@@ -14,14 +14,13 @@ import java.io.IOException;
  *
  * <p>A range starting at {@code start} looks back one maximal record (16 + snaplen bytes, at most
  * 16 + 256 KiB): the first position there that passes {@link #isRecordStart} (a header plausible
- * against the file header: captured length within the snaplen, original length at least that and
- * at most 65,600, fraction below 10^6 or 10^9, seconds not below the {@linkplain #secondsFloor
- * seconds floor}; and {@value #CHAIN} more such headers chained after it, or a chain that ends at
- * the end of the file) is a record boundary, and the reader frames forward from it, exactly as a
- * sequential read does, to the first record whose header starts at or after {@code start}.
- * Framing therefore agrees with a sequential read, truncated tails and corrupt records included,
- * unless packet data just before the range happens to contain a chain of five plausible pcap
- * headers.
+ * against the file header: captured length within the snaplen, original length at least that and at
+ * most 65,600, fraction below 10^6 or 10^9, seconds not below the {@linkplain #secondsFloor seconds
+ * floor}; and {@value #CHAIN} more such headers chained after it, or a chain that ends at the end
+ * of the file) is a record boundary, and the reader frames forward from it, exactly as a sequential
+ * read does, to the first record whose header starts at or after {@code start}. Framing therefore
+ * agrees with a sequential read, truncated tails and corrupt records included, unless packet data
+ * just before the range happens to contain a chain of five plausible pcap headers.
  *
  * <p>The seconds floor exists for one such chain that is not chance. Four bytes into a real header,
  * {@code frac, caplen, orig_len} read as {@code sec, frac, caplen}, and the frame's first four
@@ -29,43 +28,47 @@ import java.io.IOException;
  * bytes, which read as a plausible length when bytes 3 and 4 are zero ({@code 02:42:00:00:..} as
  * FlowBeam's generator once wrote reads 16,898 little-endian; the VRRP MAC {@code 00:00:5e:00:..}
  * reads 24,064 big-endian); when the records are whole, the shifted headers chain, and a range
- * whose look-back began up to 4 bytes after a record start framed every record 4 bytes off
- * (garbage frames) up to its end. Two rules keep it from that:
+ * whose look-back began up to 4 bytes after a record start framed every record 4 bytes off (garbage
+ * frames) up to its end. Two rules keep it from that:
  *
  * <ul>
  *   <li>The shifted header's seconds are a fraction, below 10^6 (10^9 for nanosecond files), so a
  *       candidate whose seconds are below that limit and more than {@value #MAX_STEP_BACK_SECONDS}
  *       seconds (a day) before the file's first record's is rejected (the seconds floor). Only
  *       seconds that could be a fraction are ever rejected, so records after a clock that jumps
- *       forward (set by NTP during the capture) are never rejected for their time. A capture
- *       whose clock starts near the epoch (a device without a real-time clock) has a floor of 0,
- *       or a low one, and is not protected by this rule.
+ *       forward (set by NTP during the capture) are never rejected for their time. A capture whose
+ *       clock starts near the epoch (a device without a real-time clock) has a floor of 0, or a low
+ *       one, and is not protected by this rule.
  *   <li>When the chain found at the range's look-back starts at {@code q} and {@code q - 4} starts
- *       a plausible chain too, {@code q - 4} is the boundary: the chain at {@code q} is its
- *       shifted reading. Whatever the clock, a real boundary {@code q} almost never has a chain
- *       at {@code q - 4}, whose fraction would be {@code q}'s seconds (at least 10^6 or 10^9 once
- *       the clock is past 12 January 1970 or September 2001).
+ *       a plausible chain too, {@code q - 4} is the boundary: the chain at {@code q} is its shifted
+ *       reading. Whatever the clock, a real boundary {@code q} almost never has a chain at {@code q
+ *       - 4}, whose fraction would be {@code q}'s seconds (at least 10^6 or 10^9 once the clock is
+ *       past 12 January 1970 or September 2001).
  * </ul>
  */
 final class PcapReader extends CaptureReader {
   static final int FILE_HEADER = 24;
   static final int RECORD_HEADER = 16;
+
   /** Further headers that must be plausible for a resynchronisation candidate. */
   static final int CHAIN = 4;
+
   /**
    * The largest original length believed during resynchronisation: a 64 KiB packet plus a link
    * header. Larger (GSO, jumbogram) records are read, but are not taken as resynchronisation
    * points. The bound matters: four bytes into a real header, {@code frac, caplen, orig_len} read
-   * as {@code sec, frac, caplen}, and the first four bytes of a raw IPv4 packet of length {@code
-   * n * 256} read as a little-endian original length of {@code n * 65536 + 0x45}; this bound
-   * rejects that shifted chain.
+   * as {@code sec, frac, caplen}, and the first four bytes of a raw IPv4 packet of length {@code n
+   * * 256} read as a little-endian original length of {@code n * 65536 + 0x45}; this bound rejects
+   * that shifted chain.
    */
   static final long MAX_PLAUSIBLE_WIRE_LENGTH = 65_600;
+
   /**
    * How far (seconds) a resynchronisation candidate's seconds may lie before the first record's,
    * when they are below the fraction limit (see the class comment).
    */
   static final long MAX_STEP_BACK_SECONDS = 86_400;
+
   /** How far after a real record header its shifted, still plausible reading starts. */
   static final int ALIAS_SHIFT = 4;
 
@@ -74,12 +77,14 @@ final class PcapReader extends CaptureReader {
   private long snaplen;
   private int maxCaplen;
   private int linkType;
+
   /**
    * The lowest seconds field believed during resynchronisation: the fraction limit (10^6 or 10^9)
    * or {@value #MAX_STEP_BACK_SECONDS} seconds before the first record's seconds, whichever is
    * lower; 0 when the file has no plausible first record.
    */
   private long secondsFloor;
+
   private final long start;
   private long next;
   private boolean done;
@@ -219,7 +224,9 @@ final class PcapReader extends CaptureReader {
     if (caplen > maxCaplen) {
       return "captured length "
           + caplen
-          + (caplen > MAX_CAPLEN ? " exceeds " + MAX_CAPLEN + " bytes" : " exceeds snaplen " + snaplen);
+          + (caplen > MAX_CAPLEN
+              ? " exceeds " + MAX_CAPLEN + " bytes"
+              : " exceeds snaplen " + snaplen);
     }
     if (wireLen < caplen) {
       return "original length " + wireLen + " < captured length " + caplen;

@@ -34,8 +34,10 @@ final class PcapngReader extends CaptureReader {
   static final int ISB = 5;
   static final int EPB = 6;
   static final int BYTE_ORDER_MAGIC = 0x1a2b3c4d;
+
   /** The largest block accepted. */
   static final int MAX_BLOCK = 16 << 20;
+
   /** Further blocks that must be valid for a resynchronisation candidate. */
   static final int CHAIN = 3;
 
@@ -284,8 +286,7 @@ final class PcapngReader extends CaptureReader {
     if (wireLen < capLen) {
       return fail(true, pos, "original length " + wireLen + " < captured length " + capLen);
     }
-    decodeFrame(
-        pos, in.index(pos) + dataOffset, (int) capLen, itf.linkType, micros, wireLen);
+    decodeFrame(pos, in.index(pos) + dataOffset, (int) capLen, itf.linkType, micros, wireLen);
     return true;
   }
 

@@ -112,7 +112,11 @@ final class CaptureBytes {
     int ihl = 5 + optionWords;
     ByteBuffer b = ByteBuffer.allocate(ihl * 4 + 20);
     b.put((byte) (0x40 | ihl)).put((byte) 0).putShort((short) (ihl * 4 + 20));
-    b.putShort((short) 1).putShort((short) fragWord).put((byte) 64).put((byte) 6).putShort((short) 0);
+    b.putShort((short) 1)
+        .putShort((short) fragWord)
+        .put((byte) 64)
+        .put((byte) 6)
+        .putShort((short) 0);
     b.put(org.flowbeam.model.IpAddresses.parse(src)).put(org.flowbeam.model.IpAddresses.parse(dst));
     for (int i = 0; i < optionWords; i++) {
       b.putInt(0x01010101); // NOPs

@@ -38,8 +38,7 @@ class PcapIOTest {
 
   @Test
   void readsACleanCaptureInTinyRanges(TestPipeline p) throws Exception {
-    PcapReadResult r =
-        p.apply(PcapIO.read().from(fixture(CLEAN).toString()).withSplitSize(100));
+    PcapReadResult r = p.apply(PcapIO.read().from(fixture(CLEAN).toString()).withSplitSize(100));
     PAssert.thatSingleton(r.getOutput().apply("Count packets", Count.globally())).isEqualTo(9L);
     PAssert.that(r.getErrors()).empty();
     PAssert.thatSingleton(

@@ -45,14 +45,16 @@ class PcapParserTest {
 
   @Test
   void detectsFormatsFromMagic() {
-    assertThat(CaptureFormat.detect(new byte[] {(byte) 0xd4, (byte) 0xc3, (byte) 0xb2, (byte) 0xa1}),
+    assertThat(
+        CaptureFormat.detect(new byte[] {(byte) 0xd4, (byte) 0xc3, (byte) 0xb2, (byte) 0xa1}),
         equalTo(CaptureFormat.PCAP));
-    assertThat(CaptureFormat.detect(new byte[] {(byte) 0xa1, (byte) 0xb2, 0x3c, 0x4d}),
+    assertThat(
+        CaptureFormat.detect(new byte[] {(byte) 0xa1, (byte) 0xb2, 0x3c, 0x4d}),
         equalTo(CaptureFormat.PCAP));
-    assertThat(CaptureFormat.detect(new byte[] {0x0a, 0x0d, 0x0d, 0x0a}),
-        equalTo(CaptureFormat.PCAPNG));
-    assertThat(CaptureFormat.detect(new byte[] {0x1f, (byte) 0x8b, 8, 0}),
-        equalTo(CaptureFormat.GZIP));
+    assertThat(
+        CaptureFormat.detect(new byte[] {0x0a, 0x0d, 0x0d, 0x0a}), equalTo(CaptureFormat.PCAPNG));
+    assertThat(
+        CaptureFormat.detect(new byte[] {0x1f, (byte) 0x8b, 8, 0}), equalTo(CaptureFormat.GZIP));
     assertThat(CaptureFormat.detect("time".getBytes()), equalTo(CaptureFormat.UNKNOWN));
   }
 
@@ -96,8 +98,16 @@ class PcapParserTest {
     byte[] loop6 = concat(new byte[] {0, 0, 0, 30}, ipv6Udp("::1", "::2", 5, 6));
     byte[] ppp = concat(new byte[] {(byte) 0xff, 0x03, 0x00, 0x21}, SYN);
     Object[][] cases = {
-      {101, SYN}, {12, SYN}, {14, SYN}, {228, SYN}, {113, sll}, {276, sll2}, {0, nullLe},
-      {0, nullBe}, {108, nullBe}, {9, ppp}
+      {101, SYN},
+      {12, SYN},
+      {14, SYN},
+      {228, SYN},
+      {113, sll},
+      {276, sll2},
+      {0, nullLe},
+      {0, nullBe},
+      {108, nullBe},
+      {9, ppp}
     };
     for (Object[] c : cases) {
       Packet p =
@@ -148,7 +158,10 @@ class PcapParserTest {
     Packet p =
         onlyPacket(
             CaptureBytes.pcap(LE, false, 65535, 1)
-                .record(1, 2, ethernet(0x86dd, ipv6Udp("2001:db8::1", "2001:db8::2", 53, 5353, 0, 60, 43)))
+                .record(
+                    1,
+                    2,
+                    ethernet(0x86dd, ipv6Udp("2001:db8::1", "2001:db8::2", 53, 5353, 0, 60, 43)))
                 .bytes());
     assertThat(p.protocol(), equalTo(IpProtocol.UDP));
     assertThat(p.srcPort(), equalTo(53));
@@ -160,8 +173,7 @@ class PcapParserTest {
     byte[] frame = ethernet(0x0800, SYN);
     byte[] cut = java.util.Arrays.copyOf(frame, 14 + 20 + 6); // ports and half the seq number
     Packet p =
-        onlyPacket(
-            CaptureBytes.pcap(LE, false, 40, 1).record(1, 2, cut.length, 1514, cut).bytes());
+        onlyPacket(CaptureBytes.pcap(LE, false, 40, 1).record(1, 2, cut.length, 1514, cut).bytes());
     assertThat(p.length(), equalTo(1514));
     assertThat(p.dstPort(), equalTo(80));
     assertThat(p.seq(), equalTo(0L));
@@ -232,7 +244,12 @@ class PcapParserTest {
         // the unknown block's type and lengths were written big-endian above
         byte[] c = capture;
         int u = c.length - 12;
-        c[u] = 0x0b; c[u + 3] = 0; c[u + 4] = 12; c[u + 7] = 0; c[u + 8] = 12; c[u + 11] = 0;
+        c[u] = 0x0b;
+        c[u + 3] = 0;
+        c[u + 4] = 12;
+        c[u + 7] = 0;
+        c[u + 8] = 12;
+        c[u + 11] = 0;
       }
       SharedCaptures.Result r = read(capture);
       assertThat(r.errors, empty());

@@ -24,10 +24,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class PcapReferenceTest {
   /**
-   * Captures whose count differs by design: tshark counts a frame with an IPv4 ethertype but a
-   * bad IP header (version nibble, header length) as a (malformed) IP packet; here it is a
-   * rejected record. For these the
-   * test checks {@code packets + such rejections == ip_packets}.
+   * Captures whose count differs by design: tshark counts a frame with an IPv4 ethertype but a bad
+   * IP header (version nibble, header length) as a (malformed) IP packet; here it is a rejected
+   * record. For these the test checks {@code packets + such rejections == ip_packets}.
    */
   private static final Map<String, String> MALFORMED_IP_COUNTED_BY_TSHARK =
       Map.of(

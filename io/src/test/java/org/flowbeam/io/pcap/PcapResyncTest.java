@@ -26,14 +26,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * A pcap reader opened mid-file resynchronises to a true record boundary, also when whole frames
  * make a plausible chain of record headers 4 bytes after the real one.
  *
- * <p>The captures here hold whole (uncut) Ethernet/IPv4/TCP frames whose destination MAC reads,
- * in the file's byte order, as a plausible original length: {@code 02:42:00:00:hh:hh} (FlowBeam's
+ * <p>The captures here hold whole (uncut) Ethernet/IPv4/TCP frames whose destination MAC reads, in
+ * the file's byte order, as a plausible original length: {@code 02:42:00:00:hh:hh} (FlowBeam's
  * generator before commit 439c9a6; little-endian {@code 0x4202} = 16,898) and, for a big-endian
- * file, the VRRP router MAC {@code 00:00:5e:00:01:xx} ({@code 0x5e00} = 24,064). Four bytes into
- * a real header a reader sees {@code frac, caplen, orig_len} as {@code sec, frac, caplen} and the
- * MAC as the original length, and since every record is whole the shifted headers chain. Every
- * byte offset of each capture is tried as a range start. Clocks that start near the epoch (where
- * the shifted seconds are plausible times) and that jump forward are covered too.
+ * file, the VRRP router MAC {@code 00:00:5e:00:01:xx} ({@code 0x5e00} = 24,064). Four bytes into a
+ * real header a reader sees {@code frac, caplen, orig_len} as {@code sec, frac, caplen} and the MAC
+ * as the original length, and since every record is whole the shifted headers chain. Every byte
+ * offset of each capture is tried as a range start. Clocks that start near the epoch (where the
+ * shifted seconds are plausible times) and that jump forward are covered too.
  */
 class PcapResyncTest {
   private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
@@ -95,8 +95,9 @@ class PcapResyncTest {
       Long expected = c.recordOffsets.ceiling(start);
       try (CaptureReader r = open(file, start)) {
         boolean any = r.advance();
-        if (expected == null ? any : !any || r.offset() != expected
-            || r.kind() != CaptureReader.Kind.PACKET) {
+        if (expected == null
+            ? any
+            : !any || r.offset() != expected || r.kind() != CaptureReader.Kind.PACKET) {
           wrong.add(
               "start "
                   + start
@@ -152,8 +153,8 @@ class PcapResyncTest {
   }
 
   /**
-   * {@value #RECORDS} whole TCP frames of 54 to 1,514 bytes, 0 to 2 ms apart, with destination
-   * MACs {@code macPrefix} and then host bytes.
+   * {@value #RECORDS} whole TCP frames of 54 to 1,514 bytes, 0 to 2 ms apart, with destination MACs
+   * {@code macPrefix} and then host bytes.
    */
   private static Capture capture(
       ByteOrder order, boolean nanos, byte[] macPrefix, Clock clock, Random random) {

@@ -70,10 +70,10 @@ class PcapSplitEquivalenceTest {
       long records = 0;
       long nonIp = 0;
       for (int i = 0; i + 1 < cuts.length; i++) {
-        SharedCaptures.Result r =
-            SharedCaptures.readRange(file, cuts[i], cuts[i + 1], 64 << 10);
+        SharedCaptures.Result r = SharedCaptures.readRange(file, cuts[i], cuts[i + 1], 64 << 10);
         for (Packet p : r.packets) {
-          assertThat(name + " packet outside its range", p.sourceOffset() >= cuts[i], equalTo(true));
+          assertThat(
+              name + " packet outside its range", p.sourceOffset() >= cuts[i], equalTo(true));
         }
         got.addAll(r.packets);
         errors.addAll(r.errors);

@@ -27,13 +27,13 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.flowbeam.io.FlowSinks;
-import org.flowbeam.model.StatsCoders;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowRecordCoder;
 import org.flowbeam.model.IpStats;
 import org.flowbeam.model.RejectedRecord;
 import org.flowbeam.model.RejectedRecordCoder;
+import org.flowbeam.model.StatsCoders;
 import org.flowbeam.model.TimeBin;
 import org.flowbeam.testing.BeamTest;
 import org.junit.jupiter.api.Test;
@@ -228,7 +228,8 @@ class FlowSinksTest {
   @Test
   void writesTimeBinsInOneShard(TestPipeline p) throws Exception {
     TimeBin bin = new TimeBin(1000, 2000, 7, 900, new FlagCounts(1, 2, 0, 3, 6, 0, 0, 0), 2);
-    p.apply(Create.of(bin).withCoder(StatsCoders.timeBin())).apply(FlowSinks.timeBins(out.toString()));
+    p.apply(Create.of(bin).withCoder(StatsCoders.timeBin()))
+        .apply(FlowSinks.timeBins(out.toString()));
     p.run().waitUntilFinish();
     List<String> expected =
         List.of("1000", "2000", "7", "900", "1", "2", "0", "3", "6", "0", "0", "0", "2");

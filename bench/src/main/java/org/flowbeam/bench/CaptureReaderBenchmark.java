@@ -11,6 +11,7 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.flowbeam.io.pcap.CaptureReader;
+import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketDigester;
 import org.joda.time.Instant;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -86,7 +87,7 @@ public class CaptureReaderBenchmark {
   @Benchmark
   public long readAndDigest(ReadCounters counters, Blackhole bh) throws IOException {
     long packets = 0;
-    PacketDigester digester = new PacketDigester(1_000_000, true);
+    PacketDigester digester = new PacketDigester(1_000_000, PacketDigest.DEFAULT_FRAGMENT_PACKETS);
     digester.startBundle();
     DoFn.MultiOutputReceiver out = new BlackholeReceiver(bh);
     try (CaptureReader reader =

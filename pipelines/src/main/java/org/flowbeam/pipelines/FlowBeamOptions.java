@@ -70,6 +70,16 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   void setAssembly(String value);
 
+  @Description(
+      "With --assembly=fragments, the most packets of one flow key a fragment holds on its way to"
+          + " the keyed stage (1 to 1000000). Any value gives the same flows; a long connection"
+          + " travels as many fragments, and the keyed stage holds about one fragment per input"
+          + " that covers the same time.")
+  @Default.Integer(4096)
+  int getFragmentPackets();
+
+  void setFragmentPackets(int value);
+
   @Description("Width of the time bins, in seconds (a whole number of milliseconds).")
   @Default.Double(1)
   double getBinSize();

@@ -65,13 +65,20 @@ public final class FlowBeamPipeline {
     return Math.round(value * 1_000_000d);
   }
 
-  /** Whether TCP packets travel to the keyed stage in fragments ({@code --assembly}). */
-  static boolean fragments(FlowBeamOptions o) {
+  /**
+   * The most packets a fragment holds on its way to the keyed stage ({@code --assembly}, {@code
+   * --fragmentPackets}): 1 on the packet-by-packet path.
+   */
+  static int fragmentPackets(FlowBeamOptions o) {
     switch (o.getAssembly()) {
       case "fragments":
-        return true;
+        if (o.getFragmentPackets() < 1 || o.getFragmentPackets() > 1_000_000) {
+          throw new UsageException(
+              "--fragmentPackets must be between 1 and 1000000, got " + o.getFragmentPackets());
+        }
+        return o.getFragmentPackets();
       case "packets":
-        return false;
+        return 1;
       default:
         throw new UsageException(
             "--assembly must be 'fragments' or 'packets', got '" + o.getAssembly() + "'");
@@ -81,7 +88,7 @@ public final class FlowBeamPipeline {
   /** Checks option values that Beam's own validation does not. */
   public static void validate(FlowBeamOptions o) {
     rules(o);
-    fragments(o);
+    fragmentPackets(o);
     binSizeUs(o);
     if (!LAYOUT_FLOWBEAM.equals(o.getLayout()) && !LAYOUT_TIMEARCS.equals(o.getLayout())) {
       throw new UsageException(
@@ -118,7 +125,7 @@ public final class FlowBeamPipeline {
     // step, unless the TimeArcs layout needs the packets themselves.
     boolean timeArcsLayout = LAYOUT_TIMEARCS.equals(o.getLayout());
     PacketDigest digestPackets =
-        PacketDigest.withBinSizeUs(binSizeUs(o)).withFragments(fragments(o));
+        PacketDigest.withBinSizeUs(binSizeUs(o)).withFragmentPackets(fragmentPackets(o));
     DatasetRead dataset = DatasetRead.read(p, inputs, o, timeArcsLayout ? null : digestPackets);
     PacketReadResult read = dataset.packets();
     PCollection<Packet> packets = read.getOutput();
@@ -205,6 +212,7 @@ public final class FlowBeamPipeline {
     options.put("bin_size_s", o.getBinSize());
     options.put("layout", o.getLayout());
     options.put("assembly", o.getAssembly());
+    options.put("fragment_packets", o.getFragmentPackets());
     options.put("num_shards", o.getNumShards());
     options.put("split_size_mb", o.getSplitSizeMb());
     head.put("options", options);

@@ -19,16 +19,19 @@ import org.flowbeam.tcp.TcpFlowAssembler;
 import org.flowbeam.testing.SharedData;
 import org.flowbeam.transforms.AssembleFlows;
 import org.joda.time.Instant;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Flow assembly on Flink embedded (a local mini-cluster, parallelism 2) gives exactly the flows of
  * the sorted reference, from rows fed in shuffled order: each key's packets reach the state machine
- * in event-time order on Flink as on the Direct Runner.
+ * in event-time order on Flink as on the Direct Runner, whether fragments hold a few packets (so
+ * that every key is many overlapping elements) or the default cap.
  */
 class FlinkEmbeddedAssemblyTest {
-  @Test
-  void shuffledTcpEdgeCapturesOnFlink() {
+  @ParameterizedTest
+  @ValueSource(ints = {2, 4096})
+  void shuffledTcpEdgeCapturesOnFlink(int fragmentPackets) {
     List<Packet> packets = new ArrayList<>();
     for (String capture : SharedData.capturesIn("tcp-edge")) {
       packets.addAll(SharedData.packets(SharedData.ref("tcp-edge", capture, ".packets.csv")));
@@ -48,7 +51,7 @@ class FlinkEmbeddedAssemblyTest {
     TestPipeline p = TestPipeline.fromOptions(options).enableAbandonedNodeEnforcement(false);
     PAssert.that(
             p.apply(Create.timestamped(input).withCoder(PacketCoder.of()))
-                .apply(AssembleFlows.create()))
+                .apply(AssembleFlows.create().withFragmentPackets(fragmentPackets)))
         .containsInAnyOrder(expected);
     p.run().waitUntilFinish();
   }

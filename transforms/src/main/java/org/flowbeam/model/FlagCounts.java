@@ -45,6 +45,21 @@ public record FlagCounts(
     private static final long serialVersionUID = 1L;
     private final long[] counts = new long[8];
 
+    /** An accumulator holding {@code counts} (8 values in {@link TcpFlags#NAMES} order). */
+    public static Accumulator from(long[] counts) {
+      if (counts.length != 8) {
+        throw new IllegalArgumentException("8 flag counts expected, got " + counts.length);
+      }
+      Accumulator a = new Accumulator();
+      System.arraycopy(counts, 0, a.counts, 0, 8);
+      return a;
+    }
+
+    /** The counts so far, in {@link TcpFlags#NAMES} order (a copy). */
+    public long[] toArray() {
+      return counts.clone();
+    }
+
     public void add(int flags) {
       for (int i = 0; i < 8; i++) {
         if ((flags & (1 << i)) != 0) {

@@ -25,12 +25,14 @@ public final class PacketFragment implements Serializable {
 
   private final FlowKey key;
   private final int size;
+  private final long oldestUs;
   private final long newestUs;
   private final byte[] encoded;
 
-  PacketFragment(FlowKey key, int size, long newestUs, byte[] encoded) {
+  PacketFragment(FlowKey key, int size, long oldestUs, long newestUs, byte[] encoded) {
     this.key = key;
     this.size = size;
+    this.oldestUs = oldestUs;
     this.newestUs = newestUs;
     this.encoded = encoded;
   }
@@ -55,6 +57,14 @@ public final class PacketFragment implements Serializable {
   /** How many packets the fragment holds. */
   public int size() {
     return size;
+  }
+
+  /**
+   * The oldest packet time in the fragment, µs ({@code Long.MAX_VALUE} if it is empty): the
+   * fragment's event time, by which the keyed stage receives a key's fragments in order.
+   */
+  public long oldestUs() {
+    return oldestUs;
   }
 
   /** The newest packet time in the fragment, µs ({@code Long.MIN_VALUE} if it is empty). */
@@ -134,6 +144,7 @@ public final class PacketFragment implements Serializable {
     private byte[] buf = new byte[64];
     private int len;
     private int size;
+    private long oldestUs = Long.MAX_VALUE;
     private long newestUs = Long.MIN_VALUE;
     private long lastTs;
     private long lastOffset;
@@ -163,6 +174,7 @@ public final class PacketFragment implements Serializable {
       len = writeVarLong(buf, len, p.length());
       lastTs = p.timestampMicros();
       lastOffset = p.sourceOffset();
+      oldestUs = Math.min(oldestUs, lastTs);
       newestUs = Math.max(newestUs, lastTs);
       size++;
       return this;
@@ -179,7 +191,7 @@ public final class PacketFragment implements Serializable {
     }
 
     public PacketFragment build() {
-      return new PacketFragment(key, size, newestUs, Arrays.copyOf(buf, len));
+      return new PacketFragment(key, size, oldestUs, newestUs, Arrays.copyOf(buf, len));
     }
 
     private void ensure(int more) {

@@ -37,7 +37,9 @@ public final class PacketFragmentCoder extends CustomCoder<PacketFragment> {
   public void encode(PacketFragment f, OutputStream outStream) throws IOException {
     FlowKeyCoder.of().encode(f.key(), outStream);
     VarInt.encode(f.size(), outStream);
-    new DataOutputStream(outStream).writeLong(f.newestUs());
+    new DataOutputStream(outStream).writeLong(f.oldestUs());
+    // The span as a varint: an empty fragment's is negative and takes ten bytes.
+    VarInt.encode(f.newestUs() - f.oldestUs(), outStream);
     byte[] bytes = f.encodedUnsafe();
     VarInt.encode(bytes.length, outStream);
     outStream.write(bytes);
@@ -48,7 +50,8 @@ public final class PacketFragmentCoder extends CustomCoder<PacketFragment> {
     FlowKey key = FlowKeyCoder.of().decode(inStream);
     int size = VarInt.decodeInt(inStream);
     DataInputStream in = new DataInputStream(inStream);
-    long newestUs = in.readLong();
+    long oldestUs = in.readLong();
+    long newestUs = oldestUs + VarInt.decodeLong(inStream);
     int length = VarInt.decodeInt(inStream);
     if (size < 0
         || length < 0
@@ -59,7 +62,7 @@ public final class PacketFragmentCoder extends CustomCoder<PacketFragment> {
     }
     byte[] bytes = new byte[length];
     in.readFully(bytes);
-    return new PacketFragment(key, size, newestUs, bytes);
+    return new PacketFragment(key, size, oldestUs, newestUs, bytes);
   }
 
   @Override

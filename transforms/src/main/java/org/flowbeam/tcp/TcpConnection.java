@@ -1,5 +1,9 @@
 package org.flowbeam.tcp;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,6 +14,7 @@ import org.flowbeam.model.FlowState;
 import org.flowbeam.model.InvalidReason;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.PacketCoder;
 import org.flowbeam.model.TcpFlags;
 
 /**
@@ -20,6 +25,13 @@ import org.flowbeam.model.TcpFlags;
  * packets, unless packet retention is on.
  */
 final class TcpConnection {
+  /**
+   * The most packets a flow may hold when packets are retained: a record is shuffled whole, and a
+   * runner sorts records in fixed buffers (Flink's hold about 3 MB at a 1 GiB heap, about 40 bytes
+   * a packet).
+   */
+  static final int MAX_RETAINED_PACKETS = 50_000;
+
   /** The handshake as far as it has been seen. */
   enum Handshake {
     NONE,
@@ -42,7 +54,7 @@ final class TcpConnection {
   private long packetsRev;
   private long bytesFwd;
   private long bytesRev;
-  private final FlagCounts.Accumulator flags = new FlagCounts.Accumulator();
+  private FlagCounts.Accumulator flags = new FlagCounts.Accumulator();
   private final List<Packet> packets;
 
   private Handshake handshake = Handshake.NONE;
@@ -166,6 +178,15 @@ final class TcpConnection {
     }
     flags.add(f);
     if (retainPackets) {
+      if (packets.size() >= MAX_RETAINED_PACKETS) {
+        throw new FlowTooLargeException(
+            "the flow "
+                + this
+                + " has more than "
+                + MAX_RETAINED_PACKETS
+                + " packets, the most a layout that keeps every packet of a flow (--layout=timearcs)"
+                + " accepts; --layout=flowbeam has no such limit");
+      }
       packets.add(p);
     }
     if (!baseSeqSet[d]) {
@@ -302,6 +323,118 @@ final class TcpConnection {
         invalid,
         reason,
         packets);
+  }
+
+  /** Writes the whole state, retained packets included, for {@link #readFrom}. */
+  void writeTo(DataOutputStream out) throws IOException {
+    writeBytes(out, initiatorIp);
+    out.writeShort(initiatorPort);
+    writeBytes(out, responderIp);
+    out.writeShort(responderPort);
+    out.writeByte(protocol);
+    out.writeBoolean(continuation);
+    out.writeBoolean(retainPackets);
+    out.writeLong(firstTs);
+    out.writeLong(lastTs);
+    out.writeLong(packetsFwd);
+    out.writeLong(packetsRev);
+    out.writeLong(bytesFwd);
+    out.writeLong(bytesRev);
+    for (long c : flags.toArray()) {
+      out.writeLong(c);
+    }
+    out.writeByte(handshake.ordinal());
+    out.writeBoolean(sawSyn);
+    out.writeLong(synSeq);
+    out.writeLong(synAckSeq);
+    out.writeByte(handshakeError.ordinal());
+    for (int d = 0; d < 2; d++) {
+      out.writeLong(baseSeq[d]);
+      out.writeBoolean(baseSeqSet[d]);
+      out.writeBoolean(finSent[d]);
+    }
+    out.writeByte(terminatedBy == null ? -1 : terminatedBy.ordinal());
+    out.writeLong(terminatedAt);
+    out.writeInt(packets.size());
+    out.flush();
+    for (Packet p : packets) {
+      PacketCoder.of().encode(p, out);
+    }
+  }
+
+  /** Reads a state written by {@link #writeTo}. */
+  static TcpConnection readFrom(DataInputStream in) throws IOException {
+    byte[] initiatorIp = readBytes(in);
+    int initiatorPort = in.readUnsignedShort();
+    byte[] responderIp = readBytes(in);
+    int responderPort = in.readUnsignedShort();
+    int protocol = in.readUnsignedByte();
+    boolean continuation = in.readBoolean();
+    boolean retainPackets = in.readBoolean();
+    TcpConnection c =
+        new TcpConnection(
+            initiatorIp,
+            initiatorPort,
+            responderIp,
+            responderPort,
+            protocol,
+            continuation,
+            retainPackets);
+    c.firstTs = in.readLong();
+    c.lastTs = in.readLong();
+    c.packetsFwd = in.readLong();
+    c.packetsRev = in.readLong();
+    c.bytesFwd = in.readLong();
+    c.bytesRev = in.readLong();
+    long[] counts = new long[8];
+    for (int i = 0; i < 8; i++) {
+      counts[i] = in.readLong();
+    }
+    c.flags = FlagCounts.Accumulator.from(counts);
+    c.handshake = enumAt(Handshake.values(), in.readUnsignedByte());
+    c.sawSyn = in.readBoolean();
+    c.synSeq = in.readLong();
+    c.synAckSeq = in.readLong();
+    c.handshakeError = enumAt(InvalidReason.values(), in.readUnsignedByte());
+    for (int d = 0; d < 2; d++) {
+      c.baseSeq[d] = in.readLong();
+      c.baseSeqSet[d] = in.readBoolean();
+      c.finSent[d] = in.readBoolean();
+    }
+    int terminated = in.readByte();
+    c.terminatedBy = terminated < 0 ? null : enumAt(CloseReason.values(), terminated);
+    c.terminatedAt = in.readLong();
+    int retained = in.readInt();
+    if (retained < 0 || retained > MAX_RETAINED_PACKETS || (retained > 0 && !retainPackets)) {
+      throw new StreamCorruptedException("bad flow state: " + retained + " retained packets");
+    }
+    for (int i = 0; i < retained; i++) {
+      c.packets.add(PacketCoder.of().decode(in));
+    }
+    return c;
+  }
+
+  private static void writeBytes(DataOutputStream out, byte[] b) throws IOException {
+    out.writeByte(b.length);
+    out.write(b);
+  }
+
+  private static byte[] readBytes(DataInputStream in) throws IOException {
+    int n = in.readUnsignedByte();
+    if (n != 4 && n != 16) {
+      throw new StreamCorruptedException("bad flow state: address of " + n + " bytes");
+    }
+    byte[] b = new byte[n];
+    in.readFully(b);
+    return b;
+  }
+
+  private static <E> E enumAt(E[] values, int ordinal) throws StreamCorruptedException {
+    if (ordinal >= values.length) {
+      throw new StreamCorruptedException(
+          "bad flow state: no value " + ordinal + " among " + values.length);
+    }
+    return values[ordinal];
   }
 
   @Override

@@ -36,9 +36,9 @@ public final class TcpFlowAssembler {
     for (Map.Entry<FlowKey, List<Packet>> e : byKey.entrySet()) {
       List<Packet> keyPackets = e.getValue();
       keyPackets.sort(Packet.EVENT_ORDER);
-      TcpFlowTracker tracker = new TcpFlowTracker(e.getKey(), rules, flows::add);
-      keyPackets.forEach(tracker::accept);
-      tracker.finish();
+      TcpFlowTracker tracker = new TcpFlowTracker(e.getKey(), rules);
+      keyPackets.forEach(p -> tracker.accept(p, flows::add));
+      tracker.finish(flows::add);
     }
     long end = datasetEnd;
     return flows.stream()

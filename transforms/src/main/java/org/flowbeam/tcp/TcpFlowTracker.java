@@ -1,5 +1,8 @@
 package org.flowbeam.tcp;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -27,20 +30,23 @@ import org.flowbeam.model.Packet;
  *   <li>the flow had terminated (both FINs, or a RST) more than the close linger before the packet.
  * </ol>
  *
- * <p>Whatever is open at {@link #finish()} ends with {@code end_of_data}. Flow ids are
- * deterministic: a hash of the key, the start time and the flow's ordinal among the key's flows
- * that start in the same microsecond, so any runner and parallelism give the same ids.
+ * <p>Whatever is open at {@link #finish} ends with {@code end_of_data}. Flow ids are deterministic:
+ * a hash of the key, the start time and the flow's ordinal among the key's flows that start in the
+ * same microsecond, so any runner and parallelism give the same ids.
+ *
+ * <p>The tracker holds one open flow's state and counters, never the packets (unless the rules
+ * retain them), and emits each flow as soon as it ends, to the consumer of the call that ended it:
+ * so it can live in a keyed stage's state between elements ({@link #writeTo}, {@link #readFrom}).
  *
  * <pre>{@code
- * TcpFlowTracker t = new TcpFlowTracker(key, FlowRules.defaults(), records::add);
- * sortedPackets.forEach(t::accept);
- * t.finish();
+ * TcpFlowTracker t = new TcpFlowTracker(key, FlowRules.defaults());
+ * sortedPackets.forEach(p -> t.accept(p, records::add));
+ * t.finish(records::add);
  * }</pre>
  */
 public final class TcpFlowTracker {
   private final FlowKey key;
   private final FlowRules rules;
-  private final Consumer<FlowRecord> out;
   private final String keyText;
 
   private TcpConnection current;
@@ -48,19 +54,23 @@ public final class TcpFlowTracker {
   private int startsInSameMicro;
   private long lastPacketTs = Long.MIN_VALUE;
 
-  public TcpFlowTracker(FlowKey key, FlowRules rules, Consumer<FlowRecord> out) {
+  public TcpFlowTracker(FlowKey key, FlowRules rules) {
     this.key = key;
     this.rules = rules;
-    this.out = out;
     this.keyText = key.toString();
   }
 
+  /** The 5-tuple whose packets this tracker splits. */
+  public FlowKey key() {
+    return key;
+  }
+
   /**
-   * Adds the key's next packet.
+   * Adds the key's next packet; a flow that it ends goes to {@code out}.
    *
    * @throws IllegalArgumentException if {@code p} is earlier than the previous packet
    */
-  public void accept(Packet p) {
+  public void accept(Packet p, Consumer<FlowRecord> out) {
     long ts = p.timestampMicros();
     if (ts < lastPacketTs) {
       throw new IllegalArgumentException(
@@ -73,17 +83,17 @@ public final class TcpFlowTracker {
     }
     if (ts - current.lastTs() > rules.idleTimeoutUs()) {
       TcpConnection previous = current;
-      emit(previous, CloseReason.IDLE_TIMEOUT);
+      emit(previous, CloseReason.IDLE_TIMEOUT, out);
       current = startAfter(previous, p);
     } else if (rules.activeTimeoutUs() > 0 && ts - current.firstTs() > rules.activeTimeoutUs()) {
       TcpConnection previous = current;
-      emit(previous, CloseReason.ACTIVE_TIMEOUT);
+      emit(previous, CloseReason.ACTIVE_TIMEOUT, out);
       current = startAfter(previous, p);
     } else if (current.isNewConnection(p)) {
-      emit(current, CloseReason.PORT_REUSE);
+      emit(current, CloseReason.PORT_REUSE, out);
       current = TcpConnection.startWith(p, rules.retainPackets());
     } else if (current.isTerminated() && ts - current.terminatedAt() > rules.closeLingerUs()) {
-      emit(current, CloseReason.END_OF_DATA); // terminated: its own reason wins
+      emit(current, CloseReason.END_OF_DATA, out); // terminated: its own reason wins
       current = TcpConnection.startWith(p, rules.retainPackets());
     } else {
       current.add(p);
@@ -98,15 +108,37 @@ public final class TcpFlowTracker {
     return TcpConnection.continueFrom(previous, p);
   }
 
-  /** Ends the open flow, if any, with {@code end_of_data}. */
-  public void finish() {
+  /** Ends the open flow, if any, with {@code end_of_data}, into {@code out}. */
+  public void finish(Consumer<FlowRecord> out) {
     if (current != null) {
-      emit(current, CloseReason.END_OF_DATA);
+      emit(current, CloseReason.END_OF_DATA, out);
       current = null;
     }
   }
 
-  private void emit(TcpConnection c, CloseReason openReason) {
+  /** Writes the tracker's state (not its key and rules) for {@link #readFrom}. */
+  public void writeTo(DataOutputStream out) throws IOException {
+    out.writeLong(lastStartUs);
+    out.writeInt(startsInSameMicro);
+    out.writeLong(lastPacketTs);
+    out.writeBoolean(current != null);
+    if (current != null) {
+      current.writeTo(out);
+    }
+  }
+
+  /** A tracker of {@code key} under {@code rules} in the state {@link #writeTo} wrote. */
+  public static TcpFlowTracker readFrom(DataInputStream in, FlowKey key, FlowRules rules)
+      throws IOException {
+    TcpFlowTracker t = new TcpFlowTracker(key, rules);
+    t.lastStartUs = in.readLong();
+    t.startsInSameMicro = in.readInt();
+    t.lastPacketTs = in.readLong();
+    t.current = in.readBoolean() ? TcpConnection.readFrom(in) : null;
+    return t;
+  }
+
+  private void emit(TcpConnection c, CloseReason openReason, Consumer<FlowRecord> out) {
     long start = c.firstTs();
     if (start == lastStartUs) {
       startsInSameMicro++;

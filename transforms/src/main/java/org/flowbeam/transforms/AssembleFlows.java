@@ -33,20 +33,20 @@ import org.flowbeam.tcp.FlowRules;
  */
 public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollection<FlowRecord>> {
   private final FlowRules rules;
-  private final boolean fragments;
+  private final int fragmentPackets;
 
-  private AssembleFlows(FlowRules rules, boolean fragments) {
+  private AssembleFlows(FlowRules rules, int fragmentPackets) {
     this.rules = rules;
-    this.fragments = fragments;
+    this.fragmentPackets = fragmentPackets;
   }
 
   /** Assembles flows with the default rules (300 s idle timeout, no active timeout). */
   public static AssembleFlows create() {
-    return new AssembleFlows(FlowRules.defaults(), true);
+    return new AssembleFlows(FlowRules.defaults(), PacketDigest.DEFAULT_FRAGMENT_PACKETS);
   }
 
   public static AssembleFlows withRules(FlowRules rules) {
-    return new AssembleFlows(rules, true);
+    return new AssembleFlows(rules, PacketDigest.DEFAULT_FRAGMENT_PACKETS);
   }
 
   /**
@@ -54,7 +54,12 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
    * one by one; the flows are the same.
    */
   public AssembleFlows withFragments(boolean fragments) {
-    return new AssembleFlows(rules, fragments);
+    return withFragmentPackets(fragments ? PacketDigest.DEFAULT_FRAGMENT_PACKETS : 1);
+  }
+
+  /** The most packets a fragment holds on its way to the keyed stage; the flows are the same. */
+  public AssembleFlows withFragmentPackets(int fragmentPackets) {
+    return new AssembleFlows(rules, fragmentPackets);
   }
 
   public FlowRules rules() {
@@ -79,7 +84,8 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
   @Override
   public PCollection<FlowRecord> expand(PCollection<Packet> packets) {
     PacketDigest.Result digest =
-        packets.apply("Digest", PacketDigest.withBinSizeUs(1_000_000).withFragments(fragments));
+        packets.apply(
+            "Digest", PacketDigest.withBinSizeUs(1_000_000).withFragmentPackets(fragmentPackets));
     return digest
         .tcpByKey()
         .apply("Assemble", keyed(rules, lastPacketUs(TrafficStats.totals(digest))));
@@ -109,10 +115,15 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
     }
   }
 
-  /** Applies {@link EndOfDataRule} with the dataset's newest packet time as side input. */
+  /**
+   * Applies {@link EndOfDataRule} with the dataset's newest packet time as side input. The value is
+   * read once per DoFn instance: the view is a singleton of the global window, and Flink's side
+   * input lookup per element cost as much as the rest of the step.
+   */
   private static final class NameEndOfDataFn extends DoFn<FlowRecord, FlowRecord> {
     private final long idleTimeoutUs;
     private final PCollectionView<Long> datasetEnd;
+    private transient Long datasetEndUs;
 
     NameEndOfDataFn(long idleTimeoutUs, PCollectionView<Long> datasetEnd) {
       this.idleTimeoutUs = idleTimeoutUs;
@@ -121,7 +132,10 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
 
     @ProcessElement
     public void process(ProcessContext c) {
-      c.output(EndOfDataRule.apply(c.element(), c.sideInput(datasetEnd), idleTimeoutUs));
+      if (datasetEndUs == null) {
+        datasetEndUs = c.sideInput(datasetEnd);
+      }
+      c.output(EndOfDataRule.apply(c.element(), datasetEndUs, idleTimeoutUs));
     }
   }
 }

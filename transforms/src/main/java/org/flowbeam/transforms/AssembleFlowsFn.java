@@ -1,116 +1,80 @@
 package org.flowbeam.transforms;
 
-import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.state.BagState;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
-import org.apache.beam.sdk.state.TimeDomain;
-import org.apache.beam.sdk.state.Timer;
-import org.apache.beam.sdk.state.TimerSpec;
-import org.apache.beam.sdk.state.TimerSpecs;
 import org.apache.beam.sdk.state.ValueState;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.values.KV;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowRecord;
-import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
-import org.flowbeam.model.PacketFragmentCoder;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.FragmentMerger;
+import org.flowbeam.tcp.KeyAssembly;
 import org.joda.time.Instant;
 
 /**
- * The keyed stateful stage of flow assembly: buffers a 5-tuple's packets and, when the key has been
- * idle for the idle timeout in event time, sorts them and runs the {@link
- * org.flowbeam.tcp.TcpFlowTracker} ({@link FragmentMerger}).
+ * The keyed stateful stage of flow assembly: receives a 5-tuple's {@link PacketFragment}s in
+ * event-time order and runs them through the TCP state machine as they come ({@link KeyAssembly}),
+ * so that its state is the key's open flow and the few packets whose order is not settled yet —
+ * never all of the key's packets.
  *
- * <p>This is the sort-buffer pattern rather than {@code @RequiresTimeSortedInput}: packets arrive
- * in {@link PacketFragment}s (gathered per key before the shuffle) and go into a {@link BagState}
- * in whatever order they arrive; an event-time timer is kept at the newest buffered packet plus the
- * idle timeout. When it fires, no packet of the key can still come that belongs before it (the
- * watermark has passed), so the buffer is sorted in {@link Packet#EVENT_ORDER} and assembled in one
- * pass, every flow is emitted (the open one included: the key has gone idle) and the state is
- * cleared. In batch, Flink and the Direct Runner fire every timer at the end of input, so each key
- * is assembled once from all its packets.
+ * <p>The order comes from the runner: {@code @RequiresTimeSortedInput} sorts a key's elements by
+ * their timestamps, which the readers set to each fragment's oldest packet. The runner's sort
+ * spills to disk (Flink batch sorts each key group by timestamp; the Direct Runner buffers until
+ * the watermark passes), and fragments are capped in size before the shuffle ({@link
+ * PacketDigest#withFragmentPackets}), so one long connection is many small elements. A timestamp is
+ * in milliseconds: the element's time is the horizon before which no packet of the key can still
+ * come, and packets in the same millisecond wait for the next element or the end.
  *
- * <p>Flows carry the timer's time as their event timestamp, not their start: Beam forbids a timer
- * from holding the watermark earlier than the element that sets it, and packets may arrive out of
- * order. Consumers that bin flows by start time use {@link FlowRecord#startUs()}.
+ * <p>When the window expires (the end of a bounded input) the waiting packets are released and the
+ * open flow is emitted; {@link AssembleFlows} then names its close reason against the newest packet
+ * of the whole input.
  */
 final class AssembleFlowsFn extends DoFn<KV<FlowKey, PacketFragment>, FlowRecord> {
-  static final String BUFFER = "buffer";
-  static final String NEWEST = "newest";
-  static final String FLUSH = "flush";
+  static final String ASSEMBLY = "assembly";
 
   private final FlowRules rules;
-  private final Counter flows = Metrics.counter(AssembleFlowsFn.class, "flows");
   private final Counter packets = Metrics.counter(AssembleFlowsFn.class, "packets");
   private final Counter fragments = Metrics.counter(AssembleFlowsFn.class, "fragments");
-  private final Distribution packetsPerFlush =
-      Metrics.distribution(AssembleFlowsFn.class, "packets-per-flush");
+  private final Distribution waiting = Metrics.distribution(AssembleFlowsFn.class, "waiting");
 
-  @StateId(BUFFER)
-  private final StateSpec<BagState<PacketFragment>> bufferSpec =
-      StateSpecs.bag(PacketFragmentCoder.of());
-
-  @StateId(NEWEST)
-  private final StateSpec<ValueState<Long>> newestSpec = StateSpecs.value(VarLongCoder.of());
-
-  @TimerId(FLUSH)
-  private final TimerSpec flushSpec = TimerSpecs.timer(TimeDomain.EVENT_TIME);
+  @StateId(ASSEMBLY)
+  private final StateSpec<ValueState<KeyAssembly>> assemblySpec =
+      StateSpecs.value(KeyAssemblyCoder.of());
 
   AssembleFlowsFn(FlowRules rules) {
     this.rules = rules;
   }
 
   @ProcessElement
+  @RequiresTimeSortedInput
   public void processElement(
       @Element KV<FlowKey, PacketFragment> element,
-      BoundedWindow window,
-      @StateId(BUFFER) BagState<PacketFragment> buffer,
-      @StateId(NEWEST) ValueState<Long> newest,
-      @TimerId(FLUSH) Timer flush) {
+      @Timestamp Instant timestamp,
+      @StateId(ASSEMBLY) ValueState<KeyAssembly> state,
+      OutputReceiver<FlowRecord> out) {
+    KeyAssembly assembly = state.read();
+    if (assembly == null) {
+      assembly = new KeyAssembly(element.getKey(), rules);
+    }
     PacketFragment fragment = element.getValue();
-    buffer.add(fragment);
-    Long previous = newest.read();
-    long newestUs =
-        previous == null ? fragment.newestUs() : Math.max(previous, fragment.newestUs());
-    newest.write(newestUs);
-    flush.set(earliest(toInstant(newestUs + rules.idleTimeoutUs()).plus(1), window.maxTimestamp()));
+    assembly.add(fragment, timestamp.getMillis() * 1000L, out::output);
+    waiting.update(assembly.pendingPackets());
+    state.write(assembly);
     packets.inc(fragment.size());
     fragments.inc();
   }
 
-  @OnTimer(FLUSH)
-  public void onFlush(
-      OnTimerContext context,
-      @Key FlowKey key,
-      @StateId(BUFFER) BagState<PacketFragment> buffer,
-      @StateId(NEWEST) ValueState<Long> newest) {
-    int merged =
-        FragmentMerger.assemble(
-            key,
-            buffer.read(),
-            rules,
-            flow -> {
-              flows.inc();
-              context.output(flow);
-            });
-    packetsPerFlush.update(merged);
-    buffer.clear();
-    newest.clear();
-  }
-
-  static Instant toInstant(long micros) {
-    return new Instant(Math.floorDiv(micros, 1000L));
-  }
-
-  private static Instant earliest(Instant a, Instant b) {
-    return a.isBefore(b) ? a : b;
+  @OnWindowExpiration
+  public void onWindowExpiration(
+      @StateId(ASSEMBLY) ValueState<KeyAssembly> state, OutputReceiver<FlowRecord> out) {
+    KeyAssembly assembly = state.read();
+    if (assembly != null) {
+      assembly.finish(out::output);
+    }
+    state.clear();
   }
 }

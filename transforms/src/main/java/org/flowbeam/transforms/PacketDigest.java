@@ -56,28 +56,44 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
   /** Partial totals vectors, one per bundle. */
   public static final TupleTag<long[]> TOTALS = new TupleTag<long[]>() {};
 
-  private final long binSizeUs;
-  private final boolean fragments;
+  /**
+   * The most packets a fragment holds by default: a long connection travels as elements of about 60
+   * KB (15 bytes a packet), few enough for the keyed stage's sort and small enough for any runner's
+   * sort buffers.
+   */
+  public static final int DEFAULT_FRAGMENT_PACKETS = 4096;
 
-  private PacketDigest(long binSizeUs, boolean fragments) {
+  private final long binSizeUs;
+  private final int fragmentPackets;
+
+  private PacketDigest(long binSizeUs, int fragmentPackets) {
+    if (fragmentPackets < 1) {
+      throw new IllegalArgumentException(
+          "a fragment holds at least one packet, got " + fragmentPackets);
+    }
     this.binSizeUs = TrafficStats.checkBinSize(binSizeUs);
-    this.fragments = fragments;
+    this.fragmentPackets = fragmentPackets;
   }
 
   /**
    * Digests with time bins of {@code binSizeUs} (a whole number of milliseconds), gathering TCP
-   * packets into per-bundle fragments.
+   * packets into fragments of at most {@link #DEFAULT_FRAGMENT_PACKETS} packets.
    */
   public static PacketDigest withBinSizeUs(long binSizeUs) {
-    return new PacketDigest(binSizeUs, true);
+    return new PacketDigest(binSizeUs, DEFAULT_FRAGMENT_PACKETS);
   }
 
   /**
-   * Whether TCP packets travel to the keyed stage in fragments (default) or one by one; both give
-   * the same flows.
+   * Whether TCP packets travel to the keyed stage in fragments (default) or one by one (a fragment
+   * per packet); both give the same flows.
    */
   public PacketDigest withFragments(boolean fragments) {
-    return new PacketDigest(binSizeUs, fragments);
+    return withFragmentPackets(fragments ? DEFAULT_FRAGMENT_PACKETS : 1);
+  }
+
+  /** The most packets a fragment holds (1: every packet alone); any cap gives the same flows. */
+  public PacketDigest withFragmentPackets(int fragmentPackets) {
+    return new PacketDigest(binSizeUs, fragmentPackets);
   }
 
   /**
@@ -86,7 +102,7 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
    * Result#of}.
    */
   public PacketDigester digester() {
-    return new PacketDigester(binSizeUs, fragments);
+    return new PacketDigester(binSizeUs, fragmentPackets);
   }
 
   /** The time-bin width, µs. */

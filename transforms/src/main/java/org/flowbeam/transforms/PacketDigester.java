@@ -18,9 +18,10 @@ import org.joda.time.Instant;
 
 /**
  * The per-packet work of {@link PacketDigest}, for a DoFn to run on the packets it has in hand:
- * gathers TCP packets per flow key into {@link PacketFragment}s (or passes each on alone, on the
- * packet-by-packet path) and adds every packet into the statistics' partial sums; at the end of a
- * bundle it outputs the open fragments and the partial sums on the {@link PacketDigest} tags.
+ * gathers TCP packets per flow key into capped {@link PacketFragment}s (a cap of one passes each on
+ * alone, the packet-by-packet path) and adds every packet into the statistics' partial sums; at the
+ * end of a bundle it outputs the open fragments and the partial sums on the {@link PacketDigest}
+ * tags.
  *
  * <p>Why a class of its own: the readers run it on the packets they decode ({@code
  * PcapIO.read().withDigest(...)}), so that no element per packet ever leaves the reading step — on
@@ -29,10 +30,12 @@ import org.joda.time.Instant;
  *
  * <p>Use: a prototype is serialized with its DoFn; call {@link #startBundle()} in
  * {@code @StartBundle}, {@link #add} per packet, and {@link #finishBundle} in {@code @FinishBundle}
- * (or {@link #flush} at the end of each restriction, in a splittable DoFn). Open fragments are
- * output early once they hold {@link #MAX_BUFFERED_BYTES} encoded bytes or {@link
- * #MAX_BUFFERED_KEYS} keys, which bounds a bundle's memory (Flink runs a whole task's input as one
- * bundle).
+ * (or {@link #flush} at the end of each restriction, in a splittable DoFn). A fragment is output as
+ * soon as it holds the cap of packets it was given, so that one long connection travels as many
+ * small elements that a runner can sort and shuffle; all open fragments are output early once they
+ * hold {@link #MAX_BUFFERED_BYTES} encoded bytes or {@link #MAX_BUFFERED_KEYS} keys, which bounds a
+ * bundle's memory (Flink runs a whole task's input as one bundle). Every fragment is timestamped at
+ * its oldest packet: the keyed stage receives a key's fragments in that order.
  */
 public final class PacketDigester implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -44,7 +47,7 @@ public final class PacketDigester implements Serializable {
   static final int MAX_BUFFERED_KEYS = 200_000;
 
   private final long binSizeUs;
-  private final boolean fragments;
+  private final int fragmentPackets;
 
   private transient Map<FlowKey, PacketFragment.Builder> pending;
   private transient long pendingBytes;
@@ -64,12 +67,16 @@ public final class PacketDigester implements Serializable {
 
   /**
    * @param binSizeUs the time-bin width, a whole number of milliseconds
-   * @param fragments gather each key's packets of a bundle into fragments; otherwise every packet
-   *     travels alone (the packet-by-packet path)
+   * @param fragmentPackets the most packets a fragment holds; 1 sends every packet alone (the
+   *     packet-by-packet path)
    */
-  public PacketDigester(long binSizeUs, boolean fragments) {
+  public PacketDigester(long binSizeUs, int fragmentPackets) {
+    if (fragmentPackets < 1) {
+      throw new IllegalArgumentException(
+          "a fragment holds at least one packet, got " + fragmentPackets);
+    }
     this.binSizeUs = TrafficStats.checkBinSize(binSizeUs);
-    this.fragments = fragments;
+    this.fragmentPackets = fragmentPackets;
   }
 
   long binSizeUs() {
@@ -88,32 +95,27 @@ public final class PacketDigester implements Serializable {
     totals = TrafficStats.TOTALS_FN.createAccumulator();
   }
 
-  /**
-   * Digests one packet. A lone packet (packet-by-packet path) is output with its own time as
-   * timestamp; fragments output early carry the timestamp of the element being processed.
-   */
+  /** Digests one packet, outputting the fragment that it fills. */
   public void add(Packet p, MultiOutputReceiver out) {
     long ts = p.timestampMicros();
     long len = p.length();
     boolean tcp = p.isTcp();
     if (tcp) {
       FlowKey key = FlowKey.of(p);
-      if (fragments) {
-        PacketFragment.Builder b = pending.computeIfAbsent(key, PacketFragment::builder);
-        int before = b.encodedBytes();
-        b.add(p);
-        pendingBytes += b.encodedBytes() - before;
-        if (pendingBytes >= MAX_BUFFERED_BYTES || pending.size() >= MAX_BUFFERED_KEYS) {
-          for (Map.Entry<FlowKey, PacketFragment.Builder> e : pending.entrySet()) {
-            out.get(PacketDigest.KEYED).output(KV.of(e.getKey(), e.getValue().build()));
-          }
-          pending.clear();
-          pendingBytes = 0;
+      PacketFragment.Builder b = pending.computeIfAbsent(key, PacketFragment::builder);
+      int before = b.encodedBytes();
+      b.add(p);
+      pendingBytes += b.encodedBytes() - before;
+      if (b.size() >= fragmentPackets) {
+        pending.remove(key);
+        pendingBytes -= b.encodedBytes();
+        output(b.build(), out);
+      } else if (pendingBytes >= MAX_BUFFERED_BYTES || pending.size() >= MAX_BUFFERED_KEYS) {
+        for (PacketFragment.Builder open : pending.values()) {
+          output(open.build(), out);
         }
-      } else {
-        out.get(PacketDigest.KEYED)
-            .outputWithTimestamp(
-                KV.of(key, PacketFragment.builder(key).add(p).build()), toInstant(ts));
+        pending.clear();
+        pendingBytes = 0;
       }
       perFlags[p.flags()]++;
     }
@@ -156,6 +158,11 @@ public final class PacketDigester implements Serializable {
     totals[2] += len;
     totals[3] = Math.min(totals[3], ts);
     totals[4] = Math.max(totals[4], ts);
+  }
+
+  /** Outputs a fragment timestamped at its oldest packet. */
+  private static void output(PacketFragment f, MultiOutputReceiver out) {
+    out.get(PacketDigest.KEYED).outputWithTimestamp(KV.of(f.key(), f), toInstant(f.oldestUs()));
   }
 
   private static long[] newIpVector() {
@@ -208,14 +215,14 @@ public final class PacketDigester implements Serializable {
   }
 
   /**
-   * Outputs the open fragments (timestamped at their newest packet), the partial sums (time-bin
+   * Outputs the open fragments (timestamped at their oldest packet), the partial sums (time-bin
    * partials at their bin's start, the others at the end of the global window) and starts afresh.
    */
   private void flush(Emitter out) {
     Instant end = GlobalWindow.INSTANCE.maxTimestamp();
     for (Map.Entry<FlowKey, PacketFragment.Builder> e : pending.entrySet()) {
       PacketFragment f = e.getValue().build();
-      out.output(PacketDigest.KEYED, KV.of(e.getKey(), f), toInstant(f.newestUs()));
+      out.output(PacketDigest.KEYED, KV.of(e.getKey(), f), toInstant(f.oldestUs()));
     }
     for (Map.Entry<Integer, long[]> e : perIpv4.entrySet()) {
       String ip = IpAddresses.format(IpAddresses.fromInt(e.getKey()));
@@ -240,7 +247,8 @@ public final class PacketDigester implements Serializable {
     startBundle();
   }
 
-  private static Instant toInstant(long micros) {
+  /** The event time of a moment in µs: Beam timestamps are whole milliseconds, rounded down. */
+  static Instant toInstant(long micros) {
     return new Instant(Math.floorDiv(micros, 1000L));
   }
 }

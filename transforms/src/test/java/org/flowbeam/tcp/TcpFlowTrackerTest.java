@@ -30,9 +30,9 @@ class TcpFlowTrackerTest {
 
   private static List<FlowRecord> track(List<Packet> packets, FlowRules rules) {
     List<FlowRecord> out = new ArrayList<>();
-    TcpFlowTracker t = new TcpFlowTracker(FlowKey.of(packets.get(0)), rules, out::add);
-    packets.forEach(t::accept);
-    t.finish();
+    TcpFlowTracker t = new TcpFlowTracker(FlowKey.of(packets.get(0)), rules);
+    packets.forEach(p -> t.accept(p, out::add));
+    t.finish(out::add);
     return out;
   }
 

@@ -20,9 +20,12 @@ import org.flowbeam.model.PacketCoder;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.tcp.TcpFlowAssembler;
 import org.flowbeam.testing.BeamTest;
+import org.flowbeam.testing.SampleTraffic;
 import org.flowbeam.testing.SharedData;
 import org.flowbeam.testing.Trace;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 @BeamTest
 class AssembleFlowsTest {
@@ -33,21 +36,14 @@ class AssembleFlowsTest {
     Collections.shuffle(shuffled, new Random(seed));
     List<TimestampedValue<Packet>> timestamped = new ArrayList<>();
     for (Packet pk : shuffled) {
-      timestamped.add(TimestampedValue.of(pk, AssembleFlowsFn.toInstant(pk.timestampMicros())));
+      timestamped.add(TimestampedValue.of(pk, PacketDigester.toInstant(pk.timestampMicros())));
     }
     return p.apply(Create.timestamped(timestamped).withCoder(PacketCoder.of()));
   }
 
   /** Two conversations, port reuse, an idle split, a reset, a UDP packet, all rows shuffled. */
   private static List<Packet> mixedTraffic() {
-    List<Packet> all = new ArrayList<>();
-    Trace a = Trace.between("10.0.0.1", 40000, "10.0.0.2", 80).at(1_000_000);
-    a.handshake().clientData(100).serverData(1000).closeByClient();
-    a.after(3_000_000).clientIsn(555_555).handshake().clientData(7).resetByServer();
-    all.addAll(a.packets());
-    Trace b = Trace.between("2001:db8::1", 5000, "2001:db8::2", 443).at(1_500_000);
-    b.handshake().clientData(10).after(400_000_000).serverData(20);
-    all.addAll(b.packets());
+    List<Packet> all = new ArrayList<>(SampleTraffic.portReuseAndIdleSplit());
     all.add(
         Packet.builder()
             .timestampMicros(2_000_000)
@@ -66,6 +62,18 @@ class AssembleFlowsTest {
     assertThat(expected.size(), equalTo(4));
     PCollection<FlowRecord> flows = shuffledInput(p, packets, 42).apply(AssembleFlows.create());
     PAssert.that(flows).containsInAnyOrder(expected);
+    p.run().waitUntilFinish();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {2, 3})
+  void fragmentsOfAFewPacketsGiveTheSameFlows(int fragmentPackets, TestPipeline p) {
+    List<Packet> packets = mixedTraffic();
+    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    PAssert.that(
+            shuffledInput(p, packets, fragmentPackets)
+                .apply(AssembleFlows.create().withFragmentPackets(fragmentPackets)))
+        .containsInAnyOrder(expected);
     p.run().waitUntilFinish();
   }
 

@@ -53,7 +53,7 @@ class TrafficStatsTest {
   private static PCollection<Packet> input(TestPipeline p) {
     List<TimestampedValue<Packet>> values = new ArrayList<>();
     for (Packet pk : List.of(SYN, SYN_ACK, UDP)) {
-      values.add(TimestampedValue.of(pk, AssembleFlowsFn.toInstant(pk.timestampMicros())));
+      values.add(TimestampedValue.of(pk, PacketDigester.toInstant(pk.timestampMicros())));
     }
     return p.apply(Create.timestamped(values).withCoder(PacketCoder.of()));
   }

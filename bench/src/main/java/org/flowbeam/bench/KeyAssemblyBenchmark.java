@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ import org.flowbeam.io.pcap.CaptureReader;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.PacketFragment;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.FragmentMerger;
+import org.flowbeam.tcp.KeyAssembly;
 import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketDigester;
 import org.joda.time.Instant;
@@ -38,16 +39,16 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * The keyed stage's work outside Beam: merging each flow key's fragments into its flows ({@link
- * FragmentMerger}: decode, sort in event order, run the TCP state machine). One operation merges
- * every key of a capture once.
+ * The keyed stage's work outside Beam: assembling each flow key's fragments, in the order of their
+ * oldest packet as the runner delivers them, into its flows ({@link KeyAssembly}: decode, merge in
+ * event order, run the TCP state machine). One operation assembles every key of a capture once.
  *
  * <p>Setup digests the capture as the reading step does, flushing the digest every {@code
  * packetsPerRange} packets as a reader does at the end of each range, so that a key that spans
  * ranges has several fragments to merge. The {@code packets} counter is packets merged per second.
  *
  * <pre>{@code
- * java -jar bench/target/benchmarks.jar FragmentMergeBenchmark -p file=/tmp/g1m.pcap
+ * java -jar bench/target/benchmarks.jar KeyAssemblyBenchmark -p file=/tmp/g1m.pcap
  * }</pre>
  */
 @State(Scope.Benchmark)
@@ -56,7 +57,7 @@ import org.openjdk.jmh.infra.Blackhole;
 @Warmup(iterations = 2, time = 10)
 @Measurement(iterations = 3, time = 10)
 @Fork(1)
-public class FragmentMergeBenchmark {
+public class KeyAssemblyBenchmark {
   /** The capture, relative to the directory the benchmark runs in (the repository root). */
   @Param("../shared/data/captures/loopback/lo-http-ab-2ip.pcap")
   public String file;
@@ -74,7 +75,7 @@ public class FragmentMergeBenchmark {
     if (!Files.isRegularFile(path)) {
       throw new IOException("no capture at " + path.toAbsolutePath() + " (set -p file=...)");
     }
-    PacketDigester digester = new PacketDigester(1_000_000, true);
+    PacketDigester digester = new PacketDigester(1_000_000, PacketDigest.DEFAULT_FRAGMENT_PACKETS);
     digester.startBundle();
     DoFn.MultiOutputReceiver out = new FragmentCollector();
     try (CaptureReader reader =
@@ -92,6 +93,7 @@ public class FragmentMergeBenchmark {
     }
     digester.flush(out);
     for (List<PacketFragment> list : fragments.values()) {
+      list.sort(Comparator.comparingLong(PacketFragment::oldestUs));
       for (PacketFragment f : list) {
         packets += f.size();
       }
@@ -99,11 +101,16 @@ public class FragmentMergeBenchmark {
   }
 
   @Benchmark
-  public long mergeEveryKey(ReadCounters counters, Blackhole bh) {
+  public long assembleEveryKey(ReadCounters counters, Blackhole bh) {
     long merged = 0;
     FlowRules rules = FlowRules.defaults();
     for (Map.Entry<FlowKey, List<PacketFragment>> e : fragments.entrySet()) {
-      merged += FragmentMerger.assemble(e.getKey(), e.getValue(), rules, bh::consume);
+      KeyAssembly assembly = new KeyAssembly(e.getKey(), rules);
+      for (PacketFragment f : e.getValue()) {
+        assembly.add(f, Math.floorDiv(f.oldestUs(), 1000) * 1000, bh::consume);
+        merged += f.size();
+      }
+      assembly.finish(bh::consume);
     }
     counters.add(merged, 0);
     return merged;

@@ -1,0 +1,203 @@
+package org.flowbeam.tcp;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.PriorityQueue;
+import java.util.function.Consumer;
+import org.flowbeam.model.FlowKey;
+import org.flowbeam.model.FlowKeyCoder;
+import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.Packet;
+import org.flowbeam.model.PacketCoder;
+import org.flowbeam.model.PacketFragment;
+
+/**
+ * The flows of one 5-tuple, assembled while its {@link PacketFragment}s arrive in the order of
+ * their oldest packet: the keyed stage's state between elements.
+ *
+ * <p>Fragments may overlap in time (two input files of the same hour, a capture slightly out of
+ * order), so a fragment's packets cannot simply be fed to the {@link TcpFlowTracker} as they come.
+ * Each call names a horizon: no packet still to come is older than it. Packets older than the
+ * horizon are released to the tracker in {@link Packet#EVENT_ORDER}, merged from the fragments that
+ * hold them; the rest wait. What the assembly holds is therefore the tracker's one open flow
+ * (counters and TCP state) and the packets of the fragments that overlap the horizon — about one
+ * fragment's worth per input that covers the same time — never all of a key's packets.
+ *
+ * <p>The flows come out exactly as sorting all of the key's packets and tracking them in one pass
+ * would give ({@link TcpFlowAssembler}): every released packet is older than every packet still to
+ * come, and the waiting ones are merged in event order.
+ *
+ * <pre>{@code
+ * KeyAssembly a = new KeyAssembly(key, rules);
+ * for (PacketFragment f : fragmentsByOldestPacket) {
+ *   a.add(f, f.oldestUs(), flows::add);
+ * }
+ * a.finish(flows::add);
+ * }</pre>
+ */
+public final class KeyAssembly {
+  private final FlowRules rules;
+  private final TcpFlowTracker tracker;
+  private final PriorityQueue<Run> pending = new PriorityQueue<>();
+  private long pendingPackets;
+  private long horizonUs = Long.MIN_VALUE;
+
+  public KeyAssembly(FlowKey key, FlowRules rules) {
+    this(new TcpFlowTracker(key, rules), rules);
+  }
+
+  private KeyAssembly(TcpFlowTracker tracker, FlowRules rules) {
+    this.tracker = tracker;
+    this.rules = rules;
+  }
+
+  /**
+   * Adds {@code fragment} and releases every waiting packet older than {@code horizonUs}; flows
+   * that end go to {@code out}.
+   *
+   * @param horizonUs no packet of a fragment still to come is older than this, µs: the fragment's
+   *     event time as the runner sorted by it (its oldest packet, or that time rounded down)
+   * @throws IllegalStateException if the horizon goes back in time or the fragment holds a packet
+   *     older than an earlier horizon: the fragments did not arrive in time order
+   */
+  public void add(PacketFragment fragment, long horizonUs, Consumer<FlowRecord> out) {
+    if (horizonUs < this.horizonUs || fragment.oldestUs() < this.horizonUs) {
+      throw new IllegalStateException(
+          "fragments of "
+              + tracker.key()
+              + " arrived out of time order: a fragment from "
+              + fragment.oldestUs()
+              + " µs came after packets up to "
+              + this.horizonUs
+              + " µs were released");
+    }
+    this.horizonUs = horizonUs;
+    List<Packet> packets = fragment.packets();
+    if (!packets.isEmpty()) {
+      packets.sort(Packet.EVENT_ORDER);
+      pending.add(new Run(packets));
+      pendingPackets += packets.size();
+    }
+    release(horizonUs, out);
+  }
+
+  /** Releases every waiting packet and ends the open flow with {@code end_of_data}. */
+  public void finish(Consumer<FlowRecord> out) {
+    release(Long.MAX_VALUE, out);
+    tracker.finish(out);
+  }
+
+  /** Packets added and not yet released to the tracker. */
+  public long pendingPackets() {
+    return pendingPackets;
+  }
+
+  private void release(long beforeUs, Consumer<FlowRecord> out) {
+    while (!pending.isEmpty()) {
+      Run run = pending.peek();
+      if (run.head().timestampMicros() >= beforeUs) {
+        return;
+      }
+      pending.poll();
+      // Take from this run while it stays ahead of the next one: one comparison a packet when
+      // fragments do not overlap, the usual case.
+      Run next = pending.peek();
+      do {
+        tracker.accept(run.head(), out);
+        pendingPackets--;
+        run.advance();
+      } while (run.hasHead()
+          && run.head().timestampMicros() < beforeUs
+          && (next == null || Packet.EVENT_ORDER.compare(run.head(), next.head()) <= 0));
+      if (run.hasHead()) {
+        pending.add(run);
+      }
+    }
+  }
+
+  /** Writes the assembly (rules, key, tracker and waiting packets) for {@link #readFrom}. */
+  public void writeTo(DataOutputStream out) throws IOException {
+    out.writeLong(rules.idleTimeoutUs());
+    out.writeLong(rules.activeTimeoutUs());
+    out.writeLong(rules.closeLingerUs());
+    out.writeBoolean(rules.retainPackets());
+    out.flush();
+    FlowKeyCoder.of().encode(tracker.key(), out);
+    out.writeLong(horizonUs);
+    tracker.writeTo(out);
+    List<Packet> waiting = waiting();
+    out.writeInt(waiting.size());
+    out.flush();
+    for (Packet p : waiting) {
+      PacketCoder.of().encode(p, out);
+    }
+  }
+
+  /** Reads an assembly written by {@link #writeTo}. */
+  public static KeyAssembly readFrom(DataInputStream in) throws IOException {
+    FlowRules rules;
+    try {
+      rules = new FlowRules(in.readLong(), in.readLong(), in.readLong(), in.readBoolean());
+    } catch (IllegalArgumentException e) {
+      throw new StreamCorruptedException("bad assembly state: " + e.getMessage());
+    }
+    FlowKey key = FlowKeyCoder.of().decode(in);
+    long horizonUs = in.readLong();
+    KeyAssembly a = new KeyAssembly(TcpFlowTracker.readFrom(in, key, rules), rules);
+    a.horizonUs = horizonUs;
+    int waiting = in.readInt();
+    if (waiting < 0) {
+      throw new StreamCorruptedException("bad assembly state: " + waiting + " waiting packets");
+    }
+    List<Packet> packets = new ArrayList<>(Math.min(waiting, 1 << 16));
+    for (int i = 0; i < waiting; i++) {
+      packets.add(PacketCoder.of().decode(in));
+    }
+    if (!packets.isEmpty()) {
+      a.pending.add(new Run(packets));
+      a.pendingPackets = packets.size();
+    }
+    return a;
+  }
+
+  /** The waiting packets in event order. */
+  private List<Packet> waiting() {
+    List<Packet> all = new ArrayList<>();
+    for (Run r : pending) {
+      all.addAll(r.packets.subList(r.at, r.packets.size()));
+    }
+    all.sort(Packet.EVENT_ORDER);
+    return all;
+  }
+
+  /** A fragment's packets in event order, and how far they have been released. */
+  private static final class Run implements Comparable<Run> {
+    private final List<Packet> packets;
+    private int at;
+
+    Run(List<Packet> packets) {
+      this.packets = packets;
+    }
+
+    boolean hasHead() {
+      return at < packets.size();
+    }
+
+    Packet head() {
+      return packets.get(at);
+    }
+
+    void advance() {
+      at++;
+    }
+
+    @Override
+    public int compareTo(Run o) {
+      return Packet.EVENT_ORDER.compare(head(), o.head());
+    }
+  }
+}

@@ -189,8 +189,9 @@ public final class TrafficGenerator {
     List<Actor> left = new ArrayList<>(queue);
     left.sort(Comparator.comparingLong(a -> a.id));
     for (Actor a : left) {
-      if (a instanceof TcpConversation c && c.flow != null) {
-        truth.write(c.flow, c.flow.reasonAtEnd(lastUs, GeneratorConfig.IDLE_TIMEOUT_US));
+      if (a instanceof TcpConversation c && c.flows.openFlow() != null) {
+        TruthFlow f = c.flows.openFlow();
+        truth.write(f, f.reasonAtEnd(lastUs, GeneratorConfig.IDLE_TIMEOUT_US));
       }
     }
     for (TruthFlow f : awaitingNextUse.values()) {
@@ -419,8 +420,7 @@ public final class TrafficGenerator {
     private long clock;
     private Phase phase;
     private long rttUs;
-    private long clientSeq;
-    private long serverSeq;
+    private final TcpSequences seq = new TcpSequences();
     private int mss;
     private int rounds;
     private int idleGaps;
@@ -430,12 +430,13 @@ public final class TrafficGenerator {
     private long nextDelay;
     private Close close;
     private long reuseDelay;
-    TruthFlow flow;
+    final TupleTruth flows;
 
     TcpConversation(Kind kind, Endpoints endpoints, long now) throws IOException {
       super(newId());
       this.kind = kind;
       this.endpoints = endpoints;
+      this.flows = new TupleTruth(endpoints, truth, awaitingNextUse);
       this.clock = now;
       this.mss = endpoints.v6() ? 1440 : 1460;
       plan();
@@ -447,8 +448,8 @@ public final class TrafficGenerator {
     private void plan() {
       phase = Phase.HANDSHAKE;
       rttUs = rng.logNormal(20_000, 1.0, 200, 300_000);
-      clientSeq = hosts.isn(endpoints.client());
-      serverSeq = rng.nextLong() & 0xffffffffL;
+      seq.client = hosts.isn(endpoints.client());
+      seq.server = rng.nextLong() & 0xffffffffL;
       idleGaps = 0;
       unacked = 0;
       rounds =
@@ -478,7 +479,7 @@ public final class TrafficGenerator {
     @Override
     boolean fire() throws IOException {
       SynthPacket p = chunk.get(next++);
-      account(p);
+      flows.account(p);
       emit(p);
       if (next == chunk.size() && !refill()) {
         finish();
@@ -488,56 +489,11 @@ public final class TrafficGenerator {
       return true;
     }
 
-    /** Adds {@code p} to the expected flows, starting a new one where FlowBeam would. */
-    private void account(SynthPacket p) throws IOException {
-      if (p.role == SynthPacket.FIRST_SYN) {
-        long idle = GeneratorConfig.IDLE_TIMEOUT_US;
-        if (flow != null) {
-          truth.write(flow, flow.reasonBeforeNewConnection(p.timestampUs, idle));
-        }
-        TruthFlow earlier = awaitingNextUse.remove(endpoints);
-        if (earlier != null) {
-          truth.write(earlier, earlier.reasonBeforeNewConnection(p.timestampUs, idle));
-        }
-        flow = new TruthFlow(endpoints);
-      } else {
-        long gap = p.timestampUs - flow.endUs;
-        if (gap > GeneratorConfig.IDLE_TIMEOUT_US) {
-          check(!flow.isTerminated() && gap >= IDLE_GAP_MIN_US, "idle gap after a close", p);
-          truth.write(flow, CloseReason.IDLE_TIMEOUT);
-          flow = flow.continuation();
-        } else {
-          check(gap <= MAX_ACTIVE_GAP_US, "gap near the idle timeout", p);
-          check(
-              !flow.isTerminated()
-                  || p.timestampUs - flow.terminatedAtUs <= GeneratorConfig.CLOSE_LINGER_US,
-              "packet after the close linger",
-              p);
-        }
-      }
-      flow.add(p);
-    }
-
-    private void check(boolean ok, String what, SynthPacket p) {
-      if (!ok) {
-        throw new IllegalStateException(
-            "generator invariant broken (" + what + ") at " + p.timestampUs + " on " + endpoints);
-      }
-    }
-
     /** The tuple is free again; a flow still open waits for the tuple's next use. */
     private void finish() throws IOException {
       activeTuples.remove(endpoints);
       active--;
-      if (flow == null) {
-        return;
-      }
-      if (flow.isTerminated()) {
-        truth.write(flow, flow.terminatedBy);
-      } else {
-        awaitingNextUse.put(endpoints, flow);
-      }
-      flow = null;
+      flows.finish();
     }
 
     /** Makes the next chunk; false when the conversation has no more packets. */
@@ -567,38 +523,15 @@ public final class TrafficGenerator {
 
     private SynthPacket add(boolean fromClient, int flags, int payload, long delay, byte role) {
       clock += Math.max(1, delay);
-      SynthPacket p = new SynthPacket(endpoints);
-      p.timestampUs = clock;
-      p.fromClient = fromClient;
-      p.flags = flags;
-      p.seq = fromClient ? clientSeq : serverSeq;
-      p.ack = (flags & TcpFlags.ACK) != 0 ? (fromClient ? serverSeq : clientSeq) : 0;
-      p.payload = payload;
-      p.options = (flags & TcpFlags.SYN) != 0 ? 20 : 0;
-      p.role = role;
+      SynthPacket p = seq.segment(endpoints, clock, fromClient, flags, payload, role);
       chunk.add(p);
-      long advance = payload + ((flags & (TcpFlags.SYN | TcpFlags.FIN)) != 0 ? 1 : 0);
-      if (fromClient) {
-        clientSeq = (clientSeq + advance) & 0xffffffffL;
-      } else {
-        serverSeq = (serverSeq + advance) & 0xffffffffL;
-      }
       return p;
     }
 
     /** The same segment sent again after {@code delay}: same sequence number. */
     private SynthPacket again(SynthPacket o, long delay, byte role) {
       clock += delay;
-      SynthPacket p = new SynthPacket(endpoints);
-      p.timestampUs = clock;
-      p.fromClient = o.fromClient;
-      p.flags = o.flags;
-      p.seq = o.seq;
-      p.ack = o.ack;
-      p.payload = o.payload;
-      p.options = o.options;
-      p.role = role;
-      p.swappable = o.swappable;
+      SynthPacket p = o.resentAt(clock, role);
       chunk.add(p);
       return p;
     }
@@ -629,7 +562,7 @@ public final class TrafficGenerator {
           } else {
             add(true, TcpFlags.SYN, 0, 1, SynthPacket.FIRST_SYN);
           }
-          serverSeq = 0;
+          seq.server = 0;
           add(false, TcpFlags.RST | TcpFlags.ACK, 0, rttUs, SynthPacket.CLOSE);
           phase = Phase.DONE;
         }

@@ -61,13 +61,12 @@ public final class GenerateMain {
           "  --elephantShare=F    or: the elephants hold this fraction of --packets, in equal"
               + " parts",
           "  --elephantEnd=E      fin (default), rst, or open (no close: still open at the end)",
-          "  --elephantIdleGaps=N pauses of 360-1200 s in each elephant, past the idle timeout:"
-              + " each one more flow (default 0)",
-          "  e.g. one 100M-packet connection alone: --elephants=1 --elephantPackets=100000000"
-              + " --packets=100000000",
-          "       (--packets=101000000: over 1M background packets);"
-              + " 90% of 5M packets in 5 flows:",
-          "       --elephants=5 --elephantShare=0.9 --packets=5000000",
+          "  --elephantIdleGaps=N pauses of 360-1200 s in each elephant, past the idle timeout,",
+          "                       each one more flow in the truth (default 0)",
+          "  one 100M-packet connection alone (--packets=101000000: over 1M background packets):",
+          "    --elephants=1 --elephantPackets=100000000 --packets=100000000",
+          "  90% of 5M packets in 5 flows:",
+          "    --elephants=5 --elephantShare=0.9 --packets=5000000",
           "",
           "The truth assumes FlowBeam's default flow rules (--idleTimeout=300, --closeLinger=2).",
           "See src/docs/generate.md.");

@@ -13,7 +13,7 @@ import org.flowbeam.model.TcpFlags;
  * and a server segment is sometimes sent again (same sequence number) at the configured
  * retransmission rate. The last data-phase packet is the client's ACK of everything; then the
  * connection ends as {@link ElephantPlan.End} says. Sequence numbers wrap mod 2^32 as a real
- * stack's do (a 100 M-packet elephant wraps them some thirty times).
+ * stack's do (a 100 M-packet elephant wraps them some twenty times).
  *
  * <p>Timestamps advance by the gaps {@link ElephantPacer} gives (jittered), so the elephant spans
  * the background traffic; the only gaps past the idle timeout are the plan's idle gaps (360–1,200

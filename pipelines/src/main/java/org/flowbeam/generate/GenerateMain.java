@@ -23,6 +23,11 @@ public final class GenerateMain {
   static final int EXIT_FAILURE = 1;
   static final int EXIT_USAGE = 2;
 
+  /** The options that shape the elephants, each meaningless without {@code --elephants}. */
+  private static final String[] ELEPHANT_DETAILS = {
+    "elephantPackets", "elephantShare", "elephantEnd", "elephantIdleGaps"
+  };
+
   static final String USAGE =
       String.join(
           "\n",
@@ -48,6 +53,20 @@ public final class GenerateMain {
           "  --mix=M              realistic (default) or dense (every feature in small outputs)",
           "  --snaplen=N          pcap/pcapng: keep the first N bytes of each frame, original"
               + " length kept, as tcpdump -s N (54..262144, default 65535 = whole frames)",
+          "",
+          "Elephants: a few TCP downloads of many packets each, over the background traffic",
+          "(their packets count in --packets; the rest is background; not with --size):",
+          "  --elephants=K        K elephant connections, each one flow in the truth (default 0)",
+          "  --elephantPackets=N  packets of each elephant, handshake and close included",
+          "  --elephantShare=F    or: the elephants hold this fraction of --packets, in equal"
+              + " parts",
+          "  --elephantEnd=E      fin (default), rst, or open (no close: still open at the end)",
+          "  --elephantIdleGaps=N pauses of 360-1200 s in each elephant, past the idle timeout,",
+          "                       each one more flow in the truth (default 0)",
+          "  one 100M-packet connection alone (--packets=101000000: over 1M background packets):",
+          "    --elephants=1 --elephantPackets=100000000 --packets=100000000",
+          "  90% of 5M packets in 5 flows:",
+          "    --elephants=5 --elephantShare=0.9 --packets=5000000",
           "",
           "The truth assumes FlowBeam's default flow rules (--idleTimeout=300, --closeLinger=2).",
           "See src/docs/generate.md.");
@@ -87,12 +106,21 @@ public final class GenerateMain {
     }
     double seconds = Math.max((System.nanoTime() - started) / 1e9, 1e-9);
     int snaplen = c.config().snaplen();
+    int elephants = c.config().elephants().count();
     out.printf(
         Locale.ROOT,
-        "flowbeam generate: %,d packets (%,d TCP), %,d bytes %s%s, %,d flows, %.0f s of traffic"
+        "flowbeam generate: %,d packets (%,d TCP%s), %,d bytes %s%s, %,d flows, %.0f s of traffic"
             + " in %.1f s (%.1f MB/s, %,.0f packets/s) -> %s, truth %s%n",
         s.packets(),
         s.tcpPackets(),
+        elephants == 0
+            ? ""
+            : String.format(
+                Locale.ROOT,
+                ", %,d in %d elephant%s",
+                s.elephantPackets(),
+                elephants,
+                elephants == 1 ? "" : "s"),
         s.bytes(),
         c.format().label(),
         snaplen == GeneratorConfig.DEFAULT_SNAPLEN ? "" : " (snaplen " + snaplen + ")",
@@ -164,26 +192,23 @@ public final class GenerateMain {
     if (size != null) {
       b.maxBytes(parseSize(size));
     }
+    long maxPackets = packets != null ? longOption("packets", packets) : 1_000_000;
     if (packets == null && size == null) {
-      b.maxPackets(1_000_000);
+      b.maxPackets(maxPackets);
     }
+    b.elephants(elephantPlan(o, size == null ? maxPackets : -1));
     for (Map.Entry<String, String> e : o.entrySet()) {
       String v = e.getValue();
       switch (e.getKey()) {
         case "seed" -> b.seed(longOption("seed", v));
-        case "hosts" -> b.hosts((int) Math.min(Integer.MAX_VALUE, longOption("hosts", v)));
+        case "hosts" -> b.hosts(intOption("hosts", v));
         case "retransmitRate" -> b.retransmitRate(doubleOption("retransmitRate", v));
         case "reorderRate" -> b.reorderRate(doubleOption("reorderRate", v));
         case "ipv6Fraction" -> b.ipv6Fraction(doubleOption("ipv6Fraction", v));
         case "start" -> b.startUs(longOption("start", v));
         case "rate" -> b.connectionsPerSecond(doubleOption("rate", v));
-        case "maxActive" ->
-            b.maxActive((int) Math.min(Integer.MAX_VALUE, longOption("maxActive", v)));
-        case "snaplen" ->
-            b.snaplen(
-                (int)
-                    Math.max(
-                        Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longOption("snaplen", v))));
+        case "maxActive" -> b.maxActive(intOption("maxActive", v));
+        case "snaplen" -> b.snaplen(intOption("snaplen", v));
         case "mix" ->
             b.mix(
                 switch (v) {
@@ -199,6 +224,41 @@ public final class GenerateMain {
       }
     }
     return new Command(output, format, truth, b.build());
+  }
+
+  /**
+   * The {@code --elephant*} options (removed from {@code o}) as a plan; {@code maxPackets} is the
+   * packet budget, or -1 under {@code --size}.
+   */
+  private static ElephantPlan elephantPlan(Map<String, String> o, long maxPackets) {
+    if (!o.containsKey("elephants")) {
+      for (String name : ELEPHANT_DETAILS) {
+        if (o.containsKey(name)) {
+          throw new IllegalArgumentException("--" + name + " needs --elephants=K");
+        }
+      }
+      return ElephantPlan.NONE;
+    }
+    int k = intOption("elephants", o.remove("elephants"));
+    String packets = o.remove("elephantPackets");
+    String share = o.remove("elephantShare");
+    String end = o.remove("elephantEnd");
+    String idleGaps = o.remove("elephantIdleGaps");
+    ElephantPlan.End e = end == null ? ElephantPlan.End.FIN : ElephantPlan.End.named(end);
+    int gaps = idleGaps == null ? 0 : intOption("elephantIdleGaps", idleGaps);
+    if ((packets == null) == (share == null)) {
+      throw new IllegalArgumentException(
+          "--elephants needs one of --elephantPackets=N and --elephantShare=F");
+    }
+    if (maxPackets < 0) {
+      throw new IllegalArgumentException(
+          "--elephants needs a packet budget (--packets), not --size: the elephants' packets are"
+              + " counted exactly");
+    }
+    if (share != null) {
+      return ElephantPlan.sharing(k, doubleOption("elephantShare", share), maxPackets, e, gaps);
+    }
+    return new ElephantPlan(k, longOption("elephantPackets", packets), e, gaps);
   }
 
   /** Bytes in {@code 123}, {@code 800KB}, {@code 1GB}, {@code 1.5 GiB} (units 1024-based). */
@@ -234,6 +294,11 @@ public final class GenerateMain {
           "--size must be positive and below 1 PB, got '" + text + "'");
     }
     return Math.max(1, (long) (v * unit));
+  }
+
+  /** An integer option, clamped to the int range (the checks then name the value as too large). */
+  private static int intOption(String name, String v) {
+    return (int) Math.max(Integer.MIN_VALUE, Math.min(Integer.MAX_VALUE, longOption(name, v)));
   }
 
   private static long longOption(String name, String v) {

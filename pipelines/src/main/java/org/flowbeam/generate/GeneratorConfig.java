@@ -24,6 +24,8 @@ import org.flowbeam.tcp.FlowRules;
  * @param snaplen captures only: the most bytes of each frame written ({@code tcpdump -s}); the
  *     original length is kept, and the file's snaplen says it. {@value #DEFAULT_SNAPLEN} keeps
  *     every generated frame whole
+ * @param elephants long connections of many packets over the background ({@link ElephantPlan#NONE}
+ *     by default); their packets count in {@code maxPackets}, the rest is background
  */
 public record GeneratorConfig(
     long seed,
@@ -37,7 +39,8 @@ public record GeneratorConfig(
     long maxPackets,
     long maxBytes,
     TrafficMix mix,
-    int snaplen) {
+    int snaplen,
+    ElephantPlan elephants) {
 
   /** The idle timeout the ground truth assumes: FlowBeam's default. */
   static final long IDLE_TIMEOUT_US = FlowRules.DEFAULT_IDLE_TIMEOUT_US;
@@ -97,6 +100,29 @@ public record GeneratorConfig(
               + MIN_SNAPLEN_IPV6
               + " or --ipv6Fraction=0");
     }
+    if (elephants == null) {
+      throw new IllegalArgumentException("elephants: use ElephantPlan.NONE for none");
+    }
+    if (elephants.count() > 0 && maxBytes != Long.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          "--elephants needs a packet budget (--packets), not --size: the elephants' packets are"
+              + " counted exactly");
+    }
+    if (elephants.totalPackets() > maxPackets) {
+      throw new IllegalArgumentException(
+          "the elephants' "
+              + elephants.totalPackets()
+              + " packets exceed --packets="
+              + maxPackets
+              + ": give --packets="
+              + elephants.totalPackets()
+              + " for the elephants alone, or more for background traffic too");
+    }
+  }
+
+  /** The background's packets: the packet budget less the elephants'. */
+  long backgroundPackets() {
+    return maxPackets - elephants.totalPackets();
   }
 
   private static void checkFraction(String name, double v, double max) {
@@ -123,6 +149,7 @@ public record GeneratorConfig(
     private long maxBytes = Long.MAX_VALUE;
     private TrafficMix mix = TrafficMix.realistic();
     private int snaplen = DEFAULT_SNAPLEN;
+    private ElephantPlan elephants = ElephantPlan.NONE;
 
     private Builder() {}
 
@@ -186,6 +213,11 @@ public record GeneratorConfig(
       return this;
     }
 
+    public Builder elephants(ElephantPlan v) {
+      elephants = v;
+      return this;
+    }
+
     public GeneratorConfig build() {
       return new GeneratorConfig(
           seed,
@@ -199,7 +231,8 @@ public record GeneratorConfig(
           maxPackets,
           maxBytes,
           mix,
-          snaplen);
+          snaplen,
+          elephants);
     }
   }
 }

@@ -39,6 +39,23 @@ final class SynthPacket {
     this.endpoints = endpoints;
   }
 
+  /**
+   * The same segment sent again at {@code timestampUs} (a retransmission): same sequence number.
+   */
+  SynthPacket resentAt(long timestampUs, byte newRole) {
+    SynthPacket p = new SynthPacket(endpoints);
+    p.timestampUs = timestampUs;
+    p.fromClient = fromClient;
+    p.flags = flags;
+    p.seq = seq;
+    p.ack = ack;
+    p.payload = payload;
+    p.options = options;
+    p.role = newRole;
+    p.swappable = swappable;
+    return p;
+  }
+
   /** Bytes on the wire: Ethernet, IP, TCP or UDP header, options and payload. */
   int wireLength() {
     int ip = endpoints.v6() ? 40 : 20;

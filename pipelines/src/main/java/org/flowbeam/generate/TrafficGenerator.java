@@ -42,6 +42,16 @@ import org.flowbeam.model.TcpFlags;
  * maxActive} conversations, their chunks, and the SYN-only flows of the last idle timeout (whose
  * close reason depends on the next use of their 5-tuple): flat whatever the output size.
  *
+ * <h2>Elephants</h2>
+ *
+ * <p>With an {@link ElephantPlan}, a few connections of many packets each ({@link
+ * ElephantConnection}, paced by {@link ElephantPacer}) sit in the same queue, so their packets
+ * interleave in time with the background's. The packet budget is split: the elephants get exactly
+ * their packets, the background the rest; once the background has written its share it is frozen
+ * (its conversations send nothing more, as if the capture had ended for them) while the elephants
+ * finish. Elephants draw from their own random stream and use client ports above the background's,
+ * so the background is the same traffic with or without them, up to its budget.
+ *
  * <h2>Ground truth</h2>
  *
  * <p>Each conversation accumulates its expected flows ({@link TruthFlow}) as its packets are
@@ -66,6 +76,10 @@ public final class TrafficGenerator {
   static final long IDLE_GAP_MAX_US = 1_200_000_000L;
 
   private static final int CHUNK = 16;
+
+  /** Mixed into the seed for the elephants' own random stream. */
+  private static final long ELEPHANT_SEED = 0x454c455048414e54L;
+
   private static final int[] OTHER_PORTS = {25, 8080, 8443, 445, 3389, 993, 5222, 1883, 389, 636};
   private static final int[] DB_PORTS = {5432, 3306, 6379, 27017};
   private static final int[] CLOSED_PORTS = {23, 8081, 9000, 5900, 135, 111, 2049};
@@ -80,6 +94,9 @@ public final class TrafficGenerator {
           Comparator.comparingLong((Actor a) -> a.nextUs).thenComparingLong(a -> a.id));
   private final Set<Endpoints> activeTuples = new HashSet<>();
 
+  /** Background actors polled after the background's packet budget was spent. */
+  private final List<Actor> frozen = new ArrayList<>();
+
   /** Open flows of finished conversations (SYN-only), by tuple, oldest first. */
   private final LinkedHashMap<Endpoints, TruthFlow> awaitingNextUse = new LinkedHashMap<>();
 
@@ -87,6 +104,7 @@ public final class TrafficGenerator {
   private int active;
   private long packets;
   private long tcpPackets;
+  private long elephantPackets;
   private long conversations;
   private long firstUs = -1;
   private long lastUs;
@@ -109,7 +127,8 @@ public final class TrafficGenerator {
       long flows,
       long conversations,
       long firstUs,
-      long lastUs) {}
+      long lastUs,
+      long elephantPackets) {}
 
   /**
    * Writes the packets to {@code output} in {@code format} and the ground truth to {@code
@@ -131,14 +150,21 @@ public final class TrafficGenerator {
           truth.rows(),
           g.conversations,
           g.firstUs,
-          g.lastUs);
+          g.lastUs,
+          g.elephantPackets);
     }
   }
 
   private void run() throws IOException {
     queue.add(new Arrivals(config.startUs()));
+    addElephants();
+    long backgroundBudget = config.backgroundPackets();
     while (!queue.isEmpty()) {
       Actor a = queue.poll();
+      if (!(a instanceof Elephant) && packets - elephantPackets >= backgroundBudget) {
+        frozen.add(a);
+        continue;
+      }
       if (a.fire()) {
         queue.add(a);
       }
@@ -147,6 +173,24 @@ public final class TrafficGenerator {
       }
     }
     finishAll();
+  }
+
+  /** Puts the plan's elephants in the queue, each starting within the first second. */
+  private void addElephants() {
+    ElephantPlan plan = config.elephants();
+    Rng elephantRng = new Rng(config.seed() ^ ELEPHANT_SEED);
+    ElephantPacer pacer =
+        new ElephantPacer(
+            config.startUs(), config.backgroundPackets(), () -> packets - elephantPackets);
+    for (int i = 0; i < plan.count(); i++) {
+      boolean v6 = elephantRng.chance(config.ipv6Fraction());
+      Endpoints e = ElephantConnection.endpoints(i, hosts, elephantRng, v6);
+      long startUs = config.startUs() + elephantRng.between(0, 1_000_000);
+      queue.add(
+          new Elephant(
+              new ElephantConnection(
+                  e, startUs, plan, config.retransmitRate(), elephantRng, pacer)));
+    }
   }
 
   /** Writes a packet; stops the run once the packet or byte budget is reached. */
@@ -187,10 +231,12 @@ public final class TrafficGenerator {
   /** At the end of data: every open flow gets its end-of-data reason, in a fixed order. */
   private void finishAll() throws IOException {
     List<Actor> left = new ArrayList<>(queue);
+    left.addAll(frozen);
     left.sort(Comparator.comparingLong(a -> a.id));
     for (Actor a : left) {
-      if (a instanceof TcpConversation c && c.flow != null) {
-        truth.write(c.flow, c.flow.reasonAtEnd(lastUs, GeneratorConfig.IDLE_TIMEOUT_US));
+      TruthFlow f = a.openFlow();
+      if (f != null) {
+        truth.write(f, f.reasonAtEnd(lastUs, GeneratorConfig.IDLE_TIMEOUT_US));
       }
     }
     for (TruthFlow f : awaitingNextUse.values()) {
@@ -214,6 +260,43 @@ public final class TrafficGenerator {
 
     /** Acts once (at most one packet); returns whether to stay in the queue. */
     abstract boolean fire() throws IOException;
+
+    /** The flow its packets are building, if any: at the end of data it gets its reason. */
+    TruthFlow openFlow() {
+      return null;
+    }
+  }
+
+  /** An elephant in the queue: writes its packets and accounts their flows. */
+  private final class Elephant extends Actor {
+    private final ElephantConnection connection;
+    private final TupleTruth flows;
+
+    Elephant(ElephantConnection connection) {
+      super(newId());
+      this.connection = connection;
+      this.flows = new TupleTruth(connection.endpoints(), truth, awaitingNextUse);
+      this.nextUs = connection.nextUs();
+    }
+
+    @Override
+    boolean fire() throws IOException {
+      SynthPacket p = connection.next();
+      flows.account(p);
+      elephantPackets++;
+      emit(p);
+      if (!connection.hasNext()) {
+        flows.finish();
+        return false;
+      }
+      nextUs = connection.nextUs();
+      return true;
+    }
+
+    @Override
+    TruthFlow openFlow() {
+      return flows.openFlow();
+    }
   }
 
   /** The Poisson arrival process of new conversations. */
@@ -419,8 +502,7 @@ public final class TrafficGenerator {
     private long clock;
     private Phase phase;
     private long rttUs;
-    private long clientSeq;
-    private long serverSeq;
+    private final TcpSequences seq = new TcpSequences();
     private int mss;
     private int rounds;
     private int idleGaps;
@@ -430,12 +512,13 @@ public final class TrafficGenerator {
     private long nextDelay;
     private Close close;
     private long reuseDelay;
-    TruthFlow flow;
+    private final TupleTruth flows;
 
     TcpConversation(Kind kind, Endpoints endpoints, long now) throws IOException {
       super(newId());
       this.kind = kind;
       this.endpoints = endpoints;
+      this.flows = new TupleTruth(endpoints, truth, awaitingNextUse);
       this.clock = now;
       this.mss = endpoints.v6() ? 1440 : 1460;
       plan();
@@ -447,8 +530,8 @@ public final class TrafficGenerator {
     private void plan() {
       phase = Phase.HANDSHAKE;
       rttUs = rng.logNormal(20_000, 1.0, 200, 300_000);
-      clientSeq = hosts.isn(endpoints.client());
-      serverSeq = rng.nextLong() & 0xffffffffL;
+      seq.client = hosts.isn(endpoints.client());
+      seq.server = rng.nextLong() & 0xffffffffL;
       idleGaps = 0;
       unacked = 0;
       rounds =
@@ -476,9 +559,14 @@ public final class TrafficGenerator {
     }
 
     @Override
+    TruthFlow openFlow() {
+      return flows.openFlow();
+    }
+
+    @Override
     boolean fire() throws IOException {
       SynthPacket p = chunk.get(next++);
-      account(p);
+      flows.account(p);
       emit(p);
       if (next == chunk.size() && !refill()) {
         finish();
@@ -488,56 +576,11 @@ public final class TrafficGenerator {
       return true;
     }
 
-    /** Adds {@code p} to the expected flows, starting a new one where FlowBeam would. */
-    private void account(SynthPacket p) throws IOException {
-      if (p.role == SynthPacket.FIRST_SYN) {
-        long idle = GeneratorConfig.IDLE_TIMEOUT_US;
-        if (flow != null) {
-          truth.write(flow, flow.reasonBeforeNewConnection(p.timestampUs, idle));
-        }
-        TruthFlow earlier = awaitingNextUse.remove(endpoints);
-        if (earlier != null) {
-          truth.write(earlier, earlier.reasonBeforeNewConnection(p.timestampUs, idle));
-        }
-        flow = new TruthFlow(endpoints);
-      } else {
-        long gap = p.timestampUs - flow.endUs;
-        if (gap > GeneratorConfig.IDLE_TIMEOUT_US) {
-          check(!flow.isTerminated() && gap >= IDLE_GAP_MIN_US, "idle gap after a close", p);
-          truth.write(flow, CloseReason.IDLE_TIMEOUT);
-          flow = flow.continuation();
-        } else {
-          check(gap <= MAX_ACTIVE_GAP_US, "gap near the idle timeout", p);
-          check(
-              !flow.isTerminated()
-                  || p.timestampUs - flow.terminatedAtUs <= GeneratorConfig.CLOSE_LINGER_US,
-              "packet after the close linger",
-              p);
-        }
-      }
-      flow.add(p);
-    }
-
-    private void check(boolean ok, String what, SynthPacket p) {
-      if (!ok) {
-        throw new IllegalStateException(
-            "generator invariant broken (" + what + ") at " + p.timestampUs + " on " + endpoints);
-      }
-    }
-
     /** The tuple is free again; a flow still open waits for the tuple's next use. */
     private void finish() throws IOException {
       activeTuples.remove(endpoints);
       active--;
-      if (flow == null) {
-        return;
-      }
-      if (flow.isTerminated()) {
-        truth.write(flow, flow.terminatedBy);
-      } else {
-        awaitingNextUse.put(endpoints, flow);
-      }
-      flow = null;
+      flows.finish();
     }
 
     /** Makes the next chunk; false when the conversation has no more packets. */
@@ -567,38 +610,15 @@ public final class TrafficGenerator {
 
     private SynthPacket add(boolean fromClient, int flags, int payload, long delay, byte role) {
       clock += Math.max(1, delay);
-      SynthPacket p = new SynthPacket(endpoints);
-      p.timestampUs = clock;
-      p.fromClient = fromClient;
-      p.flags = flags;
-      p.seq = fromClient ? clientSeq : serverSeq;
-      p.ack = (flags & TcpFlags.ACK) != 0 ? (fromClient ? serverSeq : clientSeq) : 0;
-      p.payload = payload;
-      p.options = (flags & TcpFlags.SYN) != 0 ? 20 : 0;
-      p.role = role;
+      SynthPacket p = seq.segment(endpoints, clock, fromClient, flags, payload, role);
       chunk.add(p);
-      long advance = payload + ((flags & (TcpFlags.SYN | TcpFlags.FIN)) != 0 ? 1 : 0);
-      if (fromClient) {
-        clientSeq = (clientSeq + advance) & 0xffffffffL;
-      } else {
-        serverSeq = (serverSeq + advance) & 0xffffffffL;
-      }
       return p;
     }
 
     /** The same segment sent again after {@code delay}: same sequence number. */
     private SynthPacket again(SynthPacket o, long delay, byte role) {
       clock += delay;
-      SynthPacket p = new SynthPacket(endpoints);
-      p.timestampUs = clock;
-      p.fromClient = o.fromClient;
-      p.flags = o.flags;
-      p.seq = o.seq;
-      p.ack = o.ack;
-      p.payload = o.payload;
-      p.options = o.options;
-      p.role = role;
-      p.swappable = o.swappable;
+      SynthPacket p = o.resentAt(clock, role);
       chunk.add(p);
       return p;
     }
@@ -629,7 +649,7 @@ public final class TrafficGenerator {
           } else {
             add(true, TcpFlags.SYN, 0, 1, SynthPacket.FIRST_SYN);
           }
-          serverSeq = 0;
+          seq.server = 0;
           add(false, TcpFlags.RST | TcpFlags.ACK, 0, rttUs, SynthPacket.CLOSE);
           phase = Phase.DONE;
         }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The real job, in process on the Direct Runner, on a generated CSV: its flow output equals the
- * ground truth. Small (2,000 packets) because the Direct Runner is slow.
+ * ground truth, with and without an elephant. Small (a few thousand packets) because the Direct
+ * Runner is slow.
  */
 class GenerateJobTest {
   private static final String[] TRUTH_COLUMNS = TruthWriter.HEADER.split(",");
@@ -29,11 +30,24 @@ class GenerateJobTest {
 
   @Test
   void flowBeamJobFindsTheTruthFlows() throws IOException {
+    assertJobFindsTheTruth(
+        GeneratedTrafficTruthTest.denseConfig(2_000).seed(8).connectionsPerSecond(1).build());
+  }
+
+  /** An elephant of 1,000 packets, split by an idle gap into two flows, through the real job. */
+  @Test
+  void flowBeamJobFindsTheElephantsOfTheTruth() throws IOException {
+    assertJobFindsTheTruth(
+        GeneratedTrafficTruthTest.denseConfig(2_000)
+            .seed(8)
+            .connectionsPerSecond(1)
+            .elephants(new ElephantPlan(1, 1_000, ElephantPlan.End.FIN, 1))
+            .build());
+  }
+
+  private void assertJobFindsTheTruth(GeneratorConfig config) throws IOException {
     Path csv = dir.resolve("job.csv");
-    GeneratedFiles.generate(
-        GeneratedTrafficTruthTest.denseConfig(2_000).seed(8).connectionsPerSecond(1).build(),
-        OutputFormat.CSV,
-        csv);
+    GeneratedFiles.generate(config, OutputFormat.CSV, csv);
     Path out = dir.resolve("out");
     GenerateMainTest.Run r = runJob("--runner=DirectRunner", "--input=" + csv, "--output=" + out);
     assertThat(r.err(), r.exitCode(), is(0));

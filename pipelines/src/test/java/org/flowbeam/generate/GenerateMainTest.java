@@ -44,6 +44,28 @@ class GenerateMainTest {
     assertThat(r.exitCode(), is(0));
     assertThat(r.out(), containsString("--retransmitRate"));
     assertThat(r.out(), containsString("--ipv6Fraction"));
+    assertThat(r.out(), containsString("--elephants=K"));
+    assertThat(r.out(), containsString("--elephantShare=F"));
+  }
+
+  @Test
+  void elephantsAreNamedInTheSummaryAndTheTruth() throws Exception {
+    Path out = dir.resolve("e.pcap");
+    Run r =
+        run(
+            "--output=" + out,
+            "--packets=20000",
+            "--elephants=2",
+            "--elephantShare=0.5",
+            "--elephantEnd=rst");
+    assertThat(r.err(), r.exitCode(), is(0));
+    assertThat(r.out(), containsString(", 10,000 in 2 elephants), "));
+    long elephants =
+        Files.readAllLines(dir.resolve("e.pcap.truth.csv")).stream()
+            .map(l -> l.split(","))
+            .filter(f -> f[6].equals("5000") && f[11].equals("rst"))
+            .count();
+    assertThat(elephants, is(2L));
   }
 
   @Test
@@ -93,6 +115,16 @@ class GenerateMainTest {
         "--output=x.pcap --format=csv --snaplen=65535|--snaplen applies to pcap and pcapng",
         "--output=x.pcap --snaplen=60|--snaplen=60 cuts the TCP header of IPv6 packets",
         "output.csv|expected --name=value",
+        "--output=x.csv --elephantShare=0.9|--elephantShare needs --elephants=K",
+        "--output=x.csv --elephantIdleGaps=1|--elephantIdleGaps needs --elephants=K",
+        "--output=x.csv --elephants=2|--elephants needs one of --elephantPackets=N and",
+        "--output=x.csv --elephants=2 --elephantPackets=9 --elephantShare=0.9|needs one of",
+        "--output=x.csv --elephants=1 --elephantShare=1.5|--elephantShare must be in (0, 1)",
+        "--output=x.csv --elephants=1 --elephantShare=0.9 --size=1MB|not --size",
+        "--output=x.csv --elephants=1 --elephantPackets=2000000|give --packets=2000000 for",
+        "--output=x.csv --elephants=1 --elephantPackets=5|an elephant needs at least 8 packets",
+        "--output=x.csv --elephants=1001 --elephantPackets=10 --packets=1000000000|0..1000",
+        "--output=x.csv --elephants=1 --elephantPackets=100 --elephantEnd=hang|fin, rst or open",
       })
   void badOptionsEndWithOneLineAndExitCode2(String args, String message) {
     String[] a = args.replace("x.", dir.resolve("x.").toString()).split(" ");

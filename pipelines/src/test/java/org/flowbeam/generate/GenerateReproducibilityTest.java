@@ -39,6 +39,17 @@ class GenerateReproducibilityTest {
   }
 
   @Test
+  void elephantsAreReproducibleToo() throws IOException {
+    ElephantPlan plan = ElephantPlan.sharing(3, 0.8, 20_000, ElephantPlan.End.FIN, 1);
+    Path a = dir.resolve("ea.pcap");
+    Path b = dir.resolve("eb.pcap");
+    GeneratedFiles.generate(config(6).elephants(plan).build(), OutputFormat.PCAP, a);
+    GeneratedFiles.generate(config(6).elephants(plan).build(), OutputFormat.PCAP, b);
+    assertThat(Files.mismatch(a, b), is(-1L));
+    assertThat(Files.mismatch(GeneratedFiles.truthOf(a), GeneratedFiles.truthOf(b)), is(-1L));
+  }
+
+  @Test
   void gzipOutputIsReproducibleToo() throws IOException {
     Path a = dir.resolve("a.pcapng.gz");
     Path b = dir.resolve("b.pcapng.gz");

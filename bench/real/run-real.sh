@@ -35,9 +35,11 @@
 # once untimed before its runs, so that every tool finds it in the page cache (if it fits).
 #
 #   flowbeam  java -Xmx$XMX -jar JAR --input=FILE --output=DIR $FLOWBEAM_ARGS (Flink embedded)
-#   tcptrace  tcptrace -n FILE                  (flows: "N: a:p - b:p" lines)
+#   tcptrace  tcptrace -n FILE                  (flows: "N: a:p - b:p" lines); skipped above
+#             TCPTRACE_MAX packets: it keeps every connection to the end, 7 GB of memory for the
+#             843k connections of loopback 10M, so 100M would not fit in this machine's 24 GB
 #   tshark    tshark -q -z conv,tcp -r FILE     (flows: "<->" lines); skipped above TSHARK_MAX
-#             packets: it needs more than 5 GB of memory and ~2 min at 10M
+#             packets: it needs more than 5 GB of memory and minutes at 10M
 #
 # Environment (all optional):
 #   SIZES          "tiny 10M 100M"
@@ -52,7 +54,9 @@
 #                  when JAR is set)
 #   XMX            FlowBeam's heap (1g: the memory target is for -Xmx1g)
 #   FLOWBEAM_ARGS  extra FlowBeam options ("")
+#   TCPTRACE_MAX   largest packet count tcptrace runs on (10000000)
 #   TSHARK_MAX     largest packet count tshark runs on (10000000)
+#   INPUTS_ONLY    1 makes the inputs of SOURCES and SIZES and runs nothing
 #   RUN_TIMEOUT    seconds after which a run is stopped (0 = none); the row gets exit 124
 #   IDLE_TIMEOUT   FlowBeam's idle timeout the copies are spaced for (300, its default)
 #   NDPI_MAX_SPAN  nDPI files spanning more seconds are dropped (86400)
@@ -79,6 +83,7 @@ TOOLS=${TOOLS:-flowbeam tcptrace tshark}
 RUNS=${RUNS:-2}
 XMX=${XMX:-1g}
 FLOWBEAM_ARGS=${FLOWBEAM_ARGS:-}
+TCPTRACE_MAX=${TCPTRACE_MAX:-10000000}
 TSHARK_MAX=${TSHARK_MAX:-10000000}
 RUN_TIMEOUT=${RUN_TIMEOUT:-0}
 IDLE_TIMEOUT=${IDLE_TIMEOUT:-300}
@@ -89,6 +94,7 @@ OUT_CSV=${OUT_CSV:-$here/results-$(date -u +%Y-%m-%d).csv}
 LOOPBACK_PCAP=${LOOPBACK_PCAP:-$repo/../shared/data/captures/loopback/lo-http-ab-2ip.pcap}
 NDPI_DIR=${NDPI_DIR:-$repo/../shared/data/captures/ndpi}
 SKIP_BUILD=${SKIP_BUILD:-0}
+INPUTS_ONLY=${INPUTS_ONLY:-0}
 [[ -n ${JAR:-} ]] && SKIP_BUILD=1
 JAR=${JAR:-$repo/pipelines/target/flowbeam.jar}
 JAR_LABELS=${JAR_LABELS:-}
@@ -97,7 +103,7 @@ PCAPTOOL=(python3 "$here/pcaptool.py")
 NDPI_START=1767225600
 
 require_gnu_time
-for v in RUNS TSHARK_MAX RUN_TIMEOUT IDLE_TIMEOUT NDPI_MAX_SPAN SNAPLEN; do
+for v in RUNS TCPTRACE_MAX TSHARK_MAX RUN_TIMEOUT IDLE_TIMEOUT NDPI_MAX_SPAN SNAPLEN; do
   [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a whole number, got '${!v}'"
 done
 ((RUNS >= 1)) || die "RUNS must be at least 1"
@@ -133,7 +139,7 @@ done
 read -ra jars <<<"$JAR"
 read -ra jar_labels <<<"$JAR_LABELS"
 jar_shas=()
-if [[ " ${tools[*]} " == *" flowbeam "* ]]; then
+if [[ " ${tools[*]} " == *" flowbeam "* && $INPUTS_ONLY != 1 ]]; then
   [[ $SKIP_BUILD == 1 ]] || build_flowbeam "$repo"
   for i in "${!jars[@]}"; do
     jar=${jars[$i]}
@@ -279,6 +285,13 @@ if [[ ! -s $OUT_CSV ]]; then
   echo "utc,source,size,input,packets,input_bytes,tool,build,jar_sha256,xmx,flowbeam_args,run,exit,wall_s,job_s,packets_per_s,peak_rss_kb,user_s,sys_s,flows,fb_packets,load1,load5,load15,note" >"$OUT_CSV"
 fi
 
+if [[ $INPUTS_ONLY == 1 ]]; then
+  for source in $SOURCES; do
+    for size in $SIZES; do log "input: $(input_for "$source" "$size")"; done
+  done
+  exit 0
+fi
+
 for source in $SOURCES; do
   for size in $SIZES; do
     input=$(input_for "$source" "$size")
@@ -289,6 +302,10 @@ for source in $SOURCES; do
     for tool in "${tools[@]}"; do
       if [[ $tool == tshark ]] && ((packets > TSHARK_MAX)); then
         log "tshark skipped at $size: $packets packets > TSHARK_MAX=$TSHARK_MAX"
+        continue
+      fi
+      if [[ $tool == tcptrace ]] && ((packets > TCPTRACE_MAX)); then
+        log "tcptrace skipped at $size: $packets packets > TCPTRACE_MAX=$TCPTRACE_MAX"
         continue
       fi
       if [[ $tool == flowbeam ]]; then

@@ -18,7 +18,7 @@ Several CSVs pool their runs. Standard library only. Three tables:
    with -Xmx1g at every size (highest run); the tiny input in at most 5 s of wall time (median).
    A target whose input was not measured says so.
 3. With two or more FlowBeam builds: their median wall packets/s and peak RSS side by side, and
-   the ratio of each build's packets/s to the first build's.
+   the ratio of each build's packets/s to the first build's (first in the CSV, i.e. first in JAR).
 
 Failed runs (exit code other than 0) are counted apart and left out of the figures.
 """
@@ -154,7 +154,9 @@ def main(paths):
 
     # ---- targets
     flowbeam_keys = [k for k in keys if k[3] == "flowbeam" and k in stats]
-    builds = list(OrderedDict.fromkeys(k[4:] for k in flowbeam_keys))
+    # In the order of the CSV rows: the first build (first in JAR) is the one the others are
+    # compared with.
+    builds = list(OrderedDict.fromkeys(k[4:] for k in groups if k in flowbeam_keys))
     sources = list(OrderedDict.fromkeys(k[0] for k in keys))
     print()
     print("| target (issue #9) | source | FlowBeam build | measured | met |")

@@ -5,7 +5,8 @@
 
 Several CSVs pool their runs. Standard library only. Three tables:
 
-1. One row per input (source and size), tool and, for FlowBeam, build, heap and extra options:
+1. One row per input (source and size), tool and, for FlowBeam, build (the jar's SHA-256: runs of
+   one jar pool even under different labels), heap and extra options:
    wall time median and range; packets/s over the wall time (JVM start-up included, as a user sees
    it; the same measure for every tool), median and best run (none under 1,000 packets);
    FlowBeam's own job time (its summary line, without JVM start-up); CPU time user+system
@@ -53,6 +54,11 @@ def num(text):
     return float(text) if text not in ("", None) else None
 
 
+# FlowBeam builds are told apart by the jar's SHA-256 prefix (the same jar pools its runs whatever
+# its label) and shown by the label of their first row.
+LABELS = {}
+
+
 def load(paths):
     groups = OrderedDict()
     failed = {}
@@ -65,10 +71,12 @@ def load(paths):
                     int(row["packets"]),
                     row["size"],
                     row["tool"],
-                    row["build"] if flowbeam else "",
+                    (row["jar_sha256"] or row["build"]) if flowbeam else "",
                     row["xmx"] if flowbeam else "",
                     row["flowbeam_args"] if flowbeam else "",
                 )
+                if flowbeam:
+                    LABELS.setdefault(key[4], row["build"] or key[4])
                 if row["exit"] != "0":
                     failed.setdefault(key, []).append(row)
                     continue
@@ -114,7 +122,7 @@ def tool_text(key):
     _, _, _, tool, build, xmx, args = key
     if tool != "flowbeam":
         return tool
-    return f"flowbeam `{build}`, -Xmx{xmx}" + (f" {args}" if args else "")
+    return f"flowbeam `{LABELS.get(build, build)}`, -Xmx{xmx}" + (f" {args}" if args else "")
 
 
 def main(paths):
@@ -169,7 +177,7 @@ def main(paths):
         return None
 
     for build in builds:
-        label = f"`{build[0]}`, -Xmx{build[1]}" + (f" {build[2]}" if build[2] else "")
+        label = f"`{LABELS.get(build[0], build[0])}`, -Xmx{build[1]}" + (f" {build[2]}" if build[2] else "")
         for source in sources:
             k = find(source, build, packets=10_000_000)
             ref = tcptrace.get((source, 10_000_000))
@@ -204,8 +212,9 @@ def main(paths):
     if len(builds) > 1:
         first = builds[0]
         print()
-        print("| input | " + " | ".join(f"`{b[0]}` packets/s, peak RSS" for b in builds)
-              + " | " + " | ".join(f"`{b[0]}`/`{first[0]}` packets/s" for b in builds[1:]) + " |")
+        name = {b: LABELS.get(b[0], b[0]) for b in builds}
+        print("| input | " + " | ".join(f"`{name[b]}` packets/s, peak RSS" for b in builds)
+              + " | " + " | ".join(f"`{name[b]}`/`{name[first]}` packets/s" for b in builds[1:]) + " |")
         print("|---|" + "---|" * (2 * len(builds) - 1))
         inputs = list(OrderedDict.fromkeys((k[0], k[1], k[2]) for k in flowbeam_keys))
         for source, packets, size in inputs:

@@ -49,7 +49,9 @@
 #   JAR            FlowBeam jar(s), space-separated (pipelines/target/flowbeam.jar); several jars
 #                  are run alternately as separate rows, told apart by their build label
 #   JAR_LABELS     labels of those jars, space-separated (default: git revision of the jar's
-#                  worktree, "+dirty" when it has uncommitted changes)
+#                  worktree, "+dirty" when it has uncommitted changes; set it when the jar was
+#                  built at another revision than the worktree's HEAD). summarize.py pools the
+#                  runs of one jar by its SHA-256, whatever their labels
 #   SKIP_BUILD     1 uses the existing jar (else `mvn -B -q -o -DskipTests package` first; never
 #                  when JAR is set)
 #   XMX            FlowBeam's heap (1g: the memory target is for -Xmx1g)

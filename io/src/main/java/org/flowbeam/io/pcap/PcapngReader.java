@@ -27,9 +27,10 @@ import java.util.List;
  * the file's {@link PcapngCheckpoints} hold, or else from the file start, and hops block by block
  * from there (reading only block headers, section headers and interface descriptions) to its first
  * block at or after its start. While hopping and reading it records states for the other ranges,
- * every {@link PcapngCheckpoints#spacing()} bytes, so the block headers of a file are hopped about
- * once rather than once per range. Without an index (a caller that passes none) every range hops
- * from the file start.
+ * every {@link PcapngCheckpoints#spacing()} bytes, and while hopping it jumps ahead to states that
+ * other readers recorded meanwhile between it and its start, so the block headers of a file are
+ * hopped about once rather than once per range. Without an index (a caller that passes none) every
+ * range hops from the file start.
  */
 final class PcapngReader extends CaptureReader {
   static final int SHB = CaptureFormat.PCAPNG_SHB;
@@ -82,6 +83,7 @@ final class PcapngReader extends CaptureReader {
 
   /** Takes the state recorded at a block boundary, as if the blocks before it had been framed. */
   private void resume(PcapngCheckpoints.State s) {
+    interfaces.clear();
     next = s.offset();
     bigEndian = s.bigEndian();
     inSection = s.inSection();
@@ -111,6 +113,13 @@ final class PcapngReader extends CaptureReader {
       long pos = next;
       boolean emit = pos >= start;
       if (checkpoints != null && pos >= nextOffer) {
+        PcapngCheckpoints.State ahead = emit ? null : checkpoints.floor(start);
+        if (ahead != null && ahead.offset() > pos) {
+          // Another reader recorded states between here and the start meanwhile: jump there.
+          resume(ahead);
+          nextOffer = next + checkpoints.spacing();
+          continue;
+        }
         checkpoints.offer(
             new PcapngCheckpoints.State(
                 pos, bigEndian, inSection, lastInterface, firstSnaplen, lastMicros));

@@ -121,6 +121,27 @@ class PcapngResumeTest {
     }
   }
 
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("captures")
+  void aHopJumpsToStatesRecordedAheadOfItMeanwhile(String name, byte[] capture) throws IOException {
+    Path file = write(capture);
+    List<Object> whole = read(file, 0, Long.MAX_VALUE, null);
+    for (int third = 1; third <= 2; third++) {
+      long start = capture.length * third / 3;
+      PcapngCheckpoints checkpoints = new PcapngCheckpoints(capture.length, 8);
+      try (CaptureReader late = open(file, start, checkpoints)) {
+        // Opened with no state recorded, it will hop from the file start; before it does, a
+        // reader of a range before its start records states there.
+        read(file, start / 2, start, checkpoints);
+        List<Object> got = new ArrayList<>();
+        while (late.advance()) {
+          got.add(record(late));
+        }
+        assertThat(name + ", start " + start, got, equalTo(from(whole, start)));
+      }
+    }
+  }
+
   /** Three interfaces of different link types and resolutions, packets on all, some SPBs. */
   private static byte[] severalInterfaces() {
     CaptureBytes b =
@@ -235,27 +256,29 @@ class PcapngResumeTest {
   private static List<Object> read(Path file, long start, long end, PcapngCheckpoints checkpoints)
       throws IOException {
     List<Object> out = new ArrayList<>();
-    try (CaptureReader r =
-        CaptureReader.open(
-            file.toString(),
-            FileChannel.open(file, StandardOpenOption.READ),
-            start,
-            256,
-            checkpoints)) {
+    try (CaptureReader r = open(file, start, checkpoints)) {
       while (r.advance() && r.offset() < end) {
-        switch (r.kind()) {
-          case PACKET:
-            out.add(r.packet());
-            break;
-          case NON_IP:
-            out.add("non-IP " + r.nonIpType() + " at " + r.offset());
-            break;
-          default:
-            out.add(r.error());
-        }
+        out.add(record(r));
       }
     }
     return out;
+  }
+
+  private static CaptureReader open(Path file, long start, PcapngCheckpoints checkpoints)
+      throws IOException {
+    return CaptureReader.open(
+        file.toString(), FileChannel.open(file, StandardOpenOption.READ), start, 256, checkpoints);
+  }
+
+  private static Object record(CaptureReader r) {
+    switch (r.kind()) {
+      case PACKET:
+        return r.packet();
+      case NON_IP:
+        return "non-IP " + r.nonIpType() + " at " + r.offset();
+      default:
+        return r.error();
+    }
   }
 
   private static List<Object> from(List<Object> records, long start) {

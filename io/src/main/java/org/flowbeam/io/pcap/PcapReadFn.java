@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import org.apache.beam.sdk.io.FileIO.ReadableFile;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
@@ -42,6 +44,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Gzip-compressed captures (recognised by magic number) get the restriction {@code [0, 1)}: they
  * are read whole, by one call, with offsets counted in the decompressed stream.
+ *
+ * <p>The ranges of a pcapng file share its {@link PcapngCheckpoints} within the JVM, so that each
+ * range resumes from a recorded section state near its start.
  */
 @DoFn.BoundedPerElement
 public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
@@ -57,6 +62,12 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
   private final long splitSize;
   private final @Nullable PacketDigester digester;
   private final @Nullable MultiplexedOutputs outputs;
+
+  /**
+   * Names this step instance, serialized with it: the copies that run its ranges (threads and
+   * bundles of one job) share pcapng section states, other jobs do not.
+   */
+  private final String checkpointScope;
 
   private final Counter packets = Metrics.counter(PcapReadFn.class, "packets");
   private final Counter errors = Metrics.counter(PcapReadFn.class, "errors");
@@ -89,6 +100,7 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
     this.splitSize = splitSize;
     this.digester = digester;
     this.outputs = outputs;
+    this.checkpointScope = UUID.randomUUID().toString();
   }
 
   @StartBundle
@@ -140,8 +152,13 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
     Map<String, Long> nonIpTypes = new TreeMap<>();
     ranges.inc();
     try (SeekableByteChannel ch = file.openSeekable()) {
-      boolean compressed = CaptureReader.isCompressed(ch);
-      try (CaptureReader reader = CaptureReader.open(name, ch, compressed ? 0 : start)) {
+      CaptureFormat format = CaptureReader.formatOf(ch);
+      boolean compressed = format == CaptureFormat.GZIP;
+      PcapngCheckpoints checkpoints =
+          format == CaptureFormat.PCAPNG ? checkpoints(file.getMetadata()) : null;
+      try (CaptureReader reader =
+          CaptureReader.open(
+              name, ch, compressed ? 0 : start, CaptureInput.DEFAULT_BUFFER, checkpoints)) {
         if (compressed && !tracker.tryClaim(0L)) {
           return;
         }
@@ -192,6 +209,22 @@ public final class PcapReadFn extends DoFn<ReadableFile, Packet> {
         tracker.tryClaim(Long.MAX_VALUE);
       }
     }
+  }
+
+  /**
+   * The pcapng section states of {@code file}, shared by this step's readers in this JVM (the key
+   * holds the step instance's scope, so another job or a changed file never sees them).
+   */
+  private PcapngCheckpoints checkpoints(MatchResult.Metadata file) {
+    String key =
+        checkpointScope
+            + '\n'
+            + file.resourceId()
+            + '\n'
+            + file.sizeBytes()
+            + '\n'
+            + file.lastModifiedMillis();
+    return PcapngCheckpoints.forFile(key, file.sizeBytes());
   }
 
   private enum Claim {

@@ -67,6 +67,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+BENCH_NAME=run-e2e
+# shellcheck source=../common.sh
+source "$repo/bench/common.sh"
 
 SIZES=${SIZES:-1000000 10000000 100000000}
 FORMATS=${FORMATS:-csv pcap}
@@ -91,14 +94,9 @@ FLINK_DIR=$repo/run-configs/flink
 export FLOWBEAM_FLINK_STATE=$WORK/flink-state
 # start-cluster.sh resolves the Flink class path with Maven once; offline, as the build.
 export FLOWBEAM_MVN=${FLOWBEAM_MVN:-mvn -o}
-# Client: wall seconds, peak RSS in KB, CPU seconds user and system.
-TFMT='%e %M %U %S'
 CLK_TCK=$(getconf CLK_TCK)
 
-log() { echo "run-e2e: $*" >&2; }
-die() { log "$*"; exit 2; }
-
-[[ -x /usr/bin/time ]] || die "/usr/bin/time missing (apt-get install time): only GNU time reports peak RSS"
+require_gnu_time
 [[ $RUNS =~ ^[0-9]+$ && $RUNS -ge 1 ]] || die "RUNS must be a positive integer, got '$RUNS'"
 [[ $SNAPLEN =~ ^[0-9]+$ ]] || die "SNAPLEN must be an integer, got '$SNAPLEN'"
 [[ $RUN_TIMEOUT =~ ^[0-9]+$ ]] || die "RUN_TIMEOUT must be seconds, got '$RUN_TIMEOUT'"
@@ -109,24 +107,11 @@ for f in $FORMATS; do [[ $f =~ ^(csv|pcap|pcapng)$ ]] || die "unknown format '$f
 for c in $CONFIGS; do [[ $c =~ ^(direct|embedded|cluster)$ ]] || die "unknown config '$c' (direct, embedded, cluster)"; done
 read -ra extra <<<"$EXTRA_ARGS"
 
-if [[ $SKIP_BUILD != 1 ]]; then
-  # Built before any timing, offline: the dependencies are in the local repository.
-  log "building FlowBeam (SKIP_BUILD=1 to use the existing jar)"
-  (cd "$repo" && mvn -B -q -o -DskipTests package)
-fi
+[[ $SKIP_BUILD == 1 ]] || build_flowbeam "$repo"
 [[ -r $JAR ]] || die "no $JAR (build with: mvn -B -q -o -DskipTests package)"
-rev=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
-if [[ -n $(git -C "$repo" status --porcelain --untracked-files=no 2>/dev/null) ]]; then rev="$rev+dirty"; fi
+rev=$(git_rev "$repo")
 
 mkdir -p "$WORK/inputs" "$WORK/out"
-
-# 1000000 -> 1M, 20000 -> 20k.
-label() {
-  local n=$1
-  if ((n % 1000000 == 0)); then echo "$((n / 1000000))M"
-  elif ((n % 1000 == 0)); then echo "$((n / 1000))k"
-  else echo "$n"; fi
-}
 
 input_path() {
   local n=$1 format=$2 name
@@ -250,15 +235,9 @@ run_one() {
     if [[ $CLUSTER_RESTART == per-run ]]; then stop_cluster; fi
   fi
 
-  # "flowbeam: 1,000,000 packets, 0 rejected, 5,688 flows in 28.3 s (35,284 packets/s, FlinkRunner) -> DIR"
-  local line
-  line=$(grep -h '^flowbeam: .* flows in ' "$out/stdout" "$out/stderr" | tail -n 1 || true)
-  if [[ -n $line ]]; then
-    fb_packets=$(sed -E 's/^flowbeam: ([0-9,]+) packets.*/\1/' <<<"$line" | tr -d ,)
-    rejected=$(sed -E 's/.* ([0-9,]+) rejected.*/\1/' <<<"$line" | tr -d ,)
-    flows=$(sed -E 's/.* ([0-9,]+) flows in .*/\1/' <<<"$line" | tr -d ,)
-    job=$(sed -E 's/.* flows in ([0-9.]+) s.*/\1/' <<<"$line")
-    pps=$(sed -E 's/.*\(([0-9,]+) packets\/s.*/\1/' <<<"$line" | tr -d ,)
+  flowbeam_summary "$out/stdout" "$out/stderr"
+  fb_packets=$FB_PACKETS rejected=$FB_REJECTED flows=$FB_FLOWS job=$FB_JOB pps=$FB_PPS
+  if [[ -n $fb_packets ]]; then
     mbs=$(awk -v b="$(stat -c %s "$input")" -v s="$job" 'BEGIN {if (s > 0) printf "%.2f", b / 1e6 / s}')
   elif ((rc == 0)); then
     NOTE="${NOTE:+$NOTE; }no summary line"
@@ -272,8 +251,6 @@ run_one() {
   [[ $KEEP_OUTPUT == 1 ]] || rm -rf "$out/fb"
   ROW="$rc,$wall,$job,$pps,$mbs,$fb_packets,$rejected,$flows,$rss,$user,$sys,$jm_hwm,$tm_hwm,$jm_before,$tm_before,$cluster_cpu,$l1,$l5,$l15"
 }
-
-csv_quote() { local s=${1//\"/\"\"}; echo "\"$s\""; }
 
 if [[ ! -s $OUT_CSV ]]; then
   mkdir -p "$(dirname "$OUT_CSV")"

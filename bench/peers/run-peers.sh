@@ -36,6 +36,9 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+BENCH_NAME=run-peers
+# shellcheck source=../common.sh
+source "$repo/bench/common.sh"
 
 RUNS=${RUNS:-3}
 PCAP=${PCAP:-$repo/../shared/data/captures/loopback/lo-http-ab-2ip.pcap}
@@ -46,17 +49,9 @@ SKIP_BUILD=${SKIP_BUILD:-0}
 XMX=${XMX:-4g}
 OUT_CSV=${OUT_CSV:-$here/results-$(date -u +%Y-%m-%d).csv}
 JAR=$repo/pipelines/target/flowbeam.jar
-# Wall seconds and peak RSS in KB, then CPU seconds in user and kernel mode: on a machine shared
-# with other builds the CPU time moves less than the wall time and shows how much of the wall time
-# a multi-threaded tool (FlowBeam, suricata) spent working.
-TFMT='%e %M %U %S'
-
-die() { echo "run-peers: $*" >&2; exit 2; }
-
 [[ -r $PCAP ]] || die "no capture at $PCAP (set PCAP)"
 PCAP=$(cd "$(dirname "$PCAP")" && pwd)/$(basename "$PCAP")
-# /usr/bin/time, not the shell keyword: only GNU time reports peak RSS.
-[[ -x /usr/bin/time ]] || die "/usr/bin/time missing (apt-get install time)"
+require_gnu_time
 for t in editcap mergecap capinfos; do
   command -v "$t" >/dev/null || die "$t missing (apt-get install tshark brings it)"
 done
@@ -67,19 +62,15 @@ tools=()
 for t in $TOOLS; do
   case $t in
     tcptrace|tshark|suricata)
-      if command -v "$t" >/dev/null; then tools+=("$t"); else echo "run-peers: $t not installed, skipped" >&2; fi ;;
+      if command -v "$t" >/dev/null; then tools+=("$t"); else log "$t not installed, skipped"; fi ;;
     flowbeam|flowbeam-args|flowbeam-p1) tools+=("$t") ;;
     *) die "unknown tool $t" ;;
   esac
 done
 ((${#tools[@]} > 0)) || die "no tool to run"
 
-# FlowBeam is built once, before any timing, so that no run pays for compilation; -o because the
-# dependencies are already in the local repository and the network is not part of the benchmark.
-if [[ " ${tools[*]} " == *" flowbeam"* && $SKIP_BUILD != 1 ]]; then
-  echo "run-peers: building FlowBeam" >&2
-  (cd "$repo" && mvn -B -q -o -DskipTests package)
-fi
+# FlowBeam is built once, before any timing (build_flowbeam in bench/common.sh).
+if [[ " ${tools[*]} " == *" flowbeam"* && $SKIP_BUILD != 1 ]]; then build_flowbeam "$repo"; fi
 if [[ " ${tools[*]} " == *" flowbeam"* ]]; then [[ -r $JAR ]] || die "no $JAR"; fi
 
 # The inputs. The 10x input repeats the capture ten times, each copy shifted by 200 s more than the
@@ -91,7 +82,7 @@ input_for() {
     10x)
       local big=$WORK/lo-http-ab-2ip-x10.pcap
       if [[ ! -s $big ]]; then
-        echo "run-peers: making $big" >&2
+        log "making $big"
         local copies=()
         for k in 0 1 2 3 4 5 6 7 8 9; do
           editcap -t $((k * 200)) "$PCAP" "$WORK/copy-$k.pcap"
@@ -144,20 +135,13 @@ run_one() {
   # GNU time writes "Command exited with non-zero status N" first when the tool fails.
   read -r wall rss user sys < <(tail -n 1 "$tf")
   case $tool in
-    tcptrace) flows=$(grep -cE '^ *[0-9]+: ' "$out/stdout" || true) ;;
-    tshark) flows=$(grep -c '<->' "$out/stdout" || true) ;;
-    suricata)
-      # One EVE flow event per flow; count the TCP ones, as the other tools count TCP only.
-      flows=$( (grep '"event_type":"flow"' "$out/eve.json" 2>/dev/null || true) | grep -c '"proto":"TCP"' || true) ;;
     flowbeam*)
-      # Summary line: "flowbeam: 240,835 packets, 0 rejected, 20,311 flows in 40.3 s (...)".
-      local line
-      line=$(grep '^flowbeam: .* flows in ' "$out/stdout" | tail -n 1 || true)
-      flows=$(sed -E 's/.* ([0-9,]+) flows in .*/\1/' <<<"$line" | tr -d ,)
-      job=$(sed -E 's/.* flows in ([0-9.]+) s.*/\1/' <<<"$line") ;;
+      flowbeam_summary "$out/stdout"
+      flows=$FB_FLOWS job=$FB_JOB ;;
+    *) flows=$(count_flows "$tool" "$out") ;;
   esac
   if ((rc != 0)); then
-    echo "run-peers: $tool failed (exit $rc) on $input; see $out/stderr" >&2
+    log "$tool failed (exit $rc) on $input; see $out/stderr"
   fi
   rm -rf "$out/fb"   # FlowBeam's outputs are large on the 10x input and not looked at here
   echo "$wall,$rss,$user,$sys,$flows,$job,$rc"
@@ -176,10 +160,10 @@ for size in $SIZES; do
   for ((run = 1; run <= RUNS; run++)); do
     for tool in "${tools[@]}"; do
       read -r l1 l5 l15 _ </proc/loadavg
-      echo "run-peers: $size run $run $tool (load $l1 $l5 $l15)" >&2
+      log "$size run $run $tool (load $l1 $l5 $l15)"
       result=$(run_one "$tool" "$input")
       echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),$size,$(basename "$input"),$packets,$tool,$run,$result,$l1,$l5,$l15" | tee -a "$OUT_CSV"
     done
   done
 done
-echo "run-peers: results in $OUT_CSV; table: python3 bench/peers/summarize.py $OUT_CSV" >&2
+log "results in $OUT_CSV; table: python3 bench/peers/summarize.py $OUT_CSV"

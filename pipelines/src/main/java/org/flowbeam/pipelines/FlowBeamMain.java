@@ -24,8 +24,9 @@ import org.flowbeam.io.sink.ManifestWriter;
  * The command line of the fat jar: {@code java -jar flowbeam.jar --input=GLOB --output=DIR
  * [options]}, or {@code java -jar flowbeam.jar generate [options]} for the synthetic traffic
  * generator ({@link GenerateMain}). Beam-style options ({@code --help} lists them), also read from
- * {@code @file} arguments (one option per line, as in {@code run-configs/}); the runner defaults to
- * Flink embedded in this JVM, the fastest on one machine.
+ * {@code @file} arguments (one option per line, as in {@code run-configs/}); without {@code
+ * --runner} the runner is chosen by input size ({@link RunnerChoice}): the Direct Runner for small
+ * inputs, Flink embedded in this JVM for the rest.
  *
  * <p>Problems with what the user asked for (a pattern matching no file, an unreadable file, a
  * missing CSV column, a bad option value) end the run with one line on standard error and exit code
@@ -62,11 +63,12 @@ public final class FlowBeamMain {
     }
     OutputDirectory output = null;
     try {
-      FlowBeamOptions options = parse(args);
+      List<String> expanded = expandArgFiles(args);
+      FlowBeamOptions options = parse(expanded);
       FlowBeamPipeline.validate(options);
-      InputFiles inputs =
-          InputFiles.classify(
-              matchInputs(options.getInput()), InputFiles.format(options.getFormat()));
+      List<String> files = matchInputs(options.getInput());
+      RunnerChoice.apply(options, expanded, totalBytes(files));
+      InputFiles inputs = InputFiles.classify(files, InputFiles.format(options.getFormat()));
       output = OutputDirectory.prepare(options.getOutput());
       String runner = options.getRunner().getSimpleName();
       Map<String, Object> head = FlowBeamPipeline.manifestHead(options, inputs, runner);
@@ -140,19 +142,7 @@ public final class FlowBeamMain {
     return eq < 0 ? arg : arg.substring(0, eq);
   }
 
-  private static FlowBeamOptions parse(String[] args) {
-    List<String> all = expandArgFiles(args);
-    boolean runnerGiven = all.stream().anyMatch(a -> a.startsWith("--runner"));
-    if (!runnerGiven) {
-      all.add("--runner=FlinkRunner");
-      if (all.stream().noneMatch(a -> a.startsWith("--flinkMaster"))) {
-        all.add("--flinkMaster=[local]");
-        if (all.stream().noneMatch(a -> a.startsWith("--parallelism"))) {
-          // Flink's local default is one task slot; use every core of this machine.
-          all.add("--parallelism=" + Runtime.getRuntime().availableProcessors());
-        }
-      }
-    }
+  private static FlowBeamOptions parse(List<String> all) {
     try {
       return PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
           .withValidation()
@@ -160,6 +150,19 @@ public final class FlowBeamMain {
     } catch (IllegalArgumentException e) {
       throw new UsageException(firstLine(e.getMessage()));
     }
+  }
+
+  /** The total size of {@code files}, in bytes (0 for a file whose size cannot be read). */
+  private static long totalBytes(List<String> files) {
+    long total = 0;
+    for (String f : files) {
+      try {
+        total += FileSystems.matchSingleFileSpec(f).sizeBytes();
+      } catch (IOException e) {
+        // The reader reports an unreadable file with its own message.
+      }
+    }
+    return total;
   }
 
   /** The files the comma-separated patterns match, checked to exist and be readable. */

@@ -35,8 +35,9 @@ import org.flowbeam.model.RejectedRecord;
  *
  * <p>A reader opened at {@code start > 0} begins at the first record whose header starts at or
  * after {@code start}: pcap readers find it by a validated resynchronisation, pcapng readers by
- * hopping block by block from the file start (so that the section's byte order and interface table
- * are known). Not thread-safe.
+ * hopping block by block from the nearest section state that the file's {@link PcapngCheckpoints}
+ * recorded before {@code start} (or from the file start), so that the section's byte order and
+ * interface table are known. Not thread-safe.
  */
 public abstract class CaptureReader implements RecordReader {
 
@@ -75,6 +76,21 @@ public abstract class CaptureReader implements RecordReader {
   /** As {@link #open(String, SeekableByteChannel, long)} with a buffer size (tests use small). */
   public static CaptureReader open(
       String fileName, SeekableByteChannel channel, long start, int bufferSize) throws IOException {
+    return open(fileName, channel, start, bufferSize, null);
+  }
+
+  /**
+   * As {@link #open(String, SeekableByteChannel, long, int)}, a pcapng reader resuming from and
+   * recording section states in {@code checkpoints} (the index of this file, shared by the readers
+   * of its ranges; null for none). Pcap readers do not use it.
+   */
+  static CaptureReader open(
+      String fileName,
+      SeekableByteChannel channel,
+      long start,
+      int bufferSize,
+      PcapngCheckpoints checkpoints)
+      throws IOException {
     byte[] magic = readMagic(channel);
     CaptureFormat format = CaptureFormat.detect(magic);
     if (format == CaptureFormat.GZIP) {
@@ -83,18 +99,23 @@ public abstract class CaptureReader implements RecordReader {
       }
       channel.position(0);
       InputStream gz = new GZIPInputStream(Channels.newInputStream(channel), 1 << 16);
-      return open(fileName, CaptureInput.of(gz, bufferSize), 0, true);
+      return open(fileName, CaptureInput.of(gz, bufferSize), 0, true, null);
     }
-    return open(fileName, CaptureInput.of(channel, 0, bufferSize), start, false);
+    return open(fileName, CaptureInput.of(channel, 0, bufferSize), start, false, checkpoints);
   }
 
   /** Opens a reader on a whole uncompressed capture stream (for instance a decompressed one). */
   public static CaptureReader open(String fileName, InputStream stream) throws IOException {
-    return open(fileName, CaptureInput.of(stream, CaptureInput.DEFAULT_BUFFER), 0, false);
+    return open(fileName, CaptureInput.of(stream, CaptureInput.DEFAULT_BUFFER), 0, false, null);
   }
 
   private static CaptureReader open(
-      String fileName, CaptureInput in, long start, boolean compressed) throws IOException {
+      String fileName,
+      CaptureInput in,
+      long start,
+      boolean compressed,
+      PcapngCheckpoints checkpoints)
+      throws IOException {
     in.request(0, 4);
     byte[] magic = new byte[Math.min(4, in.available(0))];
     System.arraycopy(in.array(), in.index(0), magic, 0, magic.length);
@@ -102,7 +123,7 @@ public abstract class CaptureReader implements RecordReader {
       case PCAP:
         return new PcapReader(fileName, in, start);
       case PCAPNG:
-        return new PcapngReader(fileName, in, start);
+        return new PcapngReader(fileName, in, start, checkpoints);
       default:
         String reason =
             compressed
@@ -123,7 +144,12 @@ public abstract class CaptureReader implements RecordReader {
 
   /** True if the file at {@code channel} is gzip-compressed (and so cannot be split). */
   public static boolean isCompressed(SeekableByteChannel channel) throws IOException {
-    return CaptureFormat.detect(readMagic(channel)) == CaptureFormat.GZIP;
+    return formatOf(channel) == CaptureFormat.GZIP;
+  }
+
+  /** The format of the file at {@code channel}, by its first bytes (gzip is not looked into). */
+  public static CaptureFormat formatOf(SeekableByteChannel channel) throws IOException {
+    return CaptureFormat.detect(readMagic(channel));
   }
 
   /**

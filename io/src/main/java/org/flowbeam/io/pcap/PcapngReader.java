@@ -3,6 +3,7 @@ package org.flowbeam.io.pcap;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -20,10 +21,16 @@ import java.util.List;
  * <p>A Simple Packet Block has no timestamp: it takes the timestamp of the previous packet block in
  * the file (0 before any), so that its packet sorts next to its neighbours.
  *
- * <p>A range that does not start at the file start hops block by block from offset 0 (reading only
- * block headers, section headers and interface descriptions) to its first block at or after its
- * start, so that it knows the byte order and interface table in force there and frames exactly the
- * blocks a sequential read frames. The cost is a read of the file prefix per range.
+ * <p>A range that does not start at the file start must know the state in force at its start (the
+ * section's byte order, its interface table, the previous packet's timestamp) and frame exactly the
+ * blocks a sequential read frames. It resumes from the nearest state at or before its start that
+ * the file's {@link PcapngCheckpoints} hold, or else from the file start, and hops block by block
+ * from there (reading only block headers, section headers and interface descriptions) to its first
+ * block at or after its start. While hopping and reading it records states for the other ranges,
+ * every {@link PcapngCheckpoints#spacing()} bytes, and while hopping it jumps ahead to states that
+ * other readers recorded meanwhile between it and its start, so the block headers of a file are
+ * hopped about once rather than once per range. Without an index (a caller that passes none) every
+ * range hops from the file start.
  */
 final class PcapngReader extends CaptureReader {
   static final int SHB = CaptureFormat.PCAPNG_SHB;
@@ -45,25 +52,11 @@ final class PcapngReader extends CaptureReader {
   private static final int MAX_INTERFACES = 1 << 16;
   private static final BigInteger MICROS = BigInteger.valueOf(1_000_000L);
 
-  /** One interface of the current section. */
-  private static final class Interface {
-    final int linkType;
-    final long snaplen;
-    final boolean pow2;
-    final int exponent;
-    final long offsetSeconds;
-
-    Interface(int linkType, long snaplen, boolean pow2, int exponent, long offsetSeconds) {
-      this.linkType = linkType;
-      this.snaplen = snaplen;
-      this.pow2 = pow2;
-      this.exponent = exponent;
-      this.offsetSeconds = offsetSeconds;
-    }
-  }
-
   private final long start;
-  private final List<Interface> interfaces = new ArrayList<>();
+  private final PcapngCheckpoints checkpoints;
+  private final List<PcapngInterface> interfaces = new ArrayList<>();
+  private PcapngInterface lastInterface;
+  private long nextOffer;
   private boolean bigEndian;
   private boolean inSection;
   private long firstSnaplen = -1;
@@ -71,9 +64,37 @@ final class PcapngReader extends CaptureReader {
   private long next;
   private boolean done;
 
-  PcapngReader(String fileName, CaptureInput in, long start) {
+  /**
+   * @param checkpoints the file's recorded states, shared with the readers of its other ranges; or
+   *     null, to hop from the file start
+   */
+  PcapngReader(String fileName, CaptureInput in, long start, PcapngCheckpoints checkpoints) {
     super(fileName, in);
     this.start = start;
+    this.checkpoints = checkpoints;
+    if (checkpoints != null) {
+      PcapngCheckpoints.State s = start > 0 ? checkpoints.floor(start) : null;
+      if (s != null) {
+        resume(s);
+      }
+      nextOffer = next + checkpoints.spacing();
+    }
+  }
+
+  /** Takes the state recorded at a block boundary, as if the blocks before it had been framed. */
+  private void resume(PcapngCheckpoints.State s) {
+    interfaces.clear();
+    next = s.offset();
+    bigEndian = s.bigEndian();
+    inSection = s.inSection();
+    firstSnaplen = s.firstSnaplen();
+    lastMicros = s.lastMicros();
+    lastInterface = s.lastInterface();
+    for (PcapngInterface i = lastInterface; i != null; i = i.previous()) {
+      interfaces.add(i);
+      linkTypes.add(LinkType.name(i.linkType));
+    }
+    Collections.reverse(interfaces);
   }
 
   @Override
@@ -91,6 +112,19 @@ final class PcapngReader extends CaptureReader {
     while (!done) {
       long pos = next;
       boolean emit = pos >= start;
+      if (checkpoints != null && pos >= nextOffer) {
+        PcapngCheckpoints.State ahead = emit ? null : checkpoints.floor(start);
+        if (ahead != null && ahead.offset() > pos) {
+          // Another reader recorded states between here and the start meanwhile: jump there.
+          resume(ahead);
+          nextOffer = next + checkpoints.spacing();
+          continue;
+        }
+        checkpoints.offer(
+            new PcapngCheckpoints.State(
+                pos, bigEndian, inSection, lastInterface, firstSnaplen, lastMicros));
+        nextOffer = pos + checkpoints.spacing();
+      }
       if (!in.request(pos, 12)) {
         int a = in.available(pos);
         done = true;
@@ -179,6 +213,7 @@ final class PcapngReader extends CaptureReader {
 
   private boolean startSection(long pos, int len) throws IOException {
     interfaces.clear();
+    lastInterface = null;
     if (len < 28) {
       setError(pos, "section header block of " + len + " bytes");
       return false;
@@ -224,7 +259,9 @@ final class PcapngReader extends CaptureReader {
       setError(pos, "if_tsresol 10^-" + exponent + " out of range");
       return false;
     }
-    interfaces.add(new Interface(linkType, snaplen, pow2, exponent, offsetSeconds));
+    lastInterface =
+        new PcapngInterface(lastInterface, linkType, snaplen, pow2, exponent, offsetSeconds);
+    interfaces.add(lastInterface);
     linkTypes.add(LinkType.name(linkType));
     if (firstSnaplen < 0) {
       firstSnaplen = snaplen;
@@ -237,7 +274,7 @@ final class PcapngReader extends CaptureReader {
     int dataOffset;
     long capLen;
     long wireLen;
-    Interface itf;
+    PcapngInterface itf;
     long micros;
     try {
       if (type == SPB) {
@@ -325,7 +362,7 @@ final class PcapngReader extends CaptureReader {
     return Math.addExact(micros, Math.multiplyExact(offsetSeconds, 1_000_000L));
   }
 
-  private static long toMicros(long units, Interface itf) {
+  private static long toMicros(long units, PcapngInterface itf) {
     return toMicros(units, itf.pow2, itf.exponent, itf.offsetSeconds);
   }
 

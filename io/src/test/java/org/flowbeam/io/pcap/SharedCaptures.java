@@ -53,10 +53,21 @@ final class SharedCaptures {
 
   /** Reads the records whose header starts in {@code [start, end)}. */
   static Result readRange(Path file, long start, long end, int bufferSize) throws IOException {
+    return readRange(file, start, end, bufferSize, null);
+  }
+
+  /** As {@link #readRange(Path, long, long, int)}, a pcapng reader sharing {@code checkpoints}. */
+  static Result readRange(
+      Path file, long start, long end, int bufferSize, PcapngCheckpoints checkpoints)
+      throws IOException {
     Result r = new Result();
     try (CaptureReader reader =
         CaptureReader.open(
-            file.toString(), FileChannel.open(file, StandardOpenOption.READ), start, bufferSize)) {
+            file.toString(),
+            FileChannel.open(file, StandardOpenOption.READ),
+            start,
+            bufferSize,
+            checkpoints)) {
       while (reader.advance() && reader.offset() < end) {
         r.records++;
         switch (reader.kind()) {

@@ -64,6 +64,11 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(RangeReadFn.class);
 
+  /** The earliest and latest event times Beam can hold in the global window, ms. */
+  private static final long MIN_MILLIS = BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis();
+
+  private static final long MAX_MILLIS = GlobalWindow.INSTANCE.maxTimestamp().getMillis();
+
   private final RecordFormat<?> format;
   private final long splitSize;
   private final @Nullable PacketDigester digester;
@@ -303,8 +308,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
 
     /** Why a packet at {@code millis} cannot be output, or null if it can. */
     private @Nullable String timeError(long micros, long millis) {
-      if (millis < BoundedWindow.TIMESTAMP_MIN_VALUE.getMillis()
-          || millis > GlobalWindow.INSTANCE.maxTimestamp().getMillis()) {
+      if (millis < MIN_MILLIS || millis > MAX_MILLIS) {
         return "timestamp " + micros + " us outside Beam's range";
       }
       if (millis < minEventMillis) {

@@ -81,33 +81,44 @@ public final class MultiplexedOutputs implements Serializable {
 
   /**
    * The receiver a step's {@code @ProcessElement} writes to: the main output goes straight to
-   * {@code out}, every multiplexed output into {@link #MUXED}.
+   * {@code out}, every multiplexed output into {@link #MUXED}. Each output's receiver is made once
+   * per call of this method, however often the step asks for it.
    */
   public MultiOutputReceiver wrap(MultiOutputReceiver out) {
     OutputReceiver<RawUnionValue> union = out.get(MUXED);
+    OutputReceiver<?>[] receivers = new OutputReceiver<?>[muxed.size()];
     return new MultiOutputReceiver() {
       @Override
+      @SuppressWarnings("unchecked")
       public <T> OutputReceiver<T> get(TupleTag<T> tag) {
         if (tag.equals(main)) {
           return out.get(tag);
         }
         int index = indexOf(tag);
-        return new OutputReceiver<T>() {
-          @Override
-          public void output(T value) {
-            union.output(new RawUnionValue(index, value));
-          }
-
-          @Override
-          public void outputWithTimestamp(T value, Instant timestamp) {
-            union.outputWithTimestamp(new RawUnionValue(index, value), timestamp);
-          }
-        };
+        if (receivers[index] == null) {
+          receivers[index] = tagged(union, index);
+        }
+        return (OutputReceiver<T>) receivers[index];
       }
 
       @Override
       public <T> OutputReceiver<Row> getRowReceiver(TupleTag<T> tag) {
         throw new UnsupportedOperationException("multiplexed outputs carry no rows");
+      }
+    };
+  }
+
+  /** A receiver that wraps each value with union tag {@code index} into {@code union}. */
+  private static <T> OutputReceiver<T> tagged(OutputReceiver<RawUnionValue> union, int index) {
+    return new OutputReceiver<T>() {
+      @Override
+      public void output(T value) {
+        union.output(new RawUnionValue(index, value));
+      }
+
+      @Override
+      public void outputWithTimestamp(T value, Instant timestamp) {
+        union.outputWithTimestamp(new RawUnionValue(index, value), timestamp);
       }
     };
   }

@@ -177,7 +177,7 @@ class PacketCsvIOTest {
                         + "/clea*.csv,"
                         + dir
                         + "/*.dat")
-                .withDesiredSplitSizeBytes(40));
+                .withSplitSize(40));
     PAssert.that(
             r.getOutput()
                 .apply(
@@ -234,7 +234,7 @@ class PacketCsvIOTest {
     PacketReadResult r =
         p.apply("Match", FileIO.match().filepattern(file.toString()))
             .apply("ReadMatches", FileIO.readMatches())
-            .apply("ReadFiles", PacketCsvIO.readFiles().withDesiredSplitSizeBytes(100));
+            .apply("ReadFiles", PacketCsvIO.readFiles().withSplitSize(100));
     PAssert.that(
             r.getOutput()
                 .apply("Lengths", MapElements.into(TypeDescriptors.integers()).via(Packet::length)))
@@ -278,9 +278,9 @@ class PacketCsvIOTest {
   @Test
   void transformsAreImmutable() {
     PacketCsvIO.Read a = PacketCsvIO.read().from("x.csv");
-    PacketCsvIO.Read b = a.withIpMap(Map.of(1, "1.2.3.4")).withDesiredSplitSizeBytes(10);
+    PacketCsvIO.Read b = a.withIpMap(Map.of(1, "1.2.3.4")).withSplitSize(10);
     assertThat(a == b, equalTo(false));
-    assertThrows(IllegalArgumentException.class, () -> a.withDesiredSplitSizeBytes(0));
+    assertThrows(IllegalArgumentException.class, () -> a.withSplitSize(0));
     assertThrows(IllegalArgumentException.class, () -> a.withIpMap(Map.of(1, "not-an-ip")));
     assertThrows(IllegalArgumentException.class, () -> PacketCsvIO.read().from(" , "));
   }

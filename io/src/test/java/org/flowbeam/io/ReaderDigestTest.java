@@ -13,11 +13,14 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.transforms.Reify;
 import org.apache.beam.sdk.transforms.ToString;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TimestampedValue;
 import org.apache.beam.sdk.values.TypeDescriptors;
 import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.Packet;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.testing.BeamTest;
 import org.flowbeam.testing.SharedData;
@@ -29,7 +32,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A reader that digests the packets it decodes ({@code withDigest}) gives the same flows and
- * statistics as the same reader's packets digested in a step of their own, on real captures and
+ * statistics as the same reader's packets digested in a step of their own, and the same packets
+ * with the same event times when asked to keep them ({@code withPackets}), on real captures and
  * their tshark CSV exports read in ranges far smaller than the files (so that every range flushes
  * its own fragments and partial sums, and the Direct Runner checkpoints ranges as it goes).
  */
@@ -43,7 +47,7 @@ class ReaderDigestTest {
     PcapIO.Read read = PcapIO.read().from(captures).withSplitSize(300);
     compare(
         p,
-        p.apply("Digesting", read.withDigest(DIGEST)).packetResult().getDigest(),
+        p.apply("Digesting", read.withDigest(DIGEST)).getDigest(),
         p.apply("Plain", read).getOutput().apply("Digest", DIGEST));
     p.run().waitUntilFinish();
   }
@@ -51,7 +55,7 @@ class ReaderDigestTest {
   @Test
   void csvReaderDigestsAsASeparateStepWould(TestPipeline p) {
     String csv = SharedData.root().resolve("refs/tcp-edge") + "/*.pcap.packets.csv";
-    PacketCsvIO.Read read = PacketCsvIO.read().from(csv).withDesiredSplitSizeBytes(500);
+    PacketCsvIO.Read read = PacketCsvIO.read().from(csv).withSplitSize(500);
     compare(
         p,
         p.apply("Digesting", read.withDigest(DIGEST)).getDigest(),
@@ -60,11 +64,58 @@ class ReaderDigestTest {
   }
 
   @Test
-  void aReaderThatDoesNotDigestSaysSo(TestPipeline p) {
-    PacketReadResult r =
-        p.apply(PacketCsvIO.read().from(SharedData.root().resolve("refs/tcp-edge") + "/*.csv"));
-    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, r::getDigest);
+  void aDigestingReadKeepsThePacketsWithTheirTimesWhenAsked(TestPipeline p) {
+    String captures = SharedData.root().resolve("captures/tcp-edge") + "/*.pcap";
+    PcapIO.Read read = PcapIO.read().from(captures).withSplitSize(300);
+    DigestReadResult digesting = p.apply("Digesting", read.withDigest(DIGEST).withPackets());
+    PCollection<String> kept = timed("Kept", digesting.getPackets());
+    PCollection<String> plain = timed("Plain", p.apply("Plain", read).getOutput());
+    PCollection<List<String>> both =
+        PCollectionList.of(kept.apply("KeptTag", tag("A")))
+            .and(plain.apply("PlainTag", tag("B")))
+            .apply("Both", Flatten.pCollections())
+            .apply("All", Combine.globally(new ListOf()));
+    PAssert.thatSingleton(both).satisfies(ReaderDigestTest::sidesEqual);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void aDigestingReadNotAskedForPacketsSaysSo(TestPipeline p) {
+    DigestReadResult r =
+        p.apply(
+            PacketCsvIO.read()
+                .from(SharedData.root().resolve("refs/tcp-edge") + "/*.csv")
+                .withDigest(DIGEST));
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, r::getPackets);
     p.enableAbandonedNodeEnforcement(false);
+  }
+
+  /** Each packet with its event time, as text. */
+  private static PCollection<String> timed(String name, PCollection<Packet> packets) {
+    return packets
+        .apply(name + "Reify", Reify.timestamps())
+        .apply(
+            name + "Text",
+            MapElements.into(TypeDescriptors.strings())
+                .via((TimestampedValue<Packet> t) -> t.getTimestamp() + " " + t.getValue()));
+  }
+
+  private static MapElements<String, String> tag(String side) {
+    return MapElements.into(TypeDescriptors.strings()).via((String s) -> side + "|" + s);
+  }
+
+  /** Whether the "A|" and "B|" elements of {@code all} are the same, and more than 100. */
+  private static Void sidesEqual(List<String> all) {
+    List<String> fromA = new ArrayList<>();
+    List<String> fromB = new ArrayList<>();
+    for (String s : all) {
+      (s.startsWith("A|") ? fromA : fromB).add(s.substring(2));
+    }
+    fromA.sort(null);
+    fromB.sort(null);
+    assertThat(fromA.size(), greaterThan(100));
+    assertThat(fromA, equalTo(fromB));
+    return null;
   }
 
   /** Asserts that both digests give the same flows, per-IP, flag-type, time-bin and totals. */
@@ -78,20 +129,7 @@ class ReaderDigestTest {
             .and(right)
             .apply("Both", Flatten.pCollections())
             .apply("All", Combine.globally(new ListOf()));
-    PAssert.thatSingleton(both)
-        .satisfies(
-            all -> {
-              List<String> fromA = new ArrayList<>();
-              List<String> fromB = new ArrayList<>();
-              for (String s : all) {
-                (s.startsWith("A|") ? fromA : fromB).add(s.substring(2));
-              }
-              fromA.sort(null);
-              fromB.sort(null);
-              assertThat(fromA.size(), greaterThan(100));
-              assertThat(fromA, equalTo(fromB));
-              return null;
-            });
+    PAssert.thatSingleton(both).satisfies(ReaderDigestTest::sidesEqual);
   }
 
   private static PCollection<String> everything(String side, PacketDigest.Result d) {
@@ -109,9 +147,7 @@ class ReaderDigestTest {
             .and(totals.apply(side + "TotalText", ToString.elements()));
     return parts
         .apply(side + "Flatten", Flatten.pCollections())
-        .apply(
-            side + "Tag",
-            MapElements.into(TypeDescriptors.strings()).via((String s) -> side + "|" + s))
+        .apply(side + "Tag", tag(side))
         .setCoder(StringUtf8Coder.of());
   }
 

@@ -4,6 +4,7 @@ import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
+import org.flowbeam.io.ReadSpec;
 
 /**
  * Options of the packets-to-flows job. Times are in seconds (fractions allowed); every option has a
@@ -107,7 +108,7 @@ public interface FlowBeamOptions extends PipelineOptions {
   void setNumShards(int value);
 
   @Description("Byte range size into which plain input files are split for parallel reading, MiB.")
-  @Default.Integer(64)
+  @Default.Integer(ReadSpec.DEFAULT_SPLIT_SIZE_MB)
   int getSplitSizeMb();
 
   void setSplitSizeMb(int value);

@@ -10,12 +10,11 @@ import org.apache.beam.sdk.transforms.Filter;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.flowbeam.io.FlowSinks;
-import org.flowbeam.io.PacketReadResult;
+import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.timearcs.TimeArcsOptions;
 import org.flowbeam.io.timearcs.TimeArcsWrite;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpStats;
-import org.flowbeam.model.Packet;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.transforms.AssembleFlows;
 import org.flowbeam.transforms.PacketDigest;
@@ -97,7 +96,9 @@ public final class FlowBeamPipeline {
     if (o.getNumShards() < 1 || o.getNumShards() > 10_000) {
       throw new UsageException("--numShards must be between 1 and 10000, got " + o.getNumShards());
     }
-    if (o.getSplitSizeMb() < 1) {
+    try {
+      ReadSpec.checkSplitSize((long) o.getSplitSizeMb() << 20);
+    } catch (IllegalArgumentException e) {
       throw new UsageException("--splitSizeMb must be at least 1, got " + o.getSplitSizeMb());
     }
     if (o.getFlowsPerChunk() < 1) {
@@ -120,17 +121,14 @@ public final class FlowBeamPipeline {
     FlowRules rules = rules(o);
     int shards = o.getNumShards();
 
-    // One pass over the packets feeds the flows and every statistic (see PacketDigest). The
-    // readers run it on the packets they decode, so no element per packet leaves the reading
-    // step, unless the TimeArcs layout needs the packets themselves.
+    // One pass over the packets feeds the flows and every statistic (see PacketDigest): the
+    // readers run it on the packets they decode, so no element per packet leaves the reading step
+    // (but the packets themselves, when the TimeArcs layout asks for them).
     boolean timeArcsLayout = LAYOUT_TIMEARCS.equals(o.getLayout());
     PacketDigest digestPackets =
         PacketDigest.withBinSizeUs(binSizeUs(o)).withFragmentPackets(fragmentPackets(o));
-    DatasetRead dataset = DatasetRead.read(p, inputs, o, timeArcsLayout ? null : digestPackets);
-    PacketReadResult read = dataset.packets();
-    PCollection<Packet> packets = read.getOutput();
-    PacketDigest.Result digest =
-        read.isDigested() ? read.getDigest() : packets.apply("DigestPackets", digestPackets);
+    DatasetRead read = DatasetRead.read(p, inputs, o, digestPackets, timeArcsLayout);
+    PacketDigest.Result digest = read.digest();
     PCollection<PacketTotals> totals = TrafficStats.totals(digest);
     PCollection<FlowRecord> flows =
         digest
@@ -142,7 +140,7 @@ public final class FlowBeamPipeline {
     ipStats.apply("WriteIpStats", FlowSinks.ipStats(outputDir, shards));
     TrafficStats.flagTypes(digest).apply("WriteFlagStats", FlowSinks.flagStats(outputDir));
     TrafficStats.timeBins(digest, flows).apply("WriteTimeBins", FlowSinks.timeBins(outputDir));
-    read.getErrors().apply("WriteRejected", FlowSinks.rejected(outputDir, shards));
+    read.errors().apply("WriteRejected", FlowSinks.rejected(outputDir, shards));
 
     PCollection<String> timeArcsKeys;
     if (timeArcsLayout) {
@@ -155,7 +153,7 @@ public final class FlowBeamPipeline {
               .withWriteManifest(false);
       timeArcsKeys =
           PCollectionTuple.of(TimeArcsWrite.FLOWS, flows)
-              .and(TimeArcsWrite.PACKETS, packets)
+              .and(TimeArcsWrite.PACKETS, read.packets())
               .apply("WriteTimeArcs", FlowSinks.timeArcs(outputDir, timeArcs));
     } else {
       timeArcsKeys = p.apply("NoTimeArcs", Create.empty(StringUtf8Coder.of()));
@@ -165,10 +163,10 @@ public final class FlowBeamPipeline {
         totals.apply("AnyPacket", Filter.by((PacketTotals t) -> !t.isEmpty()));
     RunCounts counts =
         new RunCounts()
-            .sum(RunManifest.RECORDS_READ, read.getRecordsRead(), kv -> kv.getValue())
+            .sum(RunManifest.RECORDS_READ, read.recordsRead(), kv -> kv.getValue())
             .sum(RunManifest.PACKETS, totals, PacketTotals::packets)
-            .count(RunManifest.REJECTED, read.getErrors())
-            .sum(RunManifest.NON_IP_FRAMES, dataset.nonIpCounts(), kv -> kv.getValue())
+            .count(RunManifest.REJECTED, read.errors())
+            .sum(RunManifest.NON_IP_FRAMES, read.nonIpCounts(), kv -> kv.getValue())
             .sum(RunManifest.TCP_PACKETS, totals, PacketTotals::tcpPackets)
             .count(RunManifest.FLOWS, flows)
             .sum(RunManifest.PACKETS_IN_FLOWS, flows, FlowRecord::packetCount)
@@ -181,9 +179,9 @@ public final class FlowBeamPipeline {
             outputDir,
             head,
             counts.all(),
-            read.getRecordsRead(),
-            dataset.nonIpCounts(),
-            dataset.captureSummaries(),
+            read.recordsRead(),
+            read.nonIpCounts(),
+            read.captureSummaries(),
             timeArcsKeys));
   }
 

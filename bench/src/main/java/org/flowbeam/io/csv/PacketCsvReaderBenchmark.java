@@ -8,8 +8,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.flowbeam.bench.ReadCounters;
-import org.flowbeam.model.Packet;
-import org.flowbeam.model.RejectedRecord;
+import org.flowbeam.io.RecordReader;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -25,8 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * How fast io's CSV range reader ({@link PacketCsvRangeReader}, the code {@code PacketCsvReadFn}
- * runs) reads a whole packet CSV as one range, outside Beam; the CSV counterpart of {@code
+ * How fast io's CSV range reader ({@link PacketCsvReader}, the code {@code RangeReadFn} runs) reads
+ * a whole packet CSV as one range, outside Beam; the CSV counterpart of {@code
  * CaptureReaderBenchmark}, by default on the same loopback packets as tshark exported them.
  *
  * <p>It lives in {@code org.flowbeam.io.csv} because the range reader is package-private there: the
@@ -57,24 +56,21 @@ public class PacketCsvReaderBenchmark {
 
   @Benchmark
   public long readSequentially(ReadCounters counters, Blackhole bh) throws IOException {
-    long[] packets = new long[1];
-    PacketCsvRangeReader.Output out =
-        new PacketCsvRangeReader.Output() {
-          @Override
-          public void packet(Packet packet) {
-            bh.consume(packet);
-            packets[0]++;
-          }
-
-          @Override
-          public void rejected(RejectedRecord record) {
-            bh.consume(record);
-          }
-        };
-    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-      new PacketCsvRangeReader(file, IpMap.empty()).readSeekable(channel, 0, offset -> true, out);
+    long packets = 0;
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
+        PacketCsvReader reader =
+            PacketCsvReader.open(
+                file, IpMap.empty(), PacketCsvReader.DEFAULT_MAX_ROW_BYTES, channel, 0)) {
+      while (reader.advance()) {
+        if (reader.kind() == RecordReader.Kind.PACKET) {
+          bh.consume(reader.packet());
+          packets++;
+        } else {
+          bh.consume(reader.error());
+        }
+      }
     }
-    counters.add(packets[0], fileBytes);
-    return packets[0];
+    counters.add(packets, fileBytes);
+    return packets;
   }
 }

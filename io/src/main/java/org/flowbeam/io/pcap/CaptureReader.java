@@ -1,6 +1,5 @@
 package org.flowbeam.io.pcap;
 
-import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -9,11 +8,13 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
+import org.flowbeam.io.RecordReader;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
 
 /**
- * Reads the records of one capture file, or of one byte range of it, without Beam.
+ * Reads the records of one capture file, or of one byte range of it, without Beam: the {@link
+ * RecordReader} of pcap and pcapng ({@link CaptureRecords}).
  *
  * <p>{@link #advance()} frames the next record; the caller reads {@link #offset()} (the byte offset
  * of the record's header, by which the record belongs to a range) and then, by {@link #kind()}, the
@@ -38,13 +39,7 @@ import org.flowbeam.model.RejectedRecord;
  * recorded before {@code start} (or from the file start), so that the section's byte order and
  * interface table are known. Not thread-safe.
  */
-public abstract class CaptureReader implements Closeable {
-  /** What the current record is. */
-  public enum Kind {
-    PACKET,
-    NON_IP,
-    ERROR
-  }
+public abstract class CaptureReader implements RecordReader {
 
   /** The most bytes of a bad record kept, as hex, in its {@link RejectedRecord}. */
   static final int MAX_DUMP_BYTES = 64;
@@ -189,6 +184,15 @@ public abstract class CaptureReader implements Closeable {
   /** The current record's error, if {@link #kind()} is {@link Kind#ERROR}. */
   public RejectedRecord error() {
     return error;
+  }
+
+  /**
+   * The current packet as a rejected record: the packet's text, for a packet that cannot be used.
+   */
+  @Override
+  public RejectedRecord reject(String reason) {
+    Packet p = packet();
+    return new RejectedRecord(fileName, p.sourceOffset(), p.toString(), reason);
   }
 
   /** Counts of the non-IP frames read so far, by type. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.flowbeam.io.RecordReader;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
 import org.junit.jupiter.api.Assumptions;
@@ -46,25 +47,19 @@ class PacketCsvReferenceDataTest {
 
       List<Packet> packets = new ArrayList<>();
       List<RejectedRecord> errors = new ArrayList<>();
-      long framed;
-      try (SeekableByteChannel ch = Files.newByteChannel(csv)) {
-        framed =
-            new PacketCsvRangeReader(csv.toString(), IpMap.empty())
-                .readSeekable(
-                    ch,
-                    0,
-                    offset -> offset < Long.MAX_VALUE,
-                    new PacketCsvRangeReader.Output() {
-                      @Override
-                      public void packet(Packet p) {
-                        packets.add(p);
-                      }
-
-                      @Override
-                      public void rejected(RejectedRecord r) {
-                        errors.add(r);
-                      }
-                    });
+      long framed = 0;
+      try (SeekableByteChannel ch = Files.newByteChannel(csv);
+          PacketCsvReader reader =
+              PacketCsvReader.open(
+                  csv.toString(), IpMap.empty(), PacketCsvReader.DEFAULT_MAX_ROW_BYTES, ch, 0)) {
+        while (reader.advance()) {
+          framed++;
+          if (reader.kind() == RecordReader.Kind.PACKET) {
+            packets.add(reader.packet());
+          } else {
+            errors.add(reader.error());
+          }
+        }
       }
       assertThat(base, errors, empty());
       assertThat(base, (long) packets.size(), equalTo(expected));

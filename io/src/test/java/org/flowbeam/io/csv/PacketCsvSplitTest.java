@@ -22,8 +22,7 @@ import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPOutputStream;
-import org.apache.beam.sdk.io.range.OffsetRange;
-import org.apache.beam.sdk.transforms.splittabledofn.OffsetRangeTracker;
+import org.flowbeam.io.RecordReader;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
 import org.junit.jupiter.api.Test;
@@ -50,30 +49,36 @@ class PacketCsvSplitTest {
     }
   }
 
-  private static PacketCsvRangeReader.Output collect(List<String> items) {
-    return new PacketCsvRangeReader.Output() {
-      @Override
-      public void packet(Packet p) {
-        items.add(p.sourceOffset() + " packet " + p);
+  /**
+   * Reads the rows starting in [from, to) as the shell does: skipping rows before {@code from}
+   * (only a stream has them) and stopping at the first row at or past {@code to}.
+   */
+  private static Result read(PacketCsvReader reader, long from, long to) throws IOException {
+    List<String> items = new ArrayList<>();
+    long framed = 0;
+    try (reader) {
+      while (reader.advance() && reader.offset() < to) {
+        if (reader.offset() < from) {
+          continue;
+        }
+        framed++;
+        if (reader.kind() == RecordReader.Kind.PACKET) {
+          Packet p = reader.packet();
+          items.add(p.sourceOffset() + " packet " + p);
+        } else {
+          RejectedRecord r = reader.error();
+          items.add(r.offset() + " rejected " + r.reason() + " | " + r.raw());
+        }
       }
-
-      @Override
-      public void rejected(RejectedRecord r) {
-        items.add(r.offset() + " rejected " + r.reason() + " | " + r.raw());
-      }
-    };
+    }
+    return new Result(items, framed);
   }
 
-  /** Reads [from, to) by seeking, through a real tracker that must end done. */
+  /** Reads [from, to) by seeking. */
   private static Result readSeekable(Path file, long from, long to, int cap) {
-    List<String> items = new ArrayList<>();
-    OffsetRangeTracker tracker = new OffsetRangeTracker(new OffsetRange(from, to));
-    try (SeekableByteChannel ch = Files.newByteChannel(file)) {
-      long framed =
-          new PacketCsvRangeReader(file.toString(), IpMap.empty(), cap, Long.MIN_VALUE)
-              .readSeekable(ch, from, tracker::tryClaim, collect(items));
-      tracker.checkDone();
-      return new Result(items, framed);
+    try {
+      SeekableByteChannel ch = Files.newByteChannel(file);
+      return read(PacketCsvReader.open(file.toString(), IpMap.empty(), cap, ch, from), from, to);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -81,14 +86,9 @@ class PacketCsvSplitTest {
 
   /** Reads [from, to) of a stream from offset 0 (as a gzip file is read). */
   private static Result readStream(byte[] bytes, String name, long from, long to, int cap) {
-    List<String> items = new ArrayList<>();
-    OffsetRangeTracker tracker = new OffsetRangeTracker(new OffsetRange(from, to));
-    try (InputStream in = new ByteArrayInputStream(bytes)) {
-      long framed =
-          new PacketCsvRangeReader(name, IpMap.empty(), cap, Long.MIN_VALUE)
-              .readStream(in, from, tracker::tryClaim, collect(items));
-      tracker.checkDone();
-      return new Result(items, framed);
+    try {
+      InputStream in = new ByteArrayInputStream(bytes);
+      return read(PacketCsvReader.open(name, IpMap.empty(), cap, in), from, to);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -205,7 +205,7 @@ class PacketCsvSplitTest {
             + big
             + "3,10.0.0.1,10.0.0.2,60,b\n");
     long size = Files.size(file);
-    int cap = PacketCsvRangeReader.DEFAULT_MAX_ROW_BYTES;
+    int cap = PacketCsvReader.DEFAULT_MAX_ROW_BYTES;
     Result whole = readSeekable(file, 0, size, cap);
     assertThat(whole.items(), hasSize(3));
     assertThat(whole.items().get(1), containsString("rejected row longer than 1048576 bytes"));

@@ -8,15 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Count;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.Values;
+import org.flowbeam.io.PacketReadResult;
 import org.flowbeam.io.PcapIO;
+import org.flowbeam.io.ReaderMetrics;
 import org.flowbeam.testing.BeamTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +37,7 @@ class PcapIOTest {
 
   @Test
   void readsACleanCaptureInTinyRanges(TestPipeline p) throws Exception {
-    PcapReadResult r = p.apply(PcapIO.read().from(fixture(CLEAN).toString()).withSplitSize(100));
+    PacketReadResult r = p.apply(PcapIO.read().from(fixture(CLEAN).toString()).withSplitSize(100));
     PAssert.thatSingleton(r.getOutput().apply("Count packets", Count.globally())).isEqualTo(9L);
     PAssert.that(r.getErrors()).empty();
     PAssert.thatSingleton(
@@ -46,7 +45,7 @@ class PcapIOTest {
                 .apply("Record counts", Values.create())
                 .apply("Sum records", Sum.longsGlobally()))
         .isEqualTo(9L);
-    PAssert.thatSingleton(r.getSummaries().apply("Summaries", Values.create()))
+    PAssert.thatSingleton(PcapIO.summaries(r).apply("Summaries", Values.create()))
         .satisfies(
             s -> {
               assertThat(s.packets(), equalTo(9L));
@@ -56,9 +55,9 @@ class PcapIOTest {
             });
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    assertThat(counter(result, "records"), equalTo(9L));
-    assertThat(counter(result, "packets"), equalTo(9L));
-    assertThat(counter(result, "errors"), equalTo(0L));
+    assertThat(ReaderMetrics.counter(result, "records"), equalTo(9L));
+    assertThat(ReaderMetrics.counter(result, "packets"), equalTo(9L));
+    assertThat(ReaderMetrics.counter(result, "errors"), equalTo(0L));
   }
 
   @Test
@@ -71,7 +70,7 @@ class PcapIOTest {
     bytes[24 + 11] = (byte) 0x7f;
     Path corrupt = dir.resolve("corrupt.pcap");
     Files.write(corrupt, bytes);
-    PcapReadResult r = p.apply(PcapIO.read().from(corrupt.toString()).withSplitSize(150));
+    PacketReadResult r = p.apply(PcapIO.read().from(corrupt.toString()).withSplitSize(150));
     PAssert.thatSingleton(r.getErrors().apply("Count errors", Count.globally())).isEqualTo(1L);
     PAssert.thatSingleton(r.getOutput().apply("Count packets", Count.globally())).isEqualTo(8L);
     PAssert.thatSingleton(
@@ -81,24 +80,8 @@ class PcapIOTest {
         .isEqualTo(9L);
     PipelineResult result = p.run();
     result.waitUntilFinish();
-    assertThat(counter(result, "records"), equalTo(9L));
-    assertThat(counter(result, "packets"), equalTo(8L));
-    assertThat(counter(result, "errors"), equalTo(1L));
-  }
-
-  /** The reader's counter {@code name}, summed over its steps (0 if never incremented). */
-  private static long counter(PipelineResult result, String name) {
-    long sum = 0;
-    for (MetricResult<Long> c :
-        result
-            .metrics()
-            .queryMetrics(
-                MetricsFilter.builder()
-                    .addNameFilter(MetricNameFilter.named(PcapReadFn.class, name))
-                    .build())
-            .getCounters()) {
-      sum += c.getAttempted();
-    }
-    return sum;
+    assertThat(ReaderMetrics.counter(result, "records"), equalTo(9L));
+    assertThat(ReaderMetrics.counter(result, "packets"), equalTo(8L));
+    assertThat(ReaderMetrics.counter(result, "errors"), equalTo(1L));
   }
 }

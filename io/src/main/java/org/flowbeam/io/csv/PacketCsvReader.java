@@ -1,0 +1,166 @@
+package org.flowbeam.io.csv;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.flowbeam.io.RecordReader;
+import org.flowbeam.io.csv.CsvLineReader.Line;
+import org.flowbeam.model.Packet;
+import org.flowbeam.model.RejectedRecord;
+
+/**
+ * Reads the rows of one packet CSV file from an offset: a {@link RecordReader} whose records are
+ * rows, plain Java so that split behaviour can be tested for every split point.
+ *
+ * <p>The split rule is {@code TextSource}'s: a row belongs to the range in which its first byte
+ * lies. A reader opened at 0 reads the header and then the rows after it; one opened at {@code a >
+ * 0} starts reading at {@code a - 1} and discards up to and including the first newline, so it
+ * begins at the first row starting at or after {@code a}, and it reads the file's header separately
+ * from offset 0.
+ *
+ * <p>Blank lines are not records: they are skipped, neither counted nor output. Every other line is
+ * framed and becomes a packet or a {@link RejectedRecord} (a row longer than the cap, or one that
+ * does not parse).
+ */
+final class PacketCsvReader implements RecordReader {
+  /** The longest row kept whole, in bytes; a longer one is rejected. */
+  static final int DEFAULT_MAX_ROW_BYTES = 1 << 20;
+
+  private final String file;
+  private final int maxRowBytes;
+  private final @Nullable CsvLineReader lines;
+  private final @Nullable PacketCsvRowParser parser;
+  private final InputStream in;
+
+  private Line line;
+  private Kind kind;
+  private Packet packet;
+  private RejectedRecord error;
+
+  private PacketCsvReader(
+      String file,
+      int maxRowBytes,
+      InputStream in,
+      @Nullable CsvLineReader lines,
+      @Nullable CsvColumns columns,
+      IpMap ipMap) {
+    this.file = file;
+    this.maxRowBytes = maxRowBytes;
+    this.in = in;
+    this.lines = columns == null ? null : lines;
+    this.parser = columns == null ? null : new PacketCsvRowParser(columns, ipMap);
+  }
+
+  /**
+   * Opens the rows starting at or after {@code from} of an uncompressed file, seeking.
+   *
+   * @throws PacketCsvFormatException if the header is unusable
+   */
+  static PacketCsvReader open(
+      String file, IpMap ipMap, int maxRowBytes, SeekableByteChannel channel, long from)
+      throws IOException {
+    InputStream in = Channels.newInputStream(channel);
+    channel.position(0);
+    CsvLineReader lines = new CsvLineReader(in, 0, maxRowBytes);
+    CsvColumns columns = readHeader(file, lines);
+    if (from > 0) {
+      channel.position(from - 1);
+      lines = new CsvLineReader(in, from - 1, maxRowBytes);
+      lines.skipPastNewline();
+    }
+    return new PacketCsvReader(file, maxRowBytes, in, lines, columns, ipMap);
+  }
+
+  /**
+   * Opens the rows of a stream that starts at offset 0 (a decompressed file).
+   *
+   * @throws PacketCsvFormatException if the header is unusable
+   */
+  static PacketCsvReader open(String file, IpMap ipMap, int maxRowBytes, InputStream in)
+      throws IOException {
+    CsvLineReader lines = new CsvLineReader(in, 0, maxRowBytes);
+    return new PacketCsvReader(file, maxRowBytes, in, lines, readHeader(file, lines), ipMap);
+  }
+
+  /** The header's layout, or null for an empty file. Leaves {@code lines} after the header. */
+  private static @Nullable CsvColumns readHeader(String file, CsvLineReader lines)
+      throws IOException {
+    Line header = lines.readLine(CsvColumns.MAX_HEADER_BYTES, true);
+    if (header == null) {
+      return null;
+    }
+    if (header.truncated()) {
+      throw new PacketCsvFormatException(
+          file + ": header line longer than " + CsvColumns.MAX_HEADER_BYTES + " bytes");
+    }
+    return CsvColumns.fromHeader(file, header.text());
+  }
+
+  @Override
+  public boolean advance() throws IOException {
+    if (parser == null) {
+      return false;
+    }
+    while (lines.hasMore()) {
+      line = lines.readLine();
+      if (line.isBlank()) {
+        continue;
+      }
+      if (line.truncated()) {
+        setError("row longer than " + maxRowBytes + " bytes");
+        return true;
+      }
+      try {
+        packet = parser.parse(line.text(), line.offset());
+        kind = Kind.PACKET;
+      } catch (RejectedRowException e) {
+        setError(e.reason());
+      }
+      return true;
+    }
+    return false;
+  }
+
+  private void setError(String reason) {
+    kind = Kind.ERROR;
+    error = reject(reason);
+  }
+
+  @Override
+  public long offset() {
+    return line.offset();
+  }
+
+  @Override
+  public Kind kind() {
+    return kind;
+  }
+
+  @Override
+  public Packet packet() {
+    return packet;
+  }
+
+  /** CSV rows are all IP packets. */
+  @Override
+  public String nonIpType() {
+    throw new IllegalStateException("a CSV row is never a non-IP frame");
+  }
+
+  @Override
+  public RejectedRecord error() {
+    return error;
+  }
+
+  @Override
+  public RejectedRecord reject(String reason) {
+    return new RejectedRecord(file, line.offset(), line.text(), reason);
+  }
+
+  @Override
+  public void close() throws IOException {
+    in.close();
+  }
+}

@@ -101,8 +101,10 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   void setFlowsPerChunk(int value);
 
-  @Description("Shards of each sharded output (flows, per-IP statistics, rejected records).")
-  @Default.Integer(2)
+  @Description(
+      "Files of each sharded output (flows, per-IP statistics, rejected records); 0 (the default)"
+          + " lets the runner choose: a file per writing task, with no shuffle before the write.")
+  @Default.Integer(0)
   int getNumShards();
 
   void setNumShards(int value);

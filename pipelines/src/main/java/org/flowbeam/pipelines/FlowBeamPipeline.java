@@ -93,8 +93,8 @@ public final class FlowBeamPipeline {
       throw new UsageException(
           "--layout must be 'flowbeam' or 'timearcs', got '" + o.getLayout() + "'");
     }
-    if (o.getNumShards() < 1 || o.getNumShards() > 10_000) {
-      throw new UsageException("--numShards must be between 1 and 10000, got " + o.getNumShards());
+    if (o.getNumShards() < 0 || o.getNumShards() > 10_000) {
+      throw new UsageException("--numShards must be between 0 and 10000, got " + o.getNumShards());
     }
     try {
       ReadSpec.checkSplitSize((long) o.getSplitSizeMb() << 20);

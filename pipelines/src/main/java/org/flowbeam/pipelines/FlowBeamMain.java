@@ -68,7 +68,7 @@ public final class FlowBeamMain {
       FlowBeamPipeline.validate(options);
       List<String> files = matchInputs(options.getInput());
       RunnerChoice.apply(options, expanded, totalBytes(files));
-      InputFiles inputs = InputFiles.classify(files, InputFiles.format(options.getFormat()));
+      InputFiles inputs = InputFiles.classify(files, options.getFormat());
       output = OutputDirectory.prepare(options.getOutput());
       String runner = options.getRunner().getSimpleName();
       Map<String, Object> head = FlowBeamPipeline.manifestHead(options, inputs, runner);
@@ -148,6 +148,12 @@ public final class FlowBeamMain {
           .withValidation()
           .as(FlowBeamOptions.class);
     } catch (IllegalArgumentException e) {
+      // A bad value of an enum option: Beam wraps the UsageException its parser threw.
+      for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        if (t instanceof UsageException) {
+          throw (UsageException) t;
+        }
+      }
       throw new UsageException(firstLine(e.getMessage()));
     }
   }

@@ -1,5 +1,6 @@
 package org.flowbeam.pipelines;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -8,7 +9,9 @@ import org.flowbeam.io.ReadSpec;
 
 /**
  * Options of the packets-to-flows job. Times are in seconds (fractions allowed); every option has a
- * default except {@code --input} and {@code --output}.
+ * default except {@code --input} and {@code --output}. An option that takes one of a few values is
+ * an enum, written in lower case on the command line ({@code --layout=timearcs}; any case is
+ * accepted) and listed by {@code --help}.
  */
 public interface FlowBeamOptions extends PipelineOptions {
   @Description(
@@ -31,10 +34,10 @@ public interface FlowBeamOptions extends PipelineOptions {
   @Description(
       "Input format: 'auto' (from each file's first bytes: pcap, pcapng or CSV, gzip or not),"
           + " 'csv' or 'pcap'.")
-  @Default.String("auto")
-  String getFormat();
+  @Default.Enum("AUTO")
+  Format getFormat();
 
-  void setFormat(String value);
+  void setFormat(Format value);
 
   @Description(
       "JSON object mapping address text to the integer ids used in the CSV, e.g."
@@ -66,10 +69,10 @@ public interface FlowBeamOptions extends PipelineOptions {
   @Description(
       "How TCP packets reach the keyed flow stage: 'fragments' (gathered per flow key and bundle"
           + " before the shuffle; faster) or 'packets' (one by one). Both give the same flows.")
-  @Default.String("fragments")
-  String getAssembly();
+  @Default.Enum("FRAGMENTS")
+  Assembly getAssembly();
 
-  void setAssembly(String value);
+  void setAssembly(Assembly value);
 
   @Description(
       "With --assembly=fragments, the most packets of one flow key a fragment holds on its way to"
@@ -90,10 +93,10 @@ public interface FlowBeamOptions extends PipelineOptions {
   @Description(
       "Output layout: 'flowbeam' (sharded CSV and Avro) or 'timearcs' (also the TimeArcs v2.0"
           + " chunked layout for the browser viewer).")
-  @Default.String("flowbeam")
-  String getLayout();
+  @Default.Enum("FLOWBEAM")
+  Layout getLayout();
 
-  void setLayout(String value);
+  void setLayout(Layout value);
 
   @Description("Flows per TimeArcs chunk file.")
   @Default.Integer(200)
@@ -114,4 +117,44 @@ public interface FlowBeamOptions extends PipelineOptions {
   int getSplitSizeMb();
 
   void setSplitSizeMb(int value);
+
+  /** How {@code --format} asks input files to be read. */
+  @JsonDeserialize(using = EnumOption.Reader.class)
+  enum Format {
+    AUTO,
+    CSV,
+    PCAP;
+
+    /** The command-line spelling, as {@code --help} lists it and the manifest records it. */
+    @Override
+    public String toString() {
+      return EnumOption.spelling(this);
+    }
+  }
+
+  /** How {@code --assembly} sends TCP packets to the keyed flow stage. */
+  @JsonDeserialize(using = EnumOption.Reader.class)
+  enum Assembly {
+    FRAGMENTS,
+    PACKETS;
+
+    /** The command-line spelling, as {@code --help} lists it and the manifest records it. */
+    @Override
+    public String toString() {
+      return EnumOption.spelling(this);
+    }
+  }
+
+  /** Which output layout {@code --layout} asks for. */
+  @JsonDeserialize(using = EnumOption.Reader.class)
+  enum Layout {
+    FLOWBEAM,
+    TIMEARCS;
+
+    /** The command-line spelling, as {@code --help} lists it and the manifest records it. */
+    @Override
+    public String toString() {
+      return EnumOption.spelling(this);
+    }
+  }
 }

@@ -15,6 +15,8 @@ import org.flowbeam.io.timearcs.TimeArcsOptions;
 import org.flowbeam.io.timearcs.TimeArcsWrite;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpStats;
+import org.flowbeam.pipelines.FlowBeamOptions.Assembly;
+import org.flowbeam.pipelines.FlowBeamOptions.Layout;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.transforms.AssembleFlows;
 import org.flowbeam.transforms.PacketDigest;
@@ -27,9 +29,6 @@ import org.flowbeam.transforms.TrafficStats;
  * tests wire directly.
  */
 public final class FlowBeamPipeline {
-  static final String LAYOUT_FLOWBEAM = "flowbeam";
-  static final String LAYOUT_TIMEARCS = "timearcs";
-
   private FlowBeamPipeline() {}
 
   /** The flow rules the options ask for. */
@@ -38,7 +37,7 @@ public final class FlowBeamPipeline {
         seconds("idleTimeout", o.getIdleTimeout(), false),
         seconds("activeTimeout", o.getActiveTimeout(), true),
         seconds("closeLinger", o.getCloseLinger(), true),
-        LAYOUT_TIMEARCS.equals(o.getLayout()));
+        o.getLayout() == Layout.TIMEARCS);
   }
 
   /** The time-bin width the options ask for, in µs. */
@@ -69,19 +68,14 @@ public final class FlowBeamPipeline {
    * --fragmentPackets}): 1 on the packet-by-packet path.
    */
   static int fragmentPackets(FlowBeamOptions o) {
-    switch (o.getAssembly()) {
-      case "fragments":
-        if (o.getFragmentPackets() < 1 || o.getFragmentPackets() > 1_000_000) {
-          throw new UsageException(
-              "--fragmentPackets must be between 1 and 1000000, got " + o.getFragmentPackets());
-        }
-        return o.getFragmentPackets();
-      case "packets":
-        return 1;
-      default:
-        throw new UsageException(
-            "--assembly must be 'fragments' or 'packets', got '" + o.getAssembly() + "'");
+    if (o.getAssembly() == Assembly.PACKETS) {
+      return 1;
     }
+    if (o.getFragmentPackets() < 1 || o.getFragmentPackets() > 1_000_000) {
+      throw new UsageException(
+          "--fragmentPackets must be between 1 and 1000000, got " + o.getFragmentPackets());
+    }
+    return o.getFragmentPackets();
   }
 
   /** Checks option values that Beam's own validation does not. */
@@ -89,10 +83,6 @@ public final class FlowBeamPipeline {
     rules(o);
     fragmentPackets(o);
     binSizeUs(o);
-    if (!LAYOUT_FLOWBEAM.equals(o.getLayout()) && !LAYOUT_TIMEARCS.equals(o.getLayout())) {
-      throw new UsageException(
-          "--layout must be 'flowbeam' or 'timearcs', got '" + o.getLayout() + "'");
-    }
     if (o.getNumShards() < 0 || o.getNumShards() > 10_000) {
       throw new UsageException("--numShards must be between 0 and 10000, got " + o.getNumShards());
     }
@@ -124,7 +114,7 @@ public final class FlowBeamPipeline {
     // One pass over the packets feeds the flows and every statistic (see PacketDigest): the
     // readers run it on the packets they decode, so no element per packet leaves the reading step
     // (but the packets themselves, when the TimeArcs layout asks for them).
-    boolean timeArcsLayout = LAYOUT_TIMEARCS.equals(o.getLayout());
+    boolean timeArcsLayout = o.getLayout() == Layout.TIMEARCS;
     PacketDigest digestPackets =
         PacketDigest.withBinSizeUs(binSizeUs(o)).withFragmentPackets(fragmentPackets(o));
     DatasetRead read = DatasetRead.read(p, inputs, o, digestPackets, timeArcsLayout);
@@ -202,14 +192,14 @@ public final class FlowBeamPipeline {
     head.put("rejected_files", rejected);
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("input", o.getInput());
-    options.put("format", o.getFormat());
+    options.put("format", o.getFormat().toString());
     options.put("ip_map", o.getIpMap());
     options.put("idle_timeout_s", o.getIdleTimeout());
     options.put("active_timeout_s", o.getActiveTimeout());
     options.put("close_linger_s", o.getCloseLinger());
     options.put("bin_size_s", o.getBinSize());
-    options.put("layout", o.getLayout());
-    options.put("assembly", o.getAssembly());
+    options.put("layout", o.getLayout().toString());
+    options.put("assembly", o.getAssembly().toString());
     options.put("fragment_packets", o.getFragmentPackets());
     options.put("num_shards", o.getNumShards());
     options.put("split_size_mb", o.getSplitSizeMb());

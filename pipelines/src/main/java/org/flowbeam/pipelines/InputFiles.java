@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 import org.apache.beam.sdk.io.FileSystems;
 import org.flowbeam.io.pcap.CaptureFormat;
+import org.flowbeam.pipelines.FlowBeamOptions.Format;
 
 /**
  * The run's input files sorted by what they hold, judged from their first bytes (not their names):
@@ -24,21 +25,6 @@ import org.flowbeam.io.pcap.CaptureFormat;
 record InputFiles(List<String> csv, List<String> captures, List<Rejected> rejected) {
   /** An input file that was not read. */
   record Rejected(String file, String reason) {}
-
-  /** How {@code --format} asks files to be read. */
-  enum Format {
-    AUTO,
-    CSV,
-    PCAP
-  }
-
-  static Format format(String option) {
-    try {
-      return Format.valueOf(option.trim().toUpperCase(java.util.Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--format must be auto, csv or pcap, got '" + option + "'");
-    }
-  }
 
   /** Sorts {@code files} by format; {@code forced} other than AUTO skips the detection. */
   static InputFiles classify(List<String> files, Format forced) {

@@ -171,7 +171,9 @@ class FlowBeamJobTest {
         r.out(),
         allOf(
             containsString("--idleTimeout"),
-            containsString("--layout"),
+            containsString("--layout=<flowbeam | timearcs>"),
+            containsString("--assembly=<fragments | packets>"),
+            containsString("--format=<auto | csv | pcap>"),
             containsString("--ipMap")));
   }
 }

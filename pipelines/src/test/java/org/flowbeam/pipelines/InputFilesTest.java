@@ -42,7 +42,7 @@ class InputFilesTest {
     String empty = write("d.csv", new byte[0], false);
     String junk = write("e.bin", JUNK, false);
     InputFiles in =
-        InputFiles.classify(List.of(pcap, pcapng, csv, empty, junk), InputFiles.Format.AUTO);
+        InputFiles.classify(List.of(pcap, pcapng, csv, empty, junk), FlowBeamOptions.Format.AUTO);
     assertThat(in.captures(), contains(pcap, pcapng));
     assertThat(in.csv(), contains(csv, empty));
     assertThat(in.rejected(), hasSize(1));
@@ -54,17 +54,21 @@ class InputFilesTest {
     String junk = write("junk.pcap", JUNK, false);
     UsageException e =
         assertThrows(
-            UsageException.class, () -> InputFiles.classify(List.of(junk), InputFiles.Format.AUTO));
+            UsageException.class,
+            () -> InputFiles.classify(List.of(junk), FlowBeamOptions.Format.AUTO));
     assertThat(e.getMessage(), containsString(junk));
   }
 
   @Test
   void aForcedFormatSkipsDetection() throws IOException {
     String junk = write("junk.bin", JUNK, false);
-    InputFiles in = InputFiles.classify(List.of(junk), InputFiles.Format.PCAP);
+    InputFiles in = InputFiles.classify(List.of(junk), FlowBeamOptions.Format.PCAP);
     assertThat(in.captures(), contains(junk));
     assertThat(in.csv(), empty());
-    assertThat(InputFiles.format("CSV"), org.hamcrest.Matchers.is(InputFiles.Format.CSV));
-    assertThrows(UsageException.class, () -> InputFiles.format("parquet"));
+    assertThat(
+        EnumOption.parse(FlowBeamOptions.Format.class, "CSV"),
+        org.hamcrest.Matchers.is(FlowBeamOptions.Format.CSV));
+    assertThrows(
+        UsageException.class, () -> EnumOption.parse(FlowBeamOptions.Format.class, "parquet"));
   }
 }

@@ -1,4 +1,4 @@
-package org.flowbeam.io.csv;
+package org.flowbeam.bench;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -7,8 +7,12 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
-import org.flowbeam.bench.ReadCounters;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.flowbeam.io.RecordFormat;
 import org.flowbeam.io.RecordReader;
+import org.flowbeam.io.csv.IpMap;
+import org.flowbeam.io.csv.PacketCsvFormat;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -24,12 +28,14 @@ import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
- * How fast io's CSV range reader ({@link PacketCsvReader}, the code {@code RangeReadFn} runs) reads
- * a whole packet CSV as one range, outside Beam; the CSV counterpart of {@code
- * CaptureReaderBenchmark}, by default on the same loopback packets as tshark exported them.
+ * How fast io's packet CSV reader reads a whole packet CSV as one range, outside Beam; the CSV
+ * counterpart of {@link CaptureReaderBenchmark}, by default on the same loopback packets as tshark
+ * exported them. It opens the reader through the public {@link RecordFormat} of the format, {@link
+ * PacketCsvFormat}, as {@code RangeReadFn} does for a range starting at 0.
  *
- * <p>It lives in {@code org.flowbeam.io.csv} because the range reader is package-private there: the
- * benchmark uses it as the DoFn does, without widening io's public API.
+ * <pre>{@code
+ * java -jar bench/target/benchmarks.jar PacketCsvReaderBenchmark -p file=other.csv
+ * }</pre>
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -42,7 +48,9 @@ public class PacketCsvReaderBenchmark {
   @Param("../shared/data/refs/loopback/lo-http-ab-2ip.pcap.packets.csv")
   public String file;
 
+  private final RecordFormat<RecordReader> format = new PacketCsvFormat(IpMap.empty());
   private Path path;
+  private MatchResult.Metadata metadata;
   private long fileBytes;
 
   @Setup(Level.Trial)
@@ -52,15 +60,14 @@ public class PacketCsvReaderBenchmark {
       throw new IOException("no CSV at " + path.toAbsolutePath() + " (set -p file=...)");
     }
     fileBytes = Files.size(path);
+    metadata = FileSystems.matchSingleFileSpec(path.toAbsolutePath().toString());
   }
 
   @Benchmark
   public long readSequentially(ReadCounters counters, Blackhole bh) throws IOException {
     long packets = 0;
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ);
-        PacketCsvReader reader =
-            PacketCsvReader.open(
-                file, IpMap.empty(), PacketCsvReader.DEFAULT_MAX_ROW_BYTES, channel, 0)) {
+        RecordReader reader = format.open(metadata, channel, 0)) {
       while (reader.advance()) {
         if (reader.kind() == RecordReader.Kind.PACKET) {
           bh.consume(reader.packet());

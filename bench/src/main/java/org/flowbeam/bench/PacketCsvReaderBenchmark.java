@@ -9,7 +9,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.flowbeam.io.RecordFormat;
+import org.flowbeam.io.InputFormat;
 import org.flowbeam.io.RecordReader;
 import org.flowbeam.io.csv.IpMap;
 import org.flowbeam.io.csv.PacketCsvFormat;
@@ -30,7 +30,7 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * How fast io's packet CSV reader reads a whole packet CSV as one range, outside Beam; the CSV
  * counterpart of {@link CaptureReaderBenchmark}, by default on the same loopback packets as tshark
- * exported them. It opens the reader through the public {@link RecordFormat} of the format, {@link
+ * exported them. It opens the reader through the public {@link InputFormat} of the format, {@link
  * PacketCsvFormat}, as {@code RangeReadFn} does for a range starting at 0.
  *
  * <pre>{@code
@@ -48,7 +48,7 @@ public class PacketCsvReaderBenchmark {
   @Param("../shared/data/refs/loopback/lo-http-ab-2ip.pcap.packets.csv")
   public String file;
 
-  private final RecordFormat<RecordReader> format = new PacketCsvFormat(IpMap.empty());
+  private final InputFormat<RecordReader> format = new PacketCsvFormat(IpMap.empty());
   private Path path;
   private MatchResult.Metadata metadata;
   private long fileBytes;

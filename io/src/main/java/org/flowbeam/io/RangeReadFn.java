@@ -35,7 +35,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one splittable DoFn that reads packet files, whatever their {@link RecordFormat}, in the
+ * The one splittable DoFn that reads packet files, whatever their {@link InputFormat}, in the
  * manner of ParquetIO's {@code SplitReadFn}: the restriction is a byte range of the file, split
  * into {@code splitSize} pieces, and a record belongs to the range in which its first byte lies
  * (its offset is what is claimed).
@@ -69,7 +69,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
 
   private static final long MAX_MILLIS = GlobalWindow.INSTANCE.maxTimestamp().getMillis();
 
-  private final RecordFormat<?> format;
+  private final InputFormat<?> format;
   private final long splitSize;
   private final @Nullable PacketDigester digester;
   private final boolean outputPackets;
@@ -83,7 +83,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
   private final Counter unreported = Metrics.counter(RangeReadFn.class, "recordsReadUnreported");
 
   private RangeReadFn(
-      RecordFormat<?> format,
+      InputFormat<?> format,
       long splitSize,
       @Nullable PacketDigester digester,
       boolean outputPackets,
@@ -97,7 +97,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
 
   /** Outputs the packets as its main output ({@link ReadResult#PACKETS}). */
   static RangeReadFn<Packet> packets(
-      RecordFormat<?> format, long splitSize, MultiplexedOutputs outputs) {
+      InputFormat<?> format, long splitSize, MultiplexedOutputs outputs) {
     return new RangeReadFn<>(format, splitSize, null, true, outputs);
   }
 
@@ -106,7 +106,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
    * keepPackets} the packets are output too, on {@link ReadResult#PACKETS}.
    */
   static RangeReadFn<KV<FlowKey, PacketFragment>> digesting(
-      RecordFormat<?> format,
+      InputFormat<?> format,
       long splitSize,
       PacketDigester digester,
       boolean keepPackets,
@@ -202,7 +202,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
 
   /** Opens {@code channel} with the format (typed by it), seeking if it can. */
   private <R extends RecordReader> Range<R> open(
-      RecordFormat<R> format, MatchResult.Metadata file, ReadableByteChannel channel, long from)
+      InputFormat<R> format, MatchResult.Metadata file, ReadableByteChannel channel, long from)
       throws IOException {
     R reader =
         channel instanceof SeekableByteChannel
@@ -216,7 +216,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
   private final class Range<R extends RecordReader> implements Closeable {
     private final String file;
     private final R reader;
-    private final RecordFormat.@Nullable RangeReport<R> report;
+    private final InputFormat.@Nullable RangeReport<R> report;
     private final Map<String, Long> nonIpTypes = new TreeMap<>();
     private long minEventMillis;
     private MultiOutputReceiver out;
@@ -224,7 +224,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
     private long framed;
     private long packetsInRange;
 
-    Range(String file, R reader, RecordFormat.@Nullable RangeReport<R> report) {
+    Range(String file, R reader, InputFormat.@Nullable RangeReport<R> report) {
       this.file = file;
       this.reader = reader;
       this.report = report;

@@ -21,7 +21,7 @@ import org.flowbeam.model.RejectedRecordCoder;
 import org.flowbeam.transforms.PacketDigest;
 
 /**
- * Reads {@link ReadableFile}s of one {@link RecordFormat} in parallel byte ranges: the step behind
+ * Reads {@link ReadableFile}s of one {@link InputFormat} in parallel byte ranges: the step behind
  * every {@code read()} and {@code readFiles()}, so that files can come from anywhere (a glob, a
  * list, a watched directory). Immutable; configure with {@code with*}.
  *
@@ -38,16 +38,16 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
   /** The reading step's name, the same for every format. */
   public static final String READ_STEP = "Read ranges";
 
-  private final RecordFormat<?> format;
+  private final InputFormat<?> format;
   private final long splitSize;
 
-  private ReadFiles(RecordFormat<?> format, long splitSize) {
+  private ReadFiles(InputFormat<?> format, long splitSize) {
     this.format = format;
     this.splitSize = ReadSpec.checkSplitSize(splitSize);
   }
 
   /** Reads files of {@code format} in ranges of the default split size. */
-  public static ReadFiles of(RecordFormat<?> format) {
+  public static ReadFiles of(InputFormat<?> format) {
     return new ReadFiles(format, ReadSpec.DEFAULT_SPLIT_SIZE);
   }
 
@@ -133,7 +133,7 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
    * and the format's report.
    */
   private static Map<TupleTag<?>, Coder<?>> sideOutputs(
-      RecordFormat<?> format, @Nullable PacketDigest digest, boolean packets) {
+      InputFormat<?> format, @Nullable PacketDigest digest, boolean packets) {
     KvCoder<String, Long> counts = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     Map<TupleTag<?>, Coder<?>> m = new LinkedHashMap<>();
     m.put(ReadResult.ERRORS, RejectedRecordCoder.of());

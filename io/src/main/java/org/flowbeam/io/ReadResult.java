@@ -61,7 +61,7 @@ public abstract class ReadResult implements POutput {
   }
 
   /**
-   * An output of the format's own per-range report ({@link RecordFormat#reportOutputs()}).
+   * An output of the format's own per-range report ({@link InputFormat#reportOutputs()}).
    *
    * @throws IllegalArgumentException if the format has no such output
    */

@@ -6,7 +6,7 @@ import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
 
 /**
- * A cursor over the records of one file, from a given offset: what a {@link RecordFormat} opens and
+ * A cursor over the records of one file, from a given offset: what a {@link InputFormat} opens and
  * {@link RangeReadFn} drives. Plain Java, no Beam.
  *
  * <p>{@link #advance()} frames the next record; the caller reads {@link #offset()} (the byte offset

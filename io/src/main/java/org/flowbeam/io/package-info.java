@@ -2,7 +2,7 @@
  * FlowBeam's inputs and outputs.
  *
  * <p>Reading has one path for every format. A format implements {@link
- * org.flowbeam.io.RecordFormat}: open a file at an offset and frame its records with a {@link
+ * org.flowbeam.io.InputFormat}: open a file at an offset and frame its records with a {@link
  * org.flowbeam.io.RecordReader} (each record's offset, and a packet, a non-IP frame or an error).
  * {@link org.flowbeam.io.RangeReadFn}, the one splittable DoFn, owns everything else: byte-range
  * restrictions (a compressed file read whole), the claim loop (a record belongs to the range in

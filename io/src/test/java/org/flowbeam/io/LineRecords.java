@@ -10,11 +10,11 @@ import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
 
 /**
- * A tiny {@link RecordFormat} for testing the shell: a record is a line, {@code P <µs> <src port>}
- * a TCP packet, {@code N <type>} a non-IP frame, anything else an error. A reader opened at {@code
- * a > 0} begins at the first line starting at or after {@code a} (TextSource's rule).
+ * A tiny {@link InputFormat} for testing the shell: a record is a line, {@code P <µs> <src port>} a
+ * TCP packet, {@code N <type>} a non-IP frame, anything else an error. A reader opened at {@code a
+ * > 0} begins at the first line starting at or after {@code a} (TextSource's rule).
  */
-final class LineRecords implements RecordFormat<RecordReader> {
+final class LineRecords implements InputFormat<RecordReader> {
   private static final long serialVersionUID = 1L;
 
   @Override

@@ -4,15 +4,15 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.SeekableByteChannel;
 import org.apache.beam.sdk.io.fs.MatchResult;
-import org.flowbeam.io.RecordFormat;
+import org.flowbeam.io.InputFormat;
 import org.flowbeam.io.RecordReader;
 
 /**
- * Packet CSV as a {@link RecordFormat}: a record is a row, framed by {@link PacketCsvReader} under
+ * Packet CSV as a {@link InputFormat}: a record is a row, framed by {@link PacketCsvReader} under
  * TextSource's split rule and parsed by {@link PacketCsvRowParser}; integer address ids are
  * resolved through an {@link IpMap}.
  */
-public final class PacketCsvFormat implements RecordFormat<RecordReader> {
+public final class PacketCsvFormat implements InputFormat<RecordReader> {
   private static final long serialVersionUID = 1L;
 
   private final IpMap ipMap;

@@ -13,17 +13,17 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
-import org.flowbeam.io.RecordFormat;
+import org.flowbeam.io.InputFormat;
 
 /**
- * PCAP and PCAPNG as a {@link RecordFormat}: a record is a packet record or block, framed by {@link
+ * PCAP and PCAPNG as a {@link InputFormat}: a record is a packet record or block, framed by {@link
  * CaptureReader} (the format told by the magic number), and each range reports a {@link
  * CaptureSummary} of the records it claimed on {@link #SUMMARIES}.
  *
  * <p>The ranges of a pcapng file share its {@link PcapngCheckpoints} within the JVM, so that each
  * range resumes from a recorded section state near its start.
  */
-public final class CaptureRecords implements RecordFormat<CaptureReader> {
+public final class CaptureRecords implements InputFormat<CaptureReader> {
   private static final long serialVersionUID = 1L;
 
   /** Per-range capture summaries, keyed by file. */

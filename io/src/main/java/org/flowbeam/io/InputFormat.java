@@ -12,10 +12,11 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
 
 /**
- * A file format that {@link RangeReadFn} reads in byte ranges: all a format implements to be read
- * by FlowBeam (packet CSV, pcap and pcapng do; a Zeek log or NetFlow reader would too). The shell
- * owns the restriction, the claim loop, the counters, the digest and the outputs; the format only
- * frames records.
+ * An input file format that {@link RangeReadFn} reads in byte ranges (named, with {@link
+ * RecordReader}, after the pair Hadoop users know): all a format implements to be read by FlowBeam
+ * (packet CSV, pcap and pcapng do; a Zeek log or NetFlow reader would too). The shell owns the
+ * restriction, the claim loop, the counters, the digest and the outputs; the format only frames
+ * records.
  *
  * <pre>{@code
  * ReadFiles.of(new MyFormat()).withSplitSize(64 << 20)   // a PTransform of ReadableFiles
@@ -26,7 +27,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
  *
  * @param <R> the format's reader
  */
-public interface RecordFormat<R extends RecordReader> extends Serializable {
+public interface InputFormat<R extends RecordReader> extends Serializable {
   /**
    * Opens an uncompressed file at the first record whose first byte lies at or after {@code start}
    * (a record belongs to the range in which its first byte lies); {@code start} 0 is the file's

@@ -26,14 +26,12 @@ public final class PacketFragment implements Serializable {
   private final FlowKey key;
   private final int size;
   private final long oldestUs;
-  private final long newestUs;
   private final byte[] encoded;
 
-  PacketFragment(FlowKey key, int size, long oldestUs, long newestUs, byte[] encoded) {
+  PacketFragment(FlowKey key, int size, long oldestUs, byte[] encoded) {
     this.key = key;
     this.size = size;
     this.oldestUs = oldestUs;
-    this.newestUs = newestUs;
     this.encoded = encoded;
   }
 
@@ -65,11 +63,6 @@ public final class PacketFragment implements Serializable {
    */
   public long oldestUs() {
     return oldestUs;
-  }
-
-  /** The newest packet time in the fragment, µs ({@code Long.MIN_VALUE} if it is empty). */
-  public long newestUs() {
-    return newestUs;
   }
 
   byte[] encodedUnsafe() {
@@ -145,7 +138,6 @@ public final class PacketFragment implements Serializable {
     private int len;
     private int size;
     private long oldestUs = Long.MAX_VALUE;
-    private long newestUs = Long.MIN_VALUE;
     private long lastTs;
     private long lastOffset;
 
@@ -175,7 +167,6 @@ public final class PacketFragment implements Serializable {
       lastTs = p.timestampMicros();
       lastOffset = p.sourceOffset();
       oldestUs = Math.min(oldestUs, lastTs);
-      newestUs = Math.max(newestUs, lastTs);
       size++;
       return this;
     }
@@ -191,7 +182,7 @@ public final class PacketFragment implements Serializable {
     }
 
     public PacketFragment build() {
-      return new PacketFragment(key, size, oldestUs, newestUs, Arrays.copyOf(buf, len));
+      return new PacketFragment(key, size, oldestUs, Arrays.copyOf(buf, len));
     }
 
     private void ensure(int more) {

@@ -10,7 +10,7 @@ import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * A compact, deterministic coder for {@link PacketFragment}: the key, the packet count, the newest
+ * A compact, deterministic coder for {@link PacketFragment}: the key, the packet count, the oldest
  * packet time, then the fragment's encoded packets as they are (about 15 bytes a packet instead of
  * about 37 for a lone {@link Packet}). Encoding and decoding copy bytes; no packet is built.
  */
@@ -38,8 +38,6 @@ public final class PacketFragmentCoder extends CustomCoder<PacketFragment> {
     FlowKeyCoder.of().encode(f.key(), outStream);
     VarInt.encode(f.size(), outStream);
     new DataOutputStream(outStream).writeLong(f.oldestUs());
-    // The span as a varint: an empty fragment's is negative and takes ten bytes.
-    VarInt.encode(f.newestUs() - f.oldestUs(), outStream);
     byte[] bytes = f.encodedUnsafe();
     VarInt.encode(bytes.length, outStream);
     outStream.write(bytes);
@@ -51,7 +49,6 @@ public final class PacketFragmentCoder extends CustomCoder<PacketFragment> {
     int size = VarInt.decodeInt(inStream);
     DataInputStream in = new DataInputStream(inStream);
     long oldestUs = in.readLong();
-    long newestUs = oldestUs + VarInt.decodeLong(inStream);
     int length = VarInt.decodeInt(inStream);
     if (size < 0
         || length < 0
@@ -62,7 +59,7 @@ public final class PacketFragmentCoder extends CustomCoder<PacketFragment> {
     }
     byte[] bytes = new byte[length];
     in.readFully(bytes);
-    return new PacketFragment(key, size, oldestUs, newestUs, bytes);
+    return new PacketFragment(key, size, oldestUs, bytes);
   }
 
   @Override

@@ -66,9 +66,9 @@ public final class FlowBeamMain {
       List<String> expanded = expandArgFiles(args);
       FlowBeamOptions options = parse(expanded);
       FlowBeamPipeline.validate(options);
-      List<String> files = matchInputs(options.getInput());
-      RunnerChoice.apply(options, expanded, totalBytes(files));
-      InputFiles inputs = InputFiles.classify(files, options.getFormat());
+      MatchedInputs matched = matchInputs(options.getInput());
+      RunnerChoice.apply(options, expanded, matched.bytes());
+      InputFiles inputs = InputFiles.classify(matched.files(), options.getFormat());
       output = OutputDirectory.prepare(options.getOutput());
       String runner = options.getRunner().getSimpleName();
       Map<String, Object> head = FlowBeamPipeline.manifestHead(options, inputs, runner);
@@ -158,22 +158,13 @@ public final class FlowBeamMain {
     }
   }
 
-  /** The total size of {@code files}, in bytes (0 for a file whose size cannot be read). */
-  private static long totalBytes(List<String> files) {
-    long total = 0;
-    for (String f : files) {
-      try {
-        total += FileSystems.matchSingleFileSpec(f).sizeBytes();
-      } catch (IOException e) {
-        // The reader reports an unreadable file with its own message.
-      }
-    }
-    return total;
-  }
+  /** The input files, in the order the patterns name them, and their total size in bytes. */
+  record MatchedInputs(List<String> files, long bytes) {}
 
   /** The files the comma-separated patterns match, checked to exist and be readable. */
-  static List<String> matchInputs(String patterns) {
+  static MatchedInputs matchInputs(String patterns) {
     List<String> files = new ArrayList<>();
+    long bytes = 0;
     for (String pattern : patterns.split(",")) {
       String spec = pattern.trim();
       if (spec.isEmpty()) {
@@ -207,13 +198,14 @@ public final class FlowBeamMain {
         }
         if (!files.contains(name)) {
           files.add(name);
+          bytes += m.sizeBytes();
         }
       }
     }
     if (files.isEmpty()) {
       throw new UsageException("--input names no file");
     }
-    return files;
+    return new MatchedInputs(files, bytes);
   }
 
   private static void printSummary(PrintStream out, Path dir, String runner, double seconds) {

@@ -142,6 +142,8 @@ class FlowBeamJobTest {
       {"--input=" + input + " --binSize=0.0005", "--binSize"},
       {"--input=" + input + " --assembly=bogus", "--assembly"},
       {"--input=" + input + " --format=parquet", "--format"},
+      {"--input=" + input + " --fragmentPackets=0", "--fragmentPackets"},
+      {"--input=" + input + " --numShards=-1", "--numShards"},
     };
     for (String[] c : cases) {
       List<String> args =

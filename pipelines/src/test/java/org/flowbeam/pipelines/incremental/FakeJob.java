@@ -1,0 +1,89 @@
+package org.flowbeam.pipelines.incremental;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * A stand-in for the Beam job with the same contract: every input line {@code TIMESTAMP_US,TAG} is
+ * a "packet"; it is written as {@code FILE_NAME,TIMESTAMP_US,TAG} to the flows partition of its UTC
+ * hour, one file per partition. The "carried state" is the chain of run ids that carried it, one a
+ * line, so a test can see which state a run started from. Also leaves a temporary file and a {@code
+ * _}-file in staging, which must not be committed.
+ */
+final class FakeJob implements StagedJob {
+  private static final DateTimeFormatter DATE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter HOUR =
+      DateTimeFormatter.ofPattern("HH").withZone(ZoneOffset.UTC);
+
+  /** The inputs the job was given, one per call. */
+  final List<Input> calls = new ArrayList<>();
+
+  /** What the carried state held at each call ({@code ""} for none). */
+  final List<String> carriedIn = new ArrayList<>();
+
+  @Override
+  public Output run(Input in) throws IOException {
+    calls.add(in);
+    carriedIn.add(
+        in.carriedStateIn().isPresent() ? Files.readString(in.carriedStateIn().get()) : "");
+    TreeMap<String, List<String>> byPartition = new TreeMap<>();
+    long newest = Long.MIN_VALUE;
+    long packets = 0;
+    for (Path file : in.inputFiles()) {
+      for (String line : Files.readAllLines(file)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        long ts = Long.parseLong(line.substring(0, line.indexOf(',')));
+        Instant t = Instant.ofEpochSecond(ts / 1_000_000);
+        String partition = "flows/date=" + DATE.format(t) + "/hour=" + HOUR.format(t);
+        byPartition
+            .computeIfAbsent(partition, p -> new ArrayList<>())
+            .add(file.getFileName() + "," + line);
+        newest = Math.max(newest, ts);
+        packets++;
+      }
+    }
+    int seq = 0;
+    for (Map.Entry<String, List<String>> e : byPartition.entrySet()) {
+      Path out =
+          in.stagingDir()
+              .resolve(e.getKey())
+              .resolve(String.format("flows-%s-%05d.csv", in.runId(), seq++));
+      Files.createDirectories(out.getParent());
+      Files.write(out, e.getValue(), StandardCharsets.UTF_8);
+    }
+    Path stats = in.stagingDir().resolve("flag_stats/run=" + in.runId());
+    Files.createDirectories(stats);
+    Files.writeString(stats.resolve("flag_stats-" + in.runId() + ".csv"), "packets," + packets);
+    Path temp = in.stagingDir().resolve("flows/.temp-beam-1234");
+    Files.createDirectories(temp);
+    Files.writeString(temp.resolve("leftover"), "not a result");
+    Files.writeString(in.stagingDir().resolve("_SUCCESS"), "");
+    if (!in.flushOpenFlows()) {
+      String chain =
+          (in.carriedStateIn().isPresent() ? Files.readString(in.carriedStateIn().get()) : "")
+              + in.runId()
+              + "\n";
+      Files.createDirectories(in.carriedStateOut().getParent());
+      Files.writeString(in.carriedStateOut(), chain);
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put("packets", packets);
+    counts.put("input_files", (long) in.inputFiles().size());
+    return new Output(
+        newest == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(newest), counts);
+  }
+}

@@ -60,12 +60,30 @@ public record FlagCounts(
       return counts.clone();
     }
 
+    /** Counts each flag set in {@code flags} (a TCP header's flags byte). */
     public void add(int flags) {
       for (int i = 0; i < 8; i++) {
         if ((flags & (1 << i)) != 0) {
           counts[i]++;
         }
       }
+    }
+
+    /** Adds the counts of {@code other}. */
+    public void add(Accumulator other) {
+      for (int i = 0; i < 8; i++) {
+        counts[i] += other.counts[i];
+      }
+    }
+
+    /** Adds {@code n} to the count of flag bit {@code i} (0 = FIN … 7 = CWR). */
+    public void addCount(int i, long n) {
+      counts[i] += n;
+    }
+
+    /** The count of flag bit {@code i} (0 = FIN … 7 = CWR). */
+    public long get(int i) {
+      return counts[i];
     }
 
     public FlagCounts build() {

@@ -8,7 +8,10 @@ import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
-/** Deterministic coders for the statistics records {@link IpStats} and {@link TimeBin}. */
+/**
+ * Deterministic coders for the statistics records {@link IpStats}, {@link HourlyIpStats} and {@link
+ * TimeBin}.
+ */
 public final class StatsCoders {
   private static final StringUtf8Coder STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();
@@ -17,6 +20,10 @@ public final class StatsCoders {
 
   public static Coder<IpStats> ipStats() {
     return IpStatsCoder.INSTANCE;
+  }
+
+  public static Coder<HourlyIpStats> hourlyIpStats() {
+    return HourlyIpStatsCoder.INSTANCE;
   }
 
   public static Coder<TimeBin> timeBin() {
@@ -51,6 +58,28 @@ public final class StatsCoders {
           LONG.decode(in),
           LONG.decode(in),
           LONG.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
+  private static final class HourlyIpStatsCoder extends CustomCoder<HourlyIpStats> {
+    static final HourlyIpStatsCoder INSTANCE = new HourlyIpStatsCoder();
+
+    @Override
+    public void encode(HourlyIpStats s, OutputStream out) throws IOException {
+      LONG.encode(s.hourStartUs(), out);
+      IpStatsCoder.INSTANCE.encode(s.stats(), out);
+    }
+
+    private Object readResolve() {
+      return INSTANCE;
+    }
+
+    @Override
+    public HourlyIpStats decode(InputStream in) throws IOException {
+      return new HourlyIpStats(LONG.decode(in), IpStatsCoder.INSTANCE.decode(in));
     }
 
     @Override

@@ -130,12 +130,12 @@ public final class PacketDigester implements Serializable {
   /** The traffic of each address in one hour. */
   private static final class AddressTraffic {
     /** IPv4 addresses keyed as an int (cheaper than bytes). */
-    final Map<Integer, IpTraffic> ipv4 = new HashMap<>();
+    final Ipv4Traffic ipv4 = new Ipv4Traffic();
 
     final Map<ByteBuffer, IpTraffic> ipv6 = new HashMap<>();
 
     IpTraffic ipv4(int address) {
-      return ipv4.computeIfAbsent(address, k -> new IpTraffic());
+      return ipv4.of(address);
     }
 
     IpTraffic ipv6(byte[] address) {
@@ -196,10 +196,13 @@ public final class PacketDigester implements Serializable {
     }
     for (Map.Entry<Long, AddressTraffic> hour : perHour.byStart().entrySet()) {
       long hourStartUs = hour.getKey();
-      for (Map.Entry<Integer, IpTraffic> e : hour.getValue().ipv4.entrySet()) {
-        String ip = IpAddresses.format(IpAddresses.fromInt(e.getKey()));
-        out.output(PacketDigest.PER_IP, KV.of(new IpHour(hourStartUs, ip), e.getValue()), end);
-      }
+      hour.getValue()
+          .ipv4
+          .forEach(
+              (address, traffic) -> {
+                String ip = IpAddresses.format(IpAddresses.fromInt(address));
+                out.output(PacketDigest.PER_IP, KV.of(new IpHour(hourStartUs, ip), traffic), end);
+              });
       for (Map.Entry<ByteBuffer, IpTraffic> e : hour.getValue().ipv6.entrySet()) {
         String ip = IpAddresses.format(e.getKey().array());
         out.output(PacketDigest.PER_IP, KV.of(new IpHour(hourStartUs, ip), e.getValue()), end);

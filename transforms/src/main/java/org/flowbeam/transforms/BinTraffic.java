@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.TcpFlags;
@@ -70,14 +69,14 @@ public final class BinTraffic implements PartialSum<BinTraffic> {
 
   /** Adds time-bin partial sums. */
   public static PartialSumFn<BinTraffic> combineFn() {
-    return PartialSumFn.of(BinTraffic::new, coder());
+    return PartialSumFn.of(BinTraffic::new);
   }
 
   /**
    * A deterministic coder: packets, bytes, the 8 flag counts and flows, as variable-length longs.
    */
   public static Coder<BinTraffic> coder() {
-    return BinTrafficCoder.INSTANCE;
+    return PartialSumCoder.of(BinTraffic::new);
   }
 
   @Override
@@ -85,36 +84,23 @@ public final class BinTraffic implements PartialSum<BinTraffic> {
     return toTimeBin(0, 0).toString();
   }
 
-  private static final class BinTrafficCoder extends CustomCoder<BinTraffic> {
-    static final BinTrafficCoder INSTANCE = new BinTrafficCoder();
-
-    @Override
-    public void encode(BinTraffic b, OutputStream out) throws IOException {
-      VarInt.encode(b.packets, out);
-      VarInt.encode(b.bytes, out);
-      for (int i = 0; i < TcpFlags.NAMES.length; i++) {
-        VarInt.encode(b.flags.get(i), out);
-      }
-      VarInt.encode(b.flowsStarted, out);
+  @Override
+  public void encodeFields(OutputStream out) throws IOException {
+    VarInt.encode(packets, out);
+    VarInt.encode(bytes, out);
+    for (int i = 0; i < TcpFlags.NAMES.length; i++) {
+      VarInt.encode(flags.get(i), out);
     }
+    VarInt.encode(flowsStarted, out);
+  }
 
-    @Override
-    public BinTraffic decode(InputStream in) throws IOException {
-      BinTraffic b = new BinTraffic();
-      b.packets = VarInt.decodeLong(in);
-      b.bytes = VarInt.decodeLong(in);
-      for (int i = 0; i < TcpFlags.NAMES.length; i++) {
-        b.flags.addCount(i, VarInt.decodeLong(in));
-      }
-      b.flowsStarted = VarInt.decodeLong(in);
-      return b;
+  @Override
+  public void decodeFields(InputStream in) throws IOException {
+    packets = VarInt.decodeLong(in);
+    bytes = VarInt.decodeLong(in);
+    for (int i = 0; i < TcpFlags.NAMES.length; i++) {
+      flags.addCount(i, VarInt.decodeLong(in));
     }
-
-    @Override
-    public void verifyDeterministic() {}
-
-    private Object readResolve() {
-      return INSTANCE;
-    }
+    flowsStarted = VarInt.decodeLong(in);
   }
 }

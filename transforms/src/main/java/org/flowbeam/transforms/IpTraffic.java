@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 import org.flowbeam.model.IpStats;
 
@@ -72,12 +71,12 @@ public final class IpTraffic implements PartialSum<IpTraffic> {
 
   /** Adds per-address partial sums. */
   public static PartialSumFn<IpTraffic> combineFn() {
-    return PartialSumFn.of(IpTraffic::new, coder());
+    return PartialSumFn.of(IpTraffic::new);
   }
 
   /** A deterministic coder: the six values as variable-length longs. */
   public static Coder<IpTraffic> coder() {
-    return IpTrafficCoder.INSTANCE;
+    return PartialSumCoder.of(IpTraffic::new);
   }
 
   @Override
@@ -85,36 +84,23 @@ public final class IpTraffic implements PartialSum<IpTraffic> {
     return toIpStats("?").toString();
   }
 
-  private static final class IpTrafficCoder extends CustomCoder<IpTraffic> {
-    static final IpTrafficCoder INSTANCE = new IpTrafficCoder();
+  @Override
+  public void encodeFields(OutputStream out) throws IOException {
+    VarInt.encode(sentPackets, out);
+    VarInt.encode(recvPackets, out);
+    VarInt.encode(sentBytes, out);
+    VarInt.encode(recvBytes, out);
+    VarInt.encode(firstUs, out);
+    VarInt.encode(lastUs, out);
+  }
 
-    @Override
-    public void encode(IpTraffic t, OutputStream out) throws IOException {
-      VarInt.encode(t.sentPackets, out);
-      VarInt.encode(t.recvPackets, out);
-      VarInt.encode(t.sentBytes, out);
-      VarInt.encode(t.recvBytes, out);
-      VarInt.encode(t.firstUs, out);
-      VarInt.encode(t.lastUs, out);
-    }
-
-    @Override
-    public IpTraffic decode(InputStream in) throws IOException {
-      IpTraffic t = new IpTraffic();
-      t.sentPackets = VarInt.decodeLong(in);
-      t.recvPackets = VarInt.decodeLong(in);
-      t.sentBytes = VarInt.decodeLong(in);
-      t.recvBytes = VarInt.decodeLong(in);
-      t.firstUs = VarInt.decodeLong(in);
-      t.lastUs = VarInt.decodeLong(in);
-      return t;
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-
-    private Object readResolve() {
-      return INSTANCE;
-    }
+  @Override
+  public void decodeFields(InputStream in) throws IOException {
+    sentPackets = VarInt.decodeLong(in);
+    recvPackets = VarInt.decodeLong(in);
+    sentBytes = VarInt.decodeLong(in);
+    recvBytes = VarInt.decodeLong(in);
+    firstUs = VarInt.decodeLong(in);
+    lastUs = VarInt.decodeLong(in);
   }
 }

@@ -1,5 +1,8 @@
 package org.flowbeam.transforms;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import org.apache.beam.sdk.transforms.Combine;
 
@@ -7,9 +10,9 @@ import org.apache.beam.sdk.transforms.Combine;
  * A statistic's partial sum: a small mutable value that a reader fills packet by packet and that
  * {@link PartialSumFn} combines with the partial sums of other bundles, in the manner of the {@code
  * CountSum} accumulator of Beam's {@code Mean}. Inputs, accumulators and outputs are all of the one
- * type, so each statistic's fields are declared once, in its class, with its coder beside them.
- * Serializable because a global combine's default output (the sum of nothing) travels with its
- * step.
+ * type, so each statistic's fields are declared once, in its class, with their encoding beside
+ * them. Serializable because a global combine's default output (the sum of nothing) travels with
+ * its step.
  *
  * <pre>{@code
  * IpTraffic a = new IpTraffic();
@@ -27,6 +30,12 @@ public interface PartialSum<T extends PartialSum<T>>
 
   /** An independent copy of this partial sum. */
   T copy();
+
+  /** Writes the fields, for {@link PartialSumCoder}. */
+  void encodeFields(OutputStream out) throws IOException;
+
+  /** Reads the fields that {@link #encodeFields} wrote into this (empty) partial sum. */
+  void decodeFields(InputStream in) throws IOException;
 
   @Override
   default void addInput(T input) {

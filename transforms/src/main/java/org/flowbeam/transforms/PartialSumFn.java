@@ -18,23 +18,20 @@ import org.apache.beam.sdk.util.SerializableSupplier;
  */
 public final class PartialSumFn<T extends PartialSum<T>>
     extends Combine.AccumulatingCombineFn<T, T, T> {
-  private final SerializableSupplier<T> empty;
-  private final Coder<T> coder;
+  private final PartialSumCoder<T> coder;
 
-  private PartialSumFn(SerializableSupplier<T> empty, Coder<T> coder) {
-    this.empty = empty;
+  private PartialSumFn(PartialSumCoder<T> coder) {
     this.coder = coder;
   }
 
-  /** A combiner starting from {@code empty} (the sum of nothing), encoding with {@code coder}. */
-  public static <T extends PartialSum<T>> PartialSumFn<T> of(
-      SerializableSupplier<T> empty, Coder<T> coder) {
-    return new PartialSumFn<>(empty, coder);
+  /** A combiner of the partial sums that {@code empty} creates (as the sum of nothing). */
+  public static <T extends PartialSum<T>> PartialSumFn<T> of(SerializableSupplier<T> empty) {
+    return new PartialSumFn<>(PartialSumCoder.of(empty));
   }
 
   @Override
   public T createAccumulator() {
-    return empty.get();
+    return coder.empty();
   }
 
   @Override

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
@@ -64,12 +63,12 @@ public final class SumMinMax implements PartialSum<SumMinMax> {
 
   /** Adds sums, minima and maxima. */
   public static PartialSumFn<SumMinMax> combineFn() {
-    return PartialSumFn.of(SumMinMax::new, coder());
+    return PartialSumFn.of(SumMinMax::new);
   }
 
   /** A deterministic coder: sum, minimum and maximum as variable-length longs. */
   public static Coder<SumMinMax> coder() {
-    return SumMinMaxCoder.INSTANCE;
+    return PartialSumCoder.of(SumMinMax::new);
   }
 
   @Override
@@ -77,30 +76,17 @@ public final class SumMinMax implements PartialSum<SumMinMax> {
     return "SumMinMax[sum=" + sum + ", min=" + min + ", max=" + max + "]";
   }
 
-  private static final class SumMinMaxCoder extends CustomCoder<SumMinMax> {
-    static final SumMinMaxCoder INSTANCE = new SumMinMaxCoder();
+  @Override
+  public void encodeFields(OutputStream out) throws IOException {
+    VarInt.encode(sum, out);
+    VarInt.encode(min, out);
+    VarInt.encode(max, out);
+  }
 
-    @Override
-    public void encode(SumMinMax s, OutputStream out) throws IOException {
-      VarInt.encode(s.sum, out);
-      VarInt.encode(s.min, out);
-      VarInt.encode(s.max, out);
-    }
-
-    @Override
-    public SumMinMax decode(InputStream in) throws IOException {
-      SumMinMax s = new SumMinMax();
-      s.sum = VarInt.decodeLong(in);
-      s.min = VarInt.decodeLong(in);
-      s.max = VarInt.decodeLong(in);
-      return s;
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-
-    private Object readResolve() {
-      return INSTANCE;
-    }
+  @Override
+  public void decodeFields(InputStream in) throws IOException {
+    sum = VarInt.decodeLong(in);
+    min = VarInt.decodeLong(in);
+    max = VarInt.decodeLong(in);
   }
 }

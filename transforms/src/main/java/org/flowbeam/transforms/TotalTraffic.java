@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
@@ -76,12 +75,12 @@ public final class TotalTraffic implements PartialSum<TotalTraffic> {
 
   /** Adds partial totals. */
   public static PartialSumFn<TotalTraffic> combineFn() {
-    return PartialSumFn.of(TotalTraffic::new, coder());
+    return PartialSumFn.of(TotalTraffic::new);
   }
 
   /** A deterministic coder: the five values as variable-length longs. */
   public static Coder<TotalTraffic> coder() {
-    return TotalTrafficCoder.INSTANCE;
+    return PartialSumCoder.of(TotalTraffic::new);
   }
 
   @Override
@@ -89,34 +88,21 @@ public final class TotalTraffic implements PartialSum<TotalTraffic> {
     return toPacketTotals().toString();
   }
 
-  private static final class TotalTrafficCoder extends CustomCoder<TotalTraffic> {
-    static final TotalTrafficCoder INSTANCE = new TotalTrafficCoder();
+  @Override
+  public void encodeFields(OutputStream out) throws IOException {
+    VarInt.encode(packets, out);
+    VarInt.encode(tcpPackets, out);
+    VarInt.encode(bytes, out);
+    VarInt.encode(firstUs, out);
+    VarInt.encode(lastUs, out);
+  }
 
-    @Override
-    public void encode(TotalTraffic t, OutputStream out) throws IOException {
-      VarInt.encode(t.packets, out);
-      VarInt.encode(t.tcpPackets, out);
-      VarInt.encode(t.bytes, out);
-      VarInt.encode(t.firstUs, out);
-      VarInt.encode(t.lastUs, out);
-    }
-
-    @Override
-    public TotalTraffic decode(InputStream in) throws IOException {
-      TotalTraffic t = new TotalTraffic();
-      t.packets = VarInt.decodeLong(in);
-      t.tcpPackets = VarInt.decodeLong(in);
-      t.bytes = VarInt.decodeLong(in);
-      t.firstUs = VarInt.decodeLong(in);
-      t.lastUs = VarInt.decodeLong(in);
-      return t;
-    }
-
-    @Override
-    public void verifyDeterministic() {}
-
-    private Object readResolve() {
-      return INSTANCE;
-    }
+  @Override
+  public void decodeFields(InputStream in) throws IOException {
+    packets = VarInt.decodeLong(in);
+    tcpPackets = VarInt.decodeLong(in);
+    bytes = VarInt.decodeLong(in);
+    firstUs = VarInt.decodeLong(in);
+    lastUs = VarInt.decodeLong(in);
   }
 }

@@ -1,6 +1,12 @@
 package org.flowbeam.model;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CustomCoder;
+import org.apache.beam.sdk.util.VarInt;
 
 /**
  * How many of a flow's packets carried each TCP flag. Immutable; {@link Accumulator} builds one.
@@ -40,6 +46,38 @@ public record FlagCounts(
     return new FlagCounts(c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]);
   }
 
+  /** A deterministic coder: the 8 counts in {@link TcpFlags#NAMES} order, as var-ints. */
+  public static Coder<FlagCounts> coder() {
+    return FlagCountsCoder.INSTANCE;
+  }
+
+  private static final class FlagCountsCoder extends CustomCoder<FlagCounts> {
+    static final FlagCountsCoder INSTANCE = new FlagCountsCoder();
+
+    @Override
+    public void encode(FlagCounts c, OutputStream out) throws IOException {
+      for (int i = 0; i < 8; i++) {
+        VarInt.encode(c.get(i), out);
+      }
+    }
+
+    @Override
+    public FlagCounts decode(InputStream in) throws IOException {
+      long[] c = new long[8];
+      for (int i = 0; i < 8; i++) {
+        c[i] = VarInt.decodeLong(in);
+      }
+      return of(c);
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+
+    private Object readResolve() {
+      return INSTANCE;
+    }
+  }
+
   /** Mutable counter used while a flow is assembled. */
   public static final class Accumulator implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -76,14 +114,11 @@ public record FlagCounts(
       }
     }
 
-    /** Adds {@code n} to the count of flag bit {@code i} (0 = FIN … 7 = CWR). */
-    public void addCount(int i, long n) {
-      counts[i] += n;
-    }
-
-    /** The count of flag bit {@code i} (0 = FIN … 7 = CWR). */
-    public long get(int i) {
-      return counts[i];
+    /** Adds {@code other}'s counts. */
+    public void add(FlagCounts other) {
+      for (int i = 0; i < 8; i++) {
+        counts[i] += other.get(i);
+      }
     }
 
     public FlagCounts build() {

@@ -95,9 +95,7 @@ public final class StatsCoders {
       LONG.encode(b.endUs(), out);
       LONG.encode(b.packets(), out);
       LONG.encode(b.bytes(), out);
-      for (int i = 0; i < 8; i++) {
-        LONG.encode(b.flags().get(i), out);
-      }
+      FlagCounts.coder().encode(b.flags(), out);
       LONG.encode(b.flowsStarted(), out);
     }
 
@@ -111,11 +109,8 @@ public final class StatsCoders {
       long end = LONG.decode(in);
       long packets = LONG.decode(in);
       long bytes = LONG.decode(in);
-      long[] flags = new long[8];
-      for (int i = 0; i < 8; i++) {
-        flags[i] = LONG.decode(in);
-      }
-      return new TimeBin(start, end, packets, bytes, FlagCounts.of(flags), LONG.decode(in));
+      FlagCounts flags = FlagCounts.coder().decode(in);
+      return new TimeBin(start, end, packets, bytes, flags, LONG.decode(in));
     }
 
     @Override

@@ -6,7 +6,6 @@ import java.io.OutputStream;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.util.VarInt;
 import org.flowbeam.model.FlagCounts;
-import org.flowbeam.model.TcpFlags;
 import org.flowbeam.model.TimeBin;
 
 /**
@@ -88,9 +87,7 @@ public final class BinTraffic implements PartialSum<BinTraffic> {
   public void encodeFields(OutputStream out) throws IOException {
     VarInt.encode(packets, out);
     VarInt.encode(bytes, out);
-    for (int i = 0; i < TcpFlags.NAMES.length; i++) {
-      VarInt.encode(flags.get(i), out);
-    }
+    FlagCounts.coder().encode(flags.build(), out);
     VarInt.encode(flowsStarted, out);
   }
 
@@ -98,9 +95,7 @@ public final class BinTraffic implements PartialSum<BinTraffic> {
   public void decodeFields(InputStream in) throws IOException {
     packets = VarInt.decodeLong(in);
     bytes = VarInt.decodeLong(in);
-    for (int i = 0; i < TcpFlags.NAMES.length; i++) {
-      flags.addCount(i, VarInt.decodeLong(in));
-    }
+    flags.add(FlagCounts.coder().decode(in));
     flowsStarted = VarInt.decodeLong(in);
   }
 }

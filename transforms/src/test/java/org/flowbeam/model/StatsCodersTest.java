@@ -23,6 +23,13 @@ class StatsCodersTest {
   }
 
   @Test
+  void flagCountsRoundTrip() throws Exception {
+    FlagCounts c = new FlagCounts(0, 1, 127, 128, Long.MAX_VALUE, 5, 6, 7);
+    CoderProperties.coderDecodeEncodeEqual(FlagCounts.coder(), c);
+    CoderProperties.coderSerializable(FlagCounts.coder());
+  }
+
+  @Test
   void timeBinRoundTrips() throws Exception {
     TimeBin b = new TimeBin(10, 20, 3, 400, new FlagCounts(1, 2, 3, 4, 5, 6, 7, 8), 9);
     CoderProperties.coderDecodeEncodeEqual(StatsCoders.timeBin(), b);

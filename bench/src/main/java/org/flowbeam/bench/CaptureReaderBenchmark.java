@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
@@ -15,17 +13,9 @@ import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketDigester;
 import org.joda.time.Instant;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -45,13 +35,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * java -jar bench/target/benchmarks.jar CaptureReaderBenchmark -p file=other.pcapng
  * }</pre>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 10)
-@Measurement(iterations = 3, time = 10)
-@Fork(1)
-public class CaptureReaderBenchmark {
+public class CaptureReaderBenchmark extends FileBenchmark {
   /** The capture, relative to the directory the benchmark runs in (the repository root). */
   @Param("../shared/data/captures/loopback/lo-http-ab-2ip.pcap")
   public String file;
@@ -61,10 +45,7 @@ public class CaptureReaderBenchmark {
 
   @Setup(Level.Trial)
   public void open() throws IOException {
-    path = Paths.get(file);
-    if (!Files.isRegularFile(path)) {
-      throw new IOException("no capture at " + path.toAbsolutePath() + " (set -p file=...)");
-    }
+    path = existingFile(file, "capture");
     fileBytes = Files.size(path);
   }
 

@@ -2,16 +2,13 @@ package org.flowbeam.bench;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
@@ -25,17 +22,9 @@ import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketDigester;
 import org.joda.time.Instant;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -51,13 +40,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * java -jar bench/target/benchmarks.jar KeyAssemblyBenchmark -p file=/tmp/g1m.pcap
  * }</pre>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 10)
-@Measurement(iterations = 3, time = 10)
-@Fork(1)
-public class KeyAssemblyBenchmark {
+public class KeyAssemblyBenchmark extends FileBenchmark {
   /** The capture, relative to the directory the benchmark runs in (the repository root). */
   @Param("../shared/data/captures/loopback/lo-http-ab-2ip.pcap")
   public String file;
@@ -71,10 +54,7 @@ public class KeyAssemblyBenchmark {
 
   @Setup(Level.Trial)
   public void digest() throws IOException {
-    Path path = Paths.get(file);
-    if (!Files.isRegularFile(path)) {
-      throw new IOException("no capture at " + path.toAbsolutePath() + " (set -p file=...)");
-    }
+    Path path = existingFile(file, "capture");
     PacketDigester digester = new PacketDigester(1_000_000, PacketDigest.DEFAULT_FRAGMENT_PACKETS);
     digester.startBundle();
     DoFn.MultiOutputReceiver out = new FragmentCollector();

@@ -4,9 +4,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
-import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.MatchResult;
 import org.flowbeam.io.InputFormat;
@@ -14,17 +12,9 @@ import org.flowbeam.io.RecordReader;
 import org.flowbeam.io.csv.IpMap;
 import org.flowbeam.io.csv.PacketCsvFormat;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
 /**
@@ -37,13 +27,7 @@ import org.openjdk.jmh.infra.Blackhole;
  * java -jar bench/target/benchmarks.jar PacketCsvReaderBenchmark -p file=other.csv
  * }</pre>
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.Throughput)
-@OutputTimeUnit(TimeUnit.SECONDS)
-@Warmup(iterations = 2, time = 10)
-@Measurement(iterations = 3, time = 10)
-@Fork(1)
-public class PacketCsvReaderBenchmark {
+public class PacketCsvReaderBenchmark extends FileBenchmark {
   /** The packet CSV, relative to the directory the benchmark runs in (the repository root). */
   @Param("../shared/data/refs/loopback/lo-http-ab-2ip.pcap.packets.csv")
   public String file;
@@ -55,10 +39,7 @@ public class PacketCsvReaderBenchmark {
 
   @Setup(Level.Trial)
   public void open() throws IOException {
-    path = Paths.get(file);
-    if (!Files.isRegularFile(path)) {
-      throw new IOException("no CSV at " + path.toAbsolutePath() + " (set -p file=...)");
-    }
+    path = existingFile(file, "CSV");
     fileBytes = Files.size(path);
     metadata = FileSystems.matchSingleFileSpec(path.toAbsolutePath().toString());
   }

@@ -44,6 +44,7 @@ import org.flowbeam.model.RejectedRecordCoder;
 import org.flowbeam.testing.BeamTest;
 import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketDigester;
+import org.flowbeam.transforms.TotalTraffic;
 import org.joda.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -166,7 +167,7 @@ class RangeReadFnTest {
     assertThat(inFragments.size(), equalTo(6));
     long totals = 0;
     for (TimestampedValue v : digested.all.get(PacketDigest.TOTALS)) {
-      totals += ((long[]) v.value)[0];
+      totals += ((TotalTraffic) v.value).toPacketTotals().packets();
     }
     assertThat(totals, equalTo(6L));
   }

@@ -2,8 +2,6 @@ package org.flowbeam.pipelines;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.CoderRegistry;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -15,26 +13,29 @@ import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.apache.beam.sdk.values.TypeDescriptors;
-import org.flowbeam.transforms.LongVectorFn;
+import org.flowbeam.transforms.SumMinMax;
 
 /**
  * Collects the named totals of a run (records read, packets, rejected, flows, ...) as one
  * collection of {@code KV<name, value>}, each total computed from the data itself.
  *
- * <p>Every source is mapped to {@code KV<"op|name", value>} and all of them are combined by one
- * {@code Combine.perKey} that keeps sum, minimum and maximum; the operation in the key picks the
+ * <p>Every source is mapped to {@code KV<"op|name", SumMinMax.of(value)>} and all of them are
+ * combined by one {@code Combine.perKey} of {@link SumMinMax}; the operation in the key picks the
  * result. Why one combine rather than one per total: each global combine is several steps, and on
  * Flink a job's start-up time grows with its number of steps. Sums and counts of an empty
- * collection are 0 (a zero is added for each); a minimum or maximum of one is absent.
+ * collection are 0 (an empty sum is added for each); a minimum or maximum of one is absent.
  */
 final class RunCounts {
   private static final String SUM = "sum";
   private static final String MIN = "min";
   private static final String MAX = "max";
+  private static final KvCoder<String, SumMinMax> CODER =
+      KvCoder.of(StringUtf8Coder.of(), SumMinMax.coder());
 
-  private final List<PCollection<KV<String, Long>>> parts = new ArrayList<>();
-  private final List<KV<String, Long>> zeros = new ArrayList<>();
+  private final List<PCollection<KV<String, SumMinMax>>> parts = new ArrayList<>();
+  private final List<KV<String, SumMinMax>> zeros = new ArrayList<>();
 
   /** Adds {@code name} = the number of elements of {@code c}. */
   <T> RunCounts count(String name, PCollection<T> c) {
@@ -63,78 +64,36 @@ final class RunCounts {
         c.apply(
                 "Value_" + name,
                 MapElements.into(
-                        TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
-                    .via((T x) -> KV.of(key, f.apply(x))))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())));
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(SumMinMax.class)))
+                    .via((T x) -> KV.of(key, SumMinMax.of(f.apply(x)))))
+            .setCoder(CODER));
     if (op.equals(SUM)) {
-      zeros.add(KV.of(key, 0L));
+      zeros.add(KV.of(key, new SumMinMax()));
     }
     return this;
   }
 
   /** All totals added so far. */
   PCollection<KV<String, Long>> all() {
-    KvCoder<String, Long> coder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
-    List<PCollection<KV<String, Long>>> all = new ArrayList<>(parts);
-    all.add(parts.get(0).getPipeline().apply("Zeros", Create.of(zeros).withCoder(coder)));
+    List<PCollection<KV<String, SumMinMax>>> all = new ArrayList<>(parts);
+    all.add(parts.get(0).getPipeline().apply("Zeros", Create.of(zeros).withCoder(CODER)));
     return PCollectionList.of(all)
         .apply("AllValues", Flatten.pCollections())
-        .apply("Combine", Combine.perKey(new SumMinMaxFn()))
+        .apply("Combine", Combine.perKey(SumMinMax.combineFn()))
         .apply(
             "Pick",
             MapElements.into(
                     TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
                 .via(
-                    (KV<String, long[]> kv) -> {
+                    (KV<String, SumMinMax> kv) -> {
                       String key = kv.getKey();
                       int bar = key.indexOf('|');
                       String op = key.substring(0, bar);
-                      long[] v = kv.getValue();
-                      long value = op.equals(SUM) ? v[0] : op.equals(MIN) ? v[1] : v[2];
+                      SumMinMax v = kv.getValue();
+                      long value = op.equals(SUM) ? v.sum() : op.equals(MIN) ? v.min() : v.max();
                       return KV.of(key.substring(bar + 1), value);
                     }))
-        .setCoder(coder);
-  }
-
-  /** Sum, minimum and maximum of longs at once. */
-  static final class SumMinMaxFn extends Combine.CombineFn<Long, long[], long[]> {
-    @Override
-    public long[] createAccumulator() {
-      return new long[] {0, Long.MAX_VALUE, Long.MIN_VALUE};
-    }
-
-    @Override
-    public long[] addInput(long[] acc, Long v) {
-      acc[0] += v;
-      acc[1] = Math.min(acc[1], v);
-      acc[2] = Math.max(acc[2], v);
-      return acc;
-    }
-
-    @Override
-    public long[] mergeAccumulators(Iterable<long[]> accs) {
-      long[] m = createAccumulator();
-      for (long[] a : accs) {
-        m[0] += a[0];
-        m[1] = Math.min(m[1], a[1]);
-        m[2] = Math.max(m[2], a[2]);
-      }
-      return m;
-    }
-
-    @Override
-    public long[] extractOutput(long[] acc) {
-      return acc;
-    }
-
-    @Override
-    public Coder<long[]> getAccumulatorCoder(CoderRegistry registry, Coder<Long> input) {
-      return LongVectorFn.coder();
-    }
-
-    @Override
-    public Coder<long[]> getDefaultOutputCoder(CoderRegistry registry, Coder<Long> input) {
-      return LongVectorFn.coder();
-    }
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
   }
 }

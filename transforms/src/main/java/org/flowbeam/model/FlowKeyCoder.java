@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 
 /** A compact, deterministic coder for {@link FlowKey}: 14 bytes for IPv4, 38 for IPv6. */
@@ -21,9 +20,7 @@ public final class FlowKeyCoder extends CustomCoder<FlowKey> {
   @Override
   public void encode(FlowKey k, OutputStream outStream) throws IOException {
     DataOutputStream out = new DataOutputStream(outStream);
-    out.writeByte(k.ipAUnsafe().length);
-    out.write(k.ipAUnsafe());
-    out.write(k.ipBUnsafe());
+    AddressCoding.writePair(out, k.ipAUnsafe(), k.ipBUnsafe());
     out.writeShort(k.portA());
     out.writeShort(k.portB());
     out.writeByte(k.protocol());
@@ -33,14 +30,9 @@ public final class FlowKeyCoder extends CustomCoder<FlowKey> {
   @Override
   public FlowKey decode(InputStream inStream) throws IOException {
     DataInputStream in = new DataInputStream(inStream);
-    int family = in.readUnsignedByte();
-    if (family != 4 && family != 16) {
-      throw new CoderException("bad address length " + family);
-    }
-    byte[] a = new byte[family];
-    in.readFully(a);
-    byte[] b = new byte[family];
-    in.readFully(b);
+    int length = AddressCoding.readLength(in);
+    byte[] a = AddressCoding.readAddress(in, length);
+    byte[] b = AddressCoding.readAddress(in, length);
     int portA = in.readUnsignedShort();
     int portB = in.readUnsignedShort();
     return new FlowKey(a, portA, b, portB, in.readUnsignedByte());

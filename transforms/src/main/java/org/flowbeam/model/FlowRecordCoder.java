@@ -38,9 +38,7 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
     VarInt.encode(f.packetsRev(), outStream);
     VarInt.encode(f.bytesFwd(), outStream);
     VarInt.encode(f.bytesRev(), outStream);
-    for (int i = 0; i < 8; i++) {
-      VarInt.encode(f.flagCounts().get(i), outStream);
-    }
+    FlagCounts.coder().encode(f.flagCounts(), outStream);
     out.writeBoolean(f.handshakeComplete());
     out.writeByte(f.state().ordinal());
     out.writeByte(f.invalidReason().ordinal());
@@ -67,10 +65,7 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
     long pr = VarInt.decodeLong(inStream);
     long bf = VarInt.decodeLong(inStream);
     long br = VarInt.decodeLong(inStream);
-    long[] flags = new long[8];
-    for (int i = 0; i < 8; i++) {
-      flags[i] = VarInt.decodeLong(inStream);
-    }
+    FlagCounts flags = FlagCounts.coder().decode(inStream);
     boolean handshake = in.readBoolean();
     FlowState state = FlowState.values()[in.readUnsignedByte()];
     InvalidReason invalid = InvalidReason.values()[in.readUnsignedByte()];
@@ -96,7 +91,7 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
         pr,
         bf,
         br,
-        FlagCounts.of(flags),
+        flags,
         handshake,
         state,
         invalid,

@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 
@@ -29,10 +28,7 @@ public final class PacketCoder extends CustomCoder<Packet> {
   public void encode(Packet p, OutputStream outStream) throws IOException {
     DataOutputStream out = new DataOutputStream(outStream);
     out.writeLong(p.timestampMicros());
-    byte[] src = p.srcIpUnsafe();
-    out.writeByte(src.length);
-    out.write(src);
-    out.write(p.dstIpUnsafe());
+    AddressCoding.writePair(out, p.srcIpUnsafe(), p.dstIpUnsafe());
     out.writeShort(p.srcPort());
     out.writeShort(p.dstPort());
     out.writeByte(p.protocol());
@@ -48,14 +44,9 @@ public final class PacketCoder extends CustomCoder<Packet> {
   public Packet decode(InputStream inStream) throws IOException {
     DataInputStream in = new DataInputStream(inStream);
     long ts = in.readLong();
-    int family = in.readUnsignedByte();
-    if (family != 4 && family != 16) {
-      throw new CoderException("bad address length " + family);
-    }
-    byte[] src = new byte[family];
-    in.readFully(src);
-    byte[] dst = new byte[family];
-    in.readFully(dst);
+    int length = AddressCoding.readLength(in);
+    byte[] src = AddressCoding.readAddress(in, length);
+    byte[] dst = AddressCoding.readAddress(in, length);
     return Packet.builder()
         .timestampMicros(ts)
         .srcIp(src)

@@ -8,7 +8,10 @@ import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 
-/** Deterministic coders for the statistics records {@link IpStats} and {@link TimeBin}. */
+/**
+ * Deterministic coders for the statistics records {@link IpStats}, {@link HourlyIpStats} and {@link
+ * TimeBin}.
+ */
 public final class StatsCoders {
   private static final StringUtf8Coder STRING = StringUtf8Coder.of();
   private static final VarLongCoder LONG = VarLongCoder.of();
@@ -17,6 +20,10 @@ public final class StatsCoders {
 
   public static Coder<IpStats> ipStats() {
     return IpStatsCoder.INSTANCE;
+  }
+
+  public static Coder<HourlyIpStats> hourlyIpStats() {
+    return HourlyIpStatsCoder.INSTANCE;
   }
 
   public static Coder<TimeBin> timeBin() {
@@ -57,6 +64,28 @@ public final class StatsCoders {
     public void verifyDeterministic() {}
   }
 
+  private static final class HourlyIpStatsCoder extends CustomCoder<HourlyIpStats> {
+    static final HourlyIpStatsCoder INSTANCE = new HourlyIpStatsCoder();
+
+    @Override
+    public void encode(HourlyIpStats s, OutputStream out) throws IOException {
+      LONG.encode(s.hourStartUs(), out);
+      IpStatsCoder.INSTANCE.encode(s.stats(), out);
+    }
+
+    private Object readResolve() {
+      return INSTANCE;
+    }
+
+    @Override
+    public HourlyIpStats decode(InputStream in) throws IOException {
+      return new HourlyIpStats(LONG.decode(in), IpStatsCoder.INSTANCE.decode(in));
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+  }
+
   private static final class TimeBinCoder extends CustomCoder<TimeBin> {
     static final TimeBinCoder INSTANCE = new TimeBinCoder();
 
@@ -66,9 +95,7 @@ public final class StatsCoders {
       LONG.encode(b.endUs(), out);
       LONG.encode(b.packets(), out);
       LONG.encode(b.bytes(), out);
-      for (int i = 0; i < 8; i++) {
-        LONG.encode(b.flags().get(i), out);
-      }
+      FlagCounts.coder().encode(b.flags(), out);
       LONG.encode(b.flowsStarted(), out);
     }
 
@@ -82,11 +109,8 @@ public final class StatsCoders {
       long end = LONG.decode(in);
       long packets = LONG.decode(in);
       long bytes = LONG.decode(in);
-      long[] flags = new long[8];
-      for (int i = 0; i < 8; i++) {
-        flags[i] = LONG.decode(in);
-      }
-      return new TimeBin(start, end, packets, bytes, FlagCounts.of(flags), LONG.decode(in));
+      FlagCounts flags = FlagCounts.coder().decode(in);
+      return new TimeBin(start, end, packets, bytes, flags, LONG.decode(in));
     }
 
     @Override

@@ -44,17 +44,18 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
   public static final TupleTag<KV<FlowKey, PacketFragment>> KEYED =
       new TupleTag<KV<FlowKey, PacketFragment>>() {};
 
-  /** Partial per-IP vectors, one per address and bundle. */
-  public static final TupleTag<KV<String, long[]>> PER_IP = new TupleTag<KV<String, long[]>>() {};
+  /** Partial per-address traffic, one per address, hour of packet time and bundle. */
+  public static final TupleTag<KV<IpHour, IpTraffic>> PER_IP =
+      new TupleTag<KV<IpHour, IpTraffic>>() {};
 
   /** Partial TCP flag-type counts, one per type and bundle. */
   public static final TupleTag<KV<String, Long>> PER_FLAGS = new TupleTag<KV<String, Long>>() {};
 
-  /** Partial time-bin vectors, one per bin and bundle, each timestamped at its bin's start. */
-  public static final TupleTag<long[]> PER_BIN = new TupleTag<long[]>() {};
+  /** Partial time-bin traffic, one per bin and bundle, each timestamped at its bin's start. */
+  public static final TupleTag<BinTraffic> PER_BIN = new TupleTag<BinTraffic>() {};
 
-  /** Partial totals vectors, one per bundle. */
-  public static final TupleTag<long[]> TOTALS = new TupleTag<long[]>() {};
+  /** Partial totals, one per bundle. */
+  public static final TupleTag<TotalTraffic> TOTALS = new TupleTag<TotalTraffic>() {};
 
   /**
    * The most packets a fragment holds by default: a long connection travels as elements of about 60
@@ -119,10 +120,10 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
   public static Map<TupleTag<?>, Coder<?>> outputCoders() {
     Map<TupleTag<?>, Coder<?>> m = new LinkedHashMap<>();
     m.put(KEYED, KvCoder.of(FlowKeyCoder.of(), PacketFragmentCoder.of()));
-    m.put(PER_IP, KvCoder.of(StringUtf8Coder.of(), LongVectorFn.coder()));
+    m.put(PER_IP, KvCoder.of(IpHour.coder(), IpTraffic.coder()));
     m.put(PER_FLAGS, KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
-    m.put(PER_BIN, LongVectorFn.coder());
-    m.put(TOTALS, LongVectorFn.coder());
+    m.put(PER_BIN, BinTraffic.coder());
+    m.put(TOTALS, TotalTraffic.coder());
     return m;
   }
 
@@ -211,8 +212,8 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
       return parts.get(KEYED);
     }
 
-    /** Partial per-IP vectors (see {@link TrafficStats}). */
-    PCollection<KV<String, long[]>> ipPartials() {
+    /** Partial per-address traffic, keyed by address and hour (see {@link TrafficStats}). */
+    PCollection<KV<IpHour, IpTraffic>> ipPartials() {
       return parts.get(PER_IP);
     }
 
@@ -221,13 +222,13 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
       return parts.get(PER_FLAGS);
     }
 
-    /** Partial time-bin vectors, each timestamped at its bin's start. */
-    PCollection<long[]> binPartials() {
+    /** Partial time-bin traffic, each timestamped at its bin's start. */
+    PCollection<BinTraffic> binPartials() {
       return parts.get(PER_BIN);
     }
 
-    /** Partial totals vectors. */
-    PCollection<long[]> totalPartials() {
+    /** Partial totals. */
+    PCollection<TotalTraffic> totalPartials() {
       return parts.get(TOTALS);
     }
 

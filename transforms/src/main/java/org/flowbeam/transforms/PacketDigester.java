@@ -10,6 +10,7 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 import org.flowbeam.model.FlowKey;
+import org.flowbeam.model.HourlyIpStats;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
@@ -52,18 +53,12 @@ public final class PacketDigester implements Serializable {
   private transient Map<FlowKey, PacketFragment.Builder> pending;
   private transient long pendingBytes;
 
-  /** Per-IP vectors of IPv4 addresses, keyed by the address as an int (cheaper than bytes). */
-  private transient Map<Integer, long[]> perIpv4;
+  /** Per-address traffic, per hour of packet time. */
+  private transient TimeSlots<AddressTraffic> perHour;
 
-  private transient Map<ByteBuffer, long[]> perIpv6;
   private transient long[] perFlags;
-  private transient Map<Long, long[]> perBin;
-
-  /** The last bin used, and its start: packets come mostly in time order. */
-  private transient long[] lastBin;
-
-  private transient long lastBinStartUs;
-  private transient long[] totals;
+  private transient TimeSlots<BinTraffic> perBin;
+  private transient TotalTraffic totals;
 
   /**
    * @param binSizeUs the time-bin width, a whole number of milliseconds
@@ -87,12 +82,10 @@ public final class PacketDigester implements Serializable {
   public void startBundle() {
     pending = new HashMap<>();
     pendingBytes = 0;
-    perIpv4 = new HashMap<>();
-    perIpv6 = new HashMap<>();
+    perHour = new TimeSlots<>(HourlyIpStats.HOUR_US, AddressTraffic::new);
     perFlags = new long[256];
-    perBin = new HashMap<>();
-    lastBin = null;
-    totals = TrafficStats.TOTALS_FN.createAccumulator();
+    perBin = new TimeSlots<>(binSizeUs, BinTraffic::new);
+    totals = new TotalTraffic();
   }
 
   /** Digests one packet, outputting the fragment that it fills. */
@@ -100,6 +93,7 @@ public final class PacketDigester implements Serializable {
     long ts = p.timestampMicros();
     long len = p.length();
     boolean tcp = p.isTcp();
+    BinTraffic bin = perBin.at(ts);
     if (tcp) {
       FlowKey key = FlowKey.of(p);
       PacketFragment.Builder b = pending.computeIfAbsent(key, PacketFragment::builder);
@@ -118,64 +112,40 @@ public final class PacketDigester implements Serializable {
         pendingBytes = 0;
       }
       perFlags[p.flags()]++;
-    }
-    if (p.isIpv4()) {
-      add(perIpv4.computeIfAbsent(p.srcIpv4(), k -> newIpVector()), 1, 0, len, 0, ts);
-      add(perIpv4.computeIfAbsent(p.dstIpv4(), k -> newIpVector()), 0, 1, 0, len, ts);
+      bin.addTcpPacket(len, p.flags());
     } else {
-      add(
-          perIpv6.computeIfAbsent(ByteBuffer.wrap(p.srcIp()), k -> newIpVector()),
-          1,
-          0,
-          len,
-          0,
-          ts);
-      add(
-          perIpv6.computeIfAbsent(ByteBuffer.wrap(p.dstIp()), k -> newIpVector()),
-          0,
-          1,
-          0,
-          len,
-          ts);
+      bin.addPacket(len);
     }
-    long binStartUs = Math.floorDiv(ts, binSizeUs) * binSizeUs;
-    if (lastBin == null || binStartUs != lastBinStartUs) {
-      lastBin = perBin.computeIfAbsent(binStartUs, k -> new long[TrafficStats.BIN_SLOTS]);
-      lastBinStartUs = binStartUs;
+    AddressTraffic hour = perHour.at(ts);
+    if (p.isIpv4()) {
+      hour.ipv4(p.srcIpv4()).addSent(len, ts);
+      hour.ipv4(p.dstIpv4()).addReceived(len, ts);
+    } else {
+      hour.ipv6(p.srcIp()).addSent(len, ts);
+      hour.ipv6(p.dstIp()).addReceived(len, ts);
     }
-    long[] bin = lastBin;
-    bin[0]++;
-    bin[1] += len;
-    if (tcp) {
-      for (int i = 0; i < 8; i++) {
-        if ((p.flags() & (1 << i)) != 0) {
-          bin[2 + i]++;
-        }
-      }
+    totals.addPacket(len, tcp, ts);
+  }
+
+  /** The traffic of each address in one hour. */
+  private static final class AddressTraffic {
+    /** IPv4 addresses keyed as an int (cheaper than bytes). */
+    final Ipv4Traffic ipv4 = new Ipv4Traffic();
+
+    final Map<ByteBuffer, IpTraffic> ipv6 = new HashMap<>();
+
+    IpTraffic ipv4(int address) {
+      return ipv4.of(address);
     }
-    totals[0]++;
-    totals[1] += tcp ? 1 : 0;
-    totals[2] += len;
-    totals[3] = Math.min(totals[3], ts);
-    totals[4] = Math.max(totals[4], ts);
+
+    IpTraffic ipv6(byte[] address) {
+      return ipv6.computeIfAbsent(ByteBuffer.wrap(address), k -> new IpTraffic());
+    }
   }
 
   /** Outputs a fragment timestamped at its oldest packet. */
   private static void output(PacketFragment f, MultiOutputReceiver out) {
     out.get(PacketDigest.KEYED).outputWithTimestamp(KV.of(f.key(), f), toInstant(f.oldestUs()));
-  }
-
-  private static long[] newIpVector() {
-    return TrafficStats.IP_FN.createAccumulator();
-  }
-
-  private static void add(long[] v, long sent, long recv, long sentBytes, long recvBytes, long ts) {
-    v[0] += sent;
-    v[1] += recv;
-    v[2] += sentBytes;
-    v[3] += recvBytes;
-    v[4] = Math.min(v[4], ts);
-    v[5] = Math.max(v[5], ts);
   }
 
   /**
@@ -224,24 +194,30 @@ public final class PacketDigester implements Serializable {
       PacketFragment f = e.getValue().build();
       out.output(PacketDigest.KEYED, KV.of(e.getKey(), f), toInstant(f.oldestUs()));
     }
-    for (Map.Entry<Integer, long[]> e : perIpv4.entrySet()) {
-      String ip = IpAddresses.format(IpAddresses.fromInt(e.getKey()));
-      out.output(PacketDigest.PER_IP, KV.of(ip, e.getValue()), end);
-    }
-    for (Map.Entry<ByteBuffer, long[]> e : perIpv6.entrySet()) {
-      String ip = IpAddresses.format(e.getKey().array());
-      out.output(PacketDigest.PER_IP, KV.of(ip, e.getValue()), end);
+    for (Map.Entry<Long, AddressTraffic> hour : perHour.byStart().entrySet()) {
+      long hourStartUs = hour.getKey();
+      hour.getValue()
+          .ipv4
+          .forEach(
+              (address, traffic) -> {
+                String ip = IpAddresses.format(IpAddresses.fromInt(address));
+                out.output(PacketDigest.PER_IP, KV.of(new IpHour(hourStartUs, ip), traffic), end);
+              });
+      for (Map.Entry<ByteBuffer, IpTraffic> e : hour.getValue().ipv6.entrySet()) {
+        String ip = IpAddresses.format(e.getKey().array());
+        out.output(PacketDigest.PER_IP, KV.of(new IpHour(hourStartUs, ip), e.getValue()), end);
+      }
     }
     for (int f = 0; f < 256; f++) {
       if (perFlags[f] > 0) {
         out.output(PacketDigest.PER_FLAGS, KV.of(TcpFlags.typeName(f), perFlags[f]), end);
       }
     }
-    for (Map.Entry<Long, long[]> e : perBin.entrySet()) {
+    for (Map.Entry<Long, BinTraffic> e : perBin.byStart().entrySet()) {
       // Timestamped at the bin's start so that fixed windows of the bin size regroup them.
       out.output(PacketDigest.PER_BIN, e.getValue(), toInstant(e.getKey()));
     }
-    if (totals[0] > 0) {
+    if (!totals.isEmpty()) {
       out.output(PacketDigest.TOTALS, totals, end);
     }
     startBundle();

@@ -1,8 +1,11 @@
 package org.flowbeam.transforms;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.Serializable;
 import org.apache.beam.sdk.coders.Coder;
-import org.apache.beam.sdk.coders.DelegateCoder;
+import org.apache.beam.sdk.coders.CustomCoder;
 
 /**
  * Totals of a packet collection, computed in one pass by {@link TrafficStats#totals()}: packets,
@@ -16,11 +19,29 @@ public record PacketTotals(long packets, long tcpPackets, long bytes, long first
     return packets == 0;
   }
 
-  /** A deterministic coder (the five values as a long vector). */
+  /** A deterministic coder: that of the {@link TotalTraffic} partial sum these totals name. */
   public static Coder<PacketTotals> coder() {
-    return DelegateCoder.of(
-        LongVectorFn.coder(),
-        t -> new long[] {t.packets, t.tcpPackets, t.bytes, t.firstUs, t.lastUs},
-        v -> new PacketTotals(v[0], v[1], v[2], v[3], v[4]));
+    return PacketTotalsCoder.INSTANCE;
+  }
+
+  private static final class PacketTotalsCoder extends CustomCoder<PacketTotals> {
+    static final PacketTotalsCoder INSTANCE = new PacketTotalsCoder();
+
+    @Override
+    public void encode(PacketTotals t, OutputStream out) throws IOException {
+      TotalTraffic.coder().encode(TotalTraffic.of(t), out);
+    }
+
+    @Override
+    public PacketTotals decode(InputStream in) throws IOException {
+      return TotalTraffic.coder().decode(in).toPacketTotals();
+    }
+
+    @Override
+    public void verifyDeterministic() {}
+
+    private Object readResolve() {
+      return INSTANCE;
+    }
   }
 }

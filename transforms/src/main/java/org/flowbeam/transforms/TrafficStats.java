@@ -1,6 +1,7 @@
 package org.flowbeam.transforms;
 
 import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -17,21 +18,21 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TypeDescriptor;
-import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.HourlyIpStats;
 import org.flowbeam.model.IpStats;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.StatsCoders;
 import org.flowbeam.model.TcpFlags;
 import org.flowbeam.model.TimeBin;
-import org.flowbeam.transforms.LongVectorFn.Op;
 import org.joda.time.Duration;
 
 /**
  * Statistics over packets, as combiners over the partial sums of a {@link PacketDigest}: per-IP
- * traffic and per flag-type counts over the global window (totals), time bins over fixed event-time
- * windows, and the totals of the whole input. The {@code PTransform} forms digest the packets
- * themselves; a pipeline that needs several statistics digests once and passes the {@link
+ * traffic (over the whole input or per UTC hour) and per flag-type counts over the global window,
+ * time bins over fixed event-time windows, and the totals of the whole input. Each partial sum is a
+ * {@link PartialSum} combined by its {@link PartialSumFn}. The {@code PTransform} forms digest the
+ * packets themselves; a pipeline that needs several statistics digests once and passes the {@link
  * PacketDigest.Result} to each.
  *
  * <pre>{@code
@@ -41,23 +42,6 @@ import org.joda.time.Duration;
  * }</pre>
  */
 public final class TrafficStats {
-  /**
-   * Per-IP vector: sent packets, received packets, sent bytes, received bytes, first and last time
-   * seen.
-   */
-  static final LongVectorFn IP_FN = LongVectorFn.of(Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.MIN, Op.MAX);
-
-  /** Time-bin vector: packets, bytes, the 8 TCP flag counts, flows started. */
-  static final int BIN_SLOTS = 11;
-
-  private static final int BIN_FLOWS = 10;
-  private static final LongVectorFn BIN_FN =
-      LongVectorFn.of(
-          Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM, Op.SUM);
-
-  /** Totals vector: packets, TCP packets, bytes, first and last time. */
-  static final LongVectorFn TOTALS_FN = LongVectorFn.of(Op.SUM, Op.SUM, Op.SUM, Op.MIN, Op.MAX);
-
   /** The bin width used where only the other statistics are asked for. */
   private static final long ANY_BIN_US = 1_000_000;
 
@@ -74,6 +58,11 @@ public final class TrafficStats {
   /** Packets and bytes each address sent and received, with first and last time seen. */
   public static PTransform<PCollection<Packet>, PCollection<IpStats>> perIp() {
     return fromPackets(ANY_BIN_US, TrafficStats::perIp);
+  }
+
+  /** {@link #perIp()} for each UTC hour of packet time: what an hourly partition holds. */
+  public static PTransform<PCollection<Packet>, PCollection<HourlyIpStats>> perIpPerHour() {
+    return fromPackets(ANY_BIN_US, TrafficStats::perIpPerHour);
   }
 
   /** The number of TCP packets of each TimeArcs flag type ({@link TcpFlags#typeName}). */
@@ -99,26 +88,41 @@ public final class TrafficStats {
   /** Per-IP statistics from a digest. */
   public static PCollection<IpStats> perIp(PacketDigest.Result d) {
     return d.ipPartials()
-        .apply("SumPerIp", Combine.perKey(IP_FN))
+        .apply("ByIp", ParDo.of(new ByIpFn()))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), IpTraffic.coder()))
+        .apply("SumPerIp", Combine.perKey(IpTraffic.combineFn()))
         .apply("ToIpStats", ParDo.of(new ToIpStatsFn()))
         .setCoder(StatsCoders.ipStats());
+  }
+
+  /**
+   * Per-IP statistics of each UTC hour of packet time, from a digest: for every address and hour in
+   * which it sent or received, the packets of that hour. Summed over the hours, the counts are
+   * those of {@link #perIp(PacketDigest.Result)}; its first and last times are the earliest and
+   * latest of the hours'.
+   */
+  public static PCollection<HourlyIpStats> perIpPerHour(PacketDigest.Result d) {
+    return d.ipPartials()
+        .apply("SumPerIpAndHour", Combine.perKey(IpTraffic.combineFn()))
+        .apply("ToHourlyIpStats", ParDo.of(new ToHourlyIpStatsFn()))
+        .setCoder(StatsCoders.hourlyIpStats());
   }
 
   /** Flag-type counts from a digest. */
   public static PCollection<KV<String, Long>> flagTypes(PacketDigest.Result d) {
     return d.flagPartials()
         .apply("SumPerFlagType", Sum.longsPerKey())
-        .setCoder(KvCoder.of(org.apache.beam.sdk.coders.StringUtf8Coder.of(), VarLongCoder.of()));
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
   }
 
   /** The totals from a digest: exactly one element, {@link PacketTotals#isEmpty()} if no packet. */
   public static PCollection<PacketTotals> totals(PacketDigest.Result d) {
     return d.totalPartials()
-        .apply("SumTotals", Combine.globally(TOTALS_FN))
+        .apply("SumTotals", Combine.globally(TotalTraffic.combineFn()))
         .apply(
             "ToTotals",
             MapElements.into(TypeDescriptor.of(PacketTotals.class))
-                .via((long[] v) -> new PacketTotals(v[0], v[1], v[2], v[3], v[4])))
+                .via(TotalTraffic::toPacketTotals))
         .setCoder(PacketTotals.coder());
   }
 
@@ -126,22 +130,22 @@ public final class TrafficStats {
   public static PCollection<TimeBin> timeBins(
       PacketDigest.Result d, PCollection<FlowRecord> flows) {
     long binSizeUs = d.binSizeUs();
-    KvCoder<Long, long[]> binCoder = KvCoder.of(VarLongCoder.of(), LongVectorFn.coder());
-    PCollection<KV<Long, long[]>> packetBins =
+    KvCoder<Long, BinTraffic> binCoder = KvCoder.of(VarLongCoder.of(), BinTraffic.coder());
+    PCollection<KV<Long, BinTraffic>> packetBins =
         d.binPartials()
             .apply(
                 "FixedWindows",
-                Window.<long[]>into(FixedWindows.of(Duration.millis(binSizeUs / 1000))))
-            .apply("SumPerWindow", Combine.globally(BIN_FN).withoutDefaults())
+                Window.<BinTraffic>into(FixedWindows.of(Duration.millis(binSizeUs / 1000))))
+            .apply("SumPerWindow", Combine.globally(BinTraffic.combineFn()).withoutDefaults())
             .apply("KeyByWindowStart", ParDo.of(new KeyByWindowStartFn()))
             .setCoder(binCoder)
-            .apply("GlobalWindow", Window.<KV<Long, long[]>>into(new GlobalWindows()));
-    PCollection<KV<Long, long[]>> flowBins =
+            .apply("GlobalWindow", Window.<KV<Long, BinTraffic>>into(new GlobalWindows()));
+    PCollection<KV<Long, BinTraffic>> flowBins =
         flows.apply("FlowStartBin", ParDo.of(new FlowStartBinFn(binSizeUs))).setCoder(binCoder);
     return PCollectionList.of(packetBins)
         .and(flowBins)
         .apply("BothSides", Flatten.pCollections())
-        .apply("MergeBins", Combine.perKey(BIN_FN))
+        .apply("MergeBins", Combine.perKey(BinTraffic.combineFn()))
         .apply("ToTimeBin", ParDo.of(new ToTimeBinFn(binSizeUs)))
         .setCoder(StatsCoders.timeBin());
   }
@@ -156,23 +160,38 @@ public final class TrafficStats {
     };
   }
 
-  private static final class ToIpStatsFn extends DoFn<KV<String, long[]>, IpStats> {
-    @ProcessElement
-    public void process(@Element KV<String, long[]> kv, OutputReceiver<IpStats> out) {
-      long[] v = kv.getValue();
-      out.output(new IpStats(kv.getKey(), v[0], v[1], v[2], v[3], v[4], v[5]));
-    }
-  }
-
-  private static final class KeyByWindowStartFn extends DoFn<long[], KV<Long, long[]>> {
+  private static final class ByIpFn extends DoFn<KV<IpHour, IpTraffic>, KV<String, IpTraffic>> {
     @ProcessElement
     public void process(
-        @Element long[] v, IntervalWindow window, OutputReceiver<KV<Long, long[]>> out) {
-      out.output(KV.of(window.start().getMillis() * 1000L, v));
+        @Element KV<IpHour, IpTraffic> kv, OutputReceiver<KV<String, IpTraffic>> out) {
+      out.output(KV.of(kv.getKey().ip(), kv.getValue()));
     }
   }
 
-  private static final class FlowStartBinFn extends DoFn<FlowRecord, KV<Long, long[]>> {
+  private static final class ToIpStatsFn extends DoFn<KV<String, IpTraffic>, IpStats> {
+    @ProcessElement
+    public void process(@Element KV<String, IpTraffic> kv, OutputReceiver<IpStats> out) {
+      out.output(kv.getValue().toIpStats(kv.getKey()));
+    }
+  }
+
+  private static final class ToHourlyIpStatsFn extends DoFn<KV<IpHour, IpTraffic>, HourlyIpStats> {
+    @ProcessElement
+    public void process(@Element KV<IpHour, IpTraffic> kv, OutputReceiver<HourlyIpStats> out) {
+      IpHour key = kv.getKey();
+      out.output(new HourlyIpStats(key.hourStartUs(), kv.getValue().toIpStats(key.ip())));
+    }
+  }
+
+  private static final class KeyByWindowStartFn extends DoFn<BinTraffic, KV<Long, BinTraffic>> {
+    @ProcessElement
+    public void process(
+        @Element BinTraffic b, IntervalWindow window, OutputReceiver<KV<Long, BinTraffic>> out) {
+      out.output(KV.of(window.start().getMillis() * 1000L, b));
+    }
+  }
+
+  private static final class FlowStartBinFn extends DoFn<FlowRecord, KV<Long, BinTraffic>> {
     private final long binSizeUs;
 
     FlowStartBinFn(long binSizeUs) {
@@ -180,14 +199,13 @@ public final class TrafficStats {
     }
 
     @ProcessElement
-    public void process(@Element FlowRecord f, OutputReceiver<KV<Long, long[]>> out) {
-      long[] v = new long[BIN_SLOTS];
-      v[BIN_FLOWS] = 1;
-      out.output(KV.of(Math.floorDiv(f.startUs(), binSizeUs) * binSizeUs, v));
+    public void process(@Element FlowRecord f, OutputReceiver<KV<Long, BinTraffic>> out) {
+      long startUs = Math.floorDiv(f.startUs(), binSizeUs) * binSizeUs;
+      out.output(KV.of(startUs, BinTraffic.flowStart()));
     }
   }
 
-  private static final class ToTimeBinFn extends DoFn<KV<Long, long[]>, TimeBin> {
+  private static final class ToTimeBinFn extends DoFn<KV<Long, BinTraffic>, TimeBin> {
     private final long binSizeUs;
 
     ToTimeBinFn(long binSizeUs) {
@@ -195,13 +213,9 @@ public final class TrafficStats {
     }
 
     @ProcessElement
-    public void process(@Element KV<Long, long[]> kv, OutputReceiver<TimeBin> out) {
-      long[] v = kv.getValue();
-      long[] flags = new long[8];
-      System.arraycopy(v, 2, flags, 0, 8);
+    public void process(@Element KV<Long, BinTraffic> kv, OutputReceiver<TimeBin> out) {
       long start = kv.getKey();
-      out.output(
-          new TimeBin(start, start + binSizeUs, v[0], v[1], FlagCounts.of(flags), v[BIN_FLOWS]));
+      out.output(kv.getValue().toTimeBin(start, start + binSizeUs));
     }
   }
 }

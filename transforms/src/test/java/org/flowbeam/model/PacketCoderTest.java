@@ -48,6 +48,22 @@ class PacketCoderTest {
   }
 
   @Test
+  void flowKeysRoundTripAndABadAddressLengthIsRefused() throws Exception {
+    CoderProperties.coderDecodeEncodeEqual(FlowKeyCoder.of(), FlowKey.of(V4));
+    CoderProperties.coderDecodeEncodeEqual(FlowKeyCoder.of(), FlowKey.of(V6));
+    byte[] key = CoderUtils.encodeToByteArray(FlowKeyCoder.of(), FlowKey.of(V4));
+    byte[] packet = CoderUtils.encodeToByteArray(PacketCoder.of(), V4);
+    key[0] = 5; // the address length comes first in a key, after the 8-byte time in a packet
+    packet[8] = 5;
+    assertThrows(
+        org.apache.beam.sdk.coders.CoderException.class,
+        () -> CoderUtils.decodeFromByteArray(FlowKeyCoder.of(), key));
+    assertThrows(
+        org.apache.beam.sdk.coders.CoderException.class,
+        () -> CoderUtils.decodeFromByteArray(PacketCoder.of(), packet));
+  }
+
+  @Test
   void fragmentsRoundTripCompactly() throws Exception {
     java.util.List<Packet> conversation =
         org.flowbeam.testing.Trace.between("2001:db8::1", 5000, "2001:db8::2", 443)

@@ -25,8 +25,10 @@ import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowState;
 import org.flowbeam.model.InvalidReason;
+import org.flowbeam.model.IpStats;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.TcpFlags;
+import org.flowbeam.transforms.IpTraffic;
 
 /**
  * Writes the TimeArcs v2.0 chunked folder that the TCP TimeArcs browser viewer loads, from flows
@@ -346,7 +348,7 @@ public final class TimeArcsLayoutWriter {
 
   /** Writes ip_stats.json and flag_stats.json from the TCP packets; returns their count. */
   private static long writeIpAndFlagStats(Path dir, List<Packet> packets) throws IOException {
-    Map<String, long[]> ips = new TreeMap<>();
+    Map<String, IpTraffic> ips = new TreeMap<>();
     Map<String, Long> flags = new TreeMap<>();
     long tcp = 0;
     for (Packet p : packets) {
@@ -356,29 +358,23 @@ public final class TimeArcsLayoutWriter {
       tcp++;
       flags.merge(TcpFlags.typeName(p.flags()), 1L, Long::sum);
       long ts = p.timestampMicros();
-      long[] s = ips.computeIfAbsent(p.srcIpText(), k -> newIpStats(ts));
-      s[0]++;
-      s[2] += p.length();
-      s[5] = ts; // packets are in time order: the last seen is the latest
-      long[] r = ips.computeIfAbsent(p.dstIpText(), k -> newIpStats(ts));
-      r[1]++;
-      r[3] += p.length();
-      r[5] = ts;
+      ips.computeIfAbsent(p.srcIpText(), k -> new IpTraffic()).addSent(p.length(), ts);
+      ips.computeIfAbsent(p.dstIpText(), k -> new IpTraffic()).addReceived(p.length(), ts);
     }
     AtomicFiles.write(
         dir.resolve(IP_STATS),
         out -> {
           try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            for (Map.Entry<String, long[]> e : ips.entrySet()) {
-              long[] s = e.getValue();
-              g.writeObjectFieldStart(e.getKey());
-              g.writeNumberField("sent_packets", s[0]);
-              g.writeNumberField("recv_packets", s[1]);
-              g.writeNumberField("sent_bytes", s[2]);
-              g.writeNumberField("recv_bytes", s[3]);
-              g.writeNumberField("first_ts", s[4]);
-              g.writeNumberField("last_ts", s[5]);
+            for (Map.Entry<String, IpTraffic> e : ips.entrySet()) {
+              IpStats s = e.getValue().toIpStats(e.getKey());
+              g.writeObjectFieldStart(s.ip());
+              g.writeNumberField("sent_packets", s.sentPackets());
+              g.writeNumberField("recv_packets", s.recvPackets());
+              g.writeNumberField("sent_bytes", s.sentBytes());
+              g.writeNumberField("recv_bytes", s.recvBytes());
+              g.writeNumberField("first_ts", s.firstTs());
+              g.writeNumberField("last_ts", s.lastTs());
               g.writeEndObject();
             }
             g.writeEndObject();
@@ -396,10 +392,6 @@ public final class TimeArcsLayoutWriter {
           }
         });
     return tcp;
-  }
-
-  private static long[] newIpStats(long ts) {
-    return new long[] {0, 0, 0, 0, ts, ts};
   }
 
   private static int writeUniqueIps(Path target, List<Packet> packets) throws IOException {

@@ -1,12 +1,17 @@
 package org.flowbeam.io.pcap;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.testing.PAssert;
 import org.apache.beam.sdk.testing.TestPipeline;
@@ -16,9 +21,13 @@ import org.apache.beam.sdk.transforms.Values;
 import org.flowbeam.io.PacketReadResult;
 import org.flowbeam.io.PcapIO;
 import org.flowbeam.io.ReaderMetrics;
+import org.flowbeam.model.Packet;
 import org.flowbeam.testing.BeamTest;
+import org.flowbeam.testing.SharedData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link PcapIO#read()} on the Direct Runner, with ranges far smaller than the file: outputs and
@@ -58,6 +67,64 @@ class PcapIOTest {
     assertThat(ReaderMetrics.counter(result, "records"), equalTo(9L));
     assertThat(ReaderMetrics.counter(result, "packets"), equalTo(9L));
     assertThat(ReaderMetrics.counter(result, "errors"), equalTo(0L));
+  }
+
+  /**
+   * Pcapng captures read in ranges far smaller than their blocks give every IP packet once, as
+   * tshark lists them: a range owns the blocks whose first byte lies in it, and the ranges learn
+   * their section's interfaces (link type, timestamp resolution) from the shared checkpoints.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(
+      strings = {
+        "wireshark/dhcp.pcapng",
+        "wireshark/dhcp-nanosecond.pcapng",
+        "drill/sniff.pcapng",
+        "drill/example.pcapng"
+      })
+  void readsAPcapngInTinyRangesAsTsharkDoes(String capture, TestPipeline p) {
+    Path file = SharedCaptures.capture(capture);
+    String folder = capture.substring(0, capture.indexOf('/'));
+    String name = capture.substring(folder.length() + 1);
+    List<String> expected = new ArrayList<>();
+    for (Packet t : SharedData.packets(SharedData.ref(folder, name, ".packets.csv"))) {
+      expected.add(seenByTshark(t));
+    }
+    PacketReadResult r = p.apply(PcapIO.read().from(file.toString()).withSplitSize(97));
+    PAssert.that(r.getErrors()).empty();
+    PAssert.that(r.getOutput())
+        .satisfies(
+            packets -> {
+              List<String> got = new ArrayList<>();
+              Set<Long> offsets = new HashSet<>();
+              for (Packet pk : packets) {
+                assertThat(
+                    capture + ": offset read twice", offsets.add(pk.sourceOffset()), equalTo(true));
+                got.add(seenByTshark(pk));
+              }
+              assertThat(capture, got, containsInAnyOrder(expected.toArray()));
+              return null;
+            });
+    p.run().waitUntilFinish();
+  }
+
+  /**
+   * What both FlowBeam and tshark's packets.csv say of a packet. Not the protocol: after IPv6
+   * extension headers FlowBeam gives the upper layer's, tshark the first next header (see {@code
+   * PcapReferenceTest}).
+   */
+  private static String seenByTshark(Packet p) {
+    return p.timestampMicros()
+        + " "
+        + p.srcIpText()
+        + " > "
+        + p.dstIpText()
+        + " ports "
+        + p.srcPort()
+        + ">"
+        + p.dstPort()
+        + " len "
+        + p.length();
   }
 
   @Test

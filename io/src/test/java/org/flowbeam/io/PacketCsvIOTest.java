@@ -149,8 +149,8 @@ class PacketCsvIOTest {
             new RejectedRecord(
                 f,
                 at.get(4),
-                "10.0.0.2,10.0.0.1,1700000000000003,60,999",
-                "flags 999 outside 0..255"),
+                "10.0.0.2,10.0.0.1,1700000000000003,60,9999",
+                "flags 9999 outside 0..4095"),
             new RejectedRecord(
                 f,
                 at.get(5),

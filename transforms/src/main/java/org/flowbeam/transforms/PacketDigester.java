@@ -89,7 +89,7 @@ public final class PacketDigester implements Serializable {
     pendingBytes = 0;
     perIpv4 = new HashMap<>();
     perIpv6 = new HashMap<>();
-    perFlags = new long[256];
+    perFlags = new long[TcpFlags.ALL + 1];
     perBin = new HashMap<>();
     lastBin = null;
     totals = TrafficStats.TOTALS_FN.createAccumulator();
@@ -232,7 +232,7 @@ public final class PacketDigester implements Serializable {
       String ip = IpAddresses.format(e.getKey().array());
       out.output(PacketDigest.PER_IP, KV.of(ip, e.getValue()), end);
     }
-    for (int f = 0; f < 256; f++) {
+    for (int f = 0; f < perFlags.length; f++) {
       if (perFlags[f] > 0) {
         out.output(PacketDigest.PER_FLAGS, KV.of(TcpFlags.typeName(f), perFlags[f]), end);
       }

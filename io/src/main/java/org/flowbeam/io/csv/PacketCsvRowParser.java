@@ -16,6 +16,7 @@ import org.flowbeam.io.csv.CsvColumns.Field;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.TcpFlags;
 
 /**
  * Turns one CSV row (a single line, without its terminator) into a {@link Packet}, or says why it
@@ -34,10 +35,11 @@ import org.flowbeam.model.Packet;
  *       IpMap}. An id without entry is rejected ("unmapped address id N"): FlowBeam keys flows by
  *       address bytes and cannot keep an id "as its number" without inventing an address. Source
  *       and destination must be of one family.
- *   <li>Ports (0–65535), flags (0–255, decimal or {@code 0x} hex), {@code seq_num} and {@code
- *       ack_num} (0–2³²−1) are 0 when their column is absent or the field empty, as tshark leaves
- *       TCP fields empty for other protocols. tshark's {@code tcp.flags} is 12 bits wide: its bits
- *       above the eight TCP flags (NS/AE, reserved) are dropped.
+ *   <li>Ports (0–65535), flags (decimal or {@code 0x} hex), {@code seq_num} and {@code ack_num}
+ *       (0–2³²−1) are 0 when their column is absent or the field empty, as tshark leaves TCP fields
+ *       empty for other protocols. Flags are the twelve TCP flag bits, 0–4095 ({@link
+ *       TcpFlags#ALL}) in any flags column, as tshark's {@code tcp.flags} exports them: {@code
+ *       0x110} is AE+ACK.
  *   <li>{@code length} is required, 0 to {@link Integer#MAX_VALUE}.
  *   <li>{@code protocol}: without a protocol column every row is TCP (6), as the TimeArcs export is
  *       TCP only. With the column, an empty field (tshark's {@code ip.proto} for an IPv6 packet) is
@@ -256,14 +258,10 @@ final class PacketCsvRowParser implements Serializable {
     }
     Column c = cs[k];
     String s = text(f, c);
-    long max = c.tshark() ? 0xfff : 0xff;
-    long v;
     if (s.startsWith("0x") || s.startsWith("0X")) {
-      v = hex(s, c.name(), max);
-    } else {
-      v = unsigned(s, c.name(), max);
+      return (int) hex(s, c.name(), TcpFlags.ALL);
     }
-    return (int) (v & 0xff);
+    return (int) unsigned(s, c.name(), TcpFlags.ALL);
   }
 
   private int length(String[] f) throws RejectedRowException {

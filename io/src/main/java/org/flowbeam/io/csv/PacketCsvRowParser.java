@@ -11,6 +11,7 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.csv.CsvColumns.Column;
 import org.flowbeam.io.csv.CsvColumns.Field;
 import org.flowbeam.model.IpAddresses;
@@ -31,6 +32,11 @@ import org.flowbeam.model.TcpFlags;
  *   <li>{@code timestamp} is integer microseconds (negative allowed); {@code frame.time_epoch} is
  *       decimal seconds, converted exactly and rounded down to the microsecond. The millisecond
  *       event time must lie within Beam's timestamp range (the global window).
+ *   <li>A row whose source and destination address fields are both empty (all their columns) is a
+ *       frame without an IP packet, as tshark exports a frame it could not decode as IP: it is
+ *       counted as a non-IP frame of type {@value #NO_ADDRESS_TYPE} (as a capture's ARP or LLDP
+ *       frames are), not rejected, if its timestamp is valid; its other fields are not read. A row
+ *       with one address field empty is rejected.
  *   <li>An address is an IPv4/IPv6 literal, or an id of digits only, looked up in the {@link
  *       IpMap}. An id without entry is rejected ("unmapped address id N"): FlowBeam keys flows by
  *       address bytes and cannot keep an id "as its number" without inventing an address. Source
@@ -50,6 +56,9 @@ import org.flowbeam.model.TcpFlags;
 final class PacketCsvRowParser implements Serializable {
   private static final long serialVersionUID = 1L;
 
+  /** The non-IP frame type of a row without addresses, in the manifest's counts by type. */
+  static final String NO_ADDRESS_TYPE = "CSV_ROW_WITHOUT_ADDRESSES";
+
   /** The protocol of a row whose protocol field is empty and that has no TCP field: IANA's 255. */
   static final int UNKNOWN_PROTOCOL = 255;
 
@@ -68,15 +77,21 @@ final class PacketCsvRowParser implements Serializable {
   /**
    * Parses {@code row}, found at byte {@code offset} of its file.
    *
+   * @return the packet, or null if the row is a frame without an IP packet: its timestamp is valid
+   *     and both its address fields are empty, as tshark exports a frame it could not decode as IP
+   *     (ARP, LLDP, ...); its other fields are not used
    * @throws RejectedRowException with a one-line reason if the row is not a usable packet
    */
-  Packet parse(String row, long offset) throws RejectedRowException {
+  @Nullable Packet parse(String row, long offset) throws RejectedRowException {
     String[] f = split(row);
     if (f.length != columns.width()) {
       throw new RejectedRowException(
           "row has " + f.length + " fields, header has " + columns.width());
     }
     long ts = timestamp(f);
+    if (pick(f, columns.get(Field.SRC)) < 0 && pick(f, columns.get(Field.DST)) < 0) {
+      return null;
+    }
     byte[] src = address(f, Field.SRC);
     byte[] dst = address(f, Field.DST);
     if (src.length != dst.length) {

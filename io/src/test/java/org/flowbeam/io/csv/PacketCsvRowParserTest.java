@@ -146,6 +146,19 @@ class PacketCsvRowParserTest {
   }
 
   @Test
+  void rowsWithoutAddressesAreFramesWithoutAnIpPacket() throws Exception {
+    // tshark's export of an ARP frame: every IP and TCP field empty.
+    assertThat(parse(TSHARK, "1700000000.5,,,,,,,,,,,60"), equalTo(null));
+    // TimeArcs rows: the other fields are not read.
+    assertThat(parse(TIMEARCS, "1,,,,,,,,,"), equalTo(null));
+    assertThat(parse(TIMEARCS, "1,,,1,2,999999,x,,-5,6"), equalTo(null));
+    // The timestamp still decides whether it is a record at all.
+    assertThat(reason(TIMEARCS, ",,,1,2,0,0,0,60,6"), equalTo("missing timestamp"));
+    assertThat(reason(TSHARK, "x,,,,,,,,,,,60"), equalTo("bad frame.time_epoch 'x'"));
+    assertThat(reason(TIMEARCS, "1,,"), equalTo("row has 3 fields, header has 10"));
+  }
+
+  @Test
   void fractionalEpochIsExactAndRoundsDown() throws Exception {
     assertThat(parse(TSHARK, "0.000001,1.1.1.1,,2.2.2.2,,,,6,,,,1").timestampMicros(), equalTo(1L));
     assertThat(

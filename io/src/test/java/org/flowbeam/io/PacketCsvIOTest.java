@@ -24,6 +24,7 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.Reify;
 import org.apache.beam.sdk.transforms.Sum;
 import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.apache.beam.sdk.values.TimestampedValue;
@@ -60,7 +61,10 @@ class PacketCsvIOTest {
     return out;
   }
 
-  /** Asserts records read (summed over ranges) = packets + rejected = {@code expected}. */
+  /**
+   * Asserts records read (summed over ranges) = packets + rejected + non-IP rows = {@code
+   * expected}.
+   */
   private static void assertReconciles(PacketReadResult r, long expected) {
     PAssert.thatSingleton(
             "RecordsRead",
@@ -70,12 +74,14 @@ class PacketCsvIOTest {
         .isEqualTo(expected);
     PCollection<Long> packets = r.getOutput().apply("CountPackets", Count.globally());
     PCollection<Long> errors = r.getErrors().apply("CountErrors", Count.globally());
+    PCollection<Long> nonIp = r.getNonIpCounts().apply("NonIpCounts", Values.create());
     PAssert.thatSingleton(
-            "PacketsPlusErrors",
+            "PacketsPlusErrorsPlusNonIp",
             PCollectionList.of(packets)
                 .and(errors)
-                .apply("Both", Flatten.pCollections())
-                .apply("SumBoth", Sum.longsGlobally()))
+                .and(nonIp)
+                .apply("All", Flatten.pCollections())
+                .apply("SumAll", Sum.longsGlobally()))
         .isEqualTo(expected);
   }
 
@@ -149,13 +155,41 @@ class PacketCsvIOTest {
             new RejectedRecord(
                 f,
                 at.get(4),
-                "10.0.0.2,10.0.0.1,1700000000000003,60,999",
-                "flags 999 outside 0..255"),
+                "10.0.0.2,10.0.0.1,1700000000000003,60,9999",
+                "flags 9999 outside 0..4095"),
             new RejectedRecord(
                 f,
                 at.get(5),
                 "10.0.0.2,10.0.0.1,1700000000000004,60",
                 "row has 4 fields, header has 5"));
+    assertReconciles(r, 6);
+    p.run().waitUntilFinish();
+  }
+
+  @Test
+  void rowsWithoutAddressesAreNonIpFramesNotRejections(TestPipeline p) throws IOException {
+    // tshark's export of two IP packets, two frames it could not decode as IP (every IP field
+    // empty), a row with one address and a row with a bad timestamp.
+    Path file = fixture("non-ip.csv");
+    String f = file.toString();
+    List<Long> at = lineOffsets(file);
+    PacketReadResult r = p.apply("Read", PacketCsvIO.read().from(f).withSplitSize(50));
+
+    PAssert.that(
+            r.getOutput()
+                .apply(
+                    "Offsets", MapElements.into(TypeDescriptors.longs()).via(Packet::sourceOffset)))
+        .containsInAnyOrder(at.get(1), at.get(3));
+    PAssert.that(r.getNonIpCounts().apply("SumPerType", Sum.longsPerKey()))
+        .containsInAnyOrder(KV.of("CSV_ROW_WITHOUT_ADDRESSES", 2L));
+    PAssert.that(r.getErrors())
+        .containsInAnyOrder(
+            new RejectedRecord(
+                f,
+                at.get(5),
+                "1700000000.000005,,,10.0.0.2,,40000,80,6,0x0010,100,1,60",
+                "missing src_ip"),
+            new RejectedRecord(f, at.get(6), "x,,,,,,,,,,,60", "bad frame.time_epoch 'x'"));
     assertReconciles(r, 6);
     p.run().waitUntilFinish();
   }

@@ -144,6 +144,7 @@ public final class FlowBeamPipeline {
       timeArcsKeys =
           PCollectionTuple.of(TimeArcsWrite.FLOWS, flows)
               .and(TimeArcsWrite.PACKETS, read.packets())
+              .and(TimeArcsWrite.NON_IP_FRAMES, read.nonIpCounts())
               .apply("WriteTimeArcs", FlowSinks.timeArcs(outputDir, timeArcs));
     } else {
       timeArcsKeys = p.apply("NoTimeArcs", Create.empty(StringUtf8Coder.of()));

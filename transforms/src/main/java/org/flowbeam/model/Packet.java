@@ -45,7 +45,7 @@ public final class Packet implements Serializable {
     checkRange("src_port", b.srcPort, 0, 65535);
     checkRange("dst_port", b.dstPort, 0, 65535);
     checkRange("protocol", b.protocol, 0, 255);
-    checkRange("flags", b.flags, 0, 255);
+    checkRange("flags", b.flags, 0, TcpFlags.ALL);
     checkRange("seq_num", b.seq, 0, 0xffffffffL);
     checkRange("ack_num", b.ack, 0, 0xffffffffL);
     checkRange("length", b.length, 0, Integer.MAX_VALUE);

@@ -12,8 +12,8 @@ import org.apache.beam.sdk.util.VarInt;
  * A compact, deterministic coder for {@link Packet}: under 40 bytes for an IPv4 packet.
  *
  * <p>Layout: timestamp (8 bytes), address family (1 byte: 4 or 16) and both addresses, ports (2
- * bytes each), protocol and flags (1 byte each), seq and ack (4 bytes each), length and source
- * offset as var-ints.
+ * bytes each), protocol (1 byte), flags (2 bytes: all twelve TCP flag bits), seq and ack (4 bytes
+ * each), length and source offset as var-ints.
  */
 public final class PacketCoder extends CustomCoder<Packet> {
   private static final PacketCoder INSTANCE = new PacketCoder();
@@ -32,7 +32,7 @@ public final class PacketCoder extends CustomCoder<Packet> {
     out.writeShort(p.srcPort());
     out.writeShort(p.dstPort());
     out.writeByte(p.protocol());
-    out.writeByte(p.flags());
+    out.writeShort(p.flags());
     out.writeInt((int) p.seq());
     out.writeInt((int) p.ack());
     out.flush();
@@ -54,7 +54,7 @@ public final class PacketCoder extends CustomCoder<Packet> {
         .srcPort(in.readUnsignedShort())
         .dstPort(in.readUnsignedShort())
         .protocol(in.readUnsignedByte())
-        .flags(in.readUnsignedByte())
+        .flags(in.readUnsignedShort())
         .seq(in.readInt() & 0xffffffffL)
         .ack(in.readInt() & 0xffffffffL)
         .length(VarInt.decodeInt(inStream))

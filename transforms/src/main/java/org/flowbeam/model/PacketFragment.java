@@ -11,14 +11,16 @@ import java.util.List;
  * sorts their packets in {@link Packet#EVENT_ORDER}, so fragments change how packets travel, never
  * which flows come out.
  *
- * <p>The packets are held encoded, as the {@link Builder} appended them: per packet its direction,
- * flags, seq and ack, then its timestamp and source offset as zig-zag deltas from the previous
- * packet and its length, as varints — about 15 bytes a packet, the key's addresses once. Why
- * encoded rather than a list of {@link Packet}s: a reader holds hundreds of thousands of packets in
- * open fragments (15 bytes each instead of about 120), the coder copies the bytes instead of
- * encoding packet by packet, and a runner that decodes an element only to route it (Flink decodes
- * every output of a multi-output step in each of its consumers) pays a copy, not a decode. The
- * packets are decoded once, by {@link #packets()}, where they are assembled.
+ * <p>The packets are held encoded, as the {@link Builder} appended them: per packet a byte holding
+ * its direction (bit 0) and its flags above the low eight ({@link TcpFlags#AE} and the reserved
+ * bits, in bits 1–4), a byte of the low eight flags, seq and ack, then its timestamp and source
+ * offset as zig-zag deltas from the previous packet and its length, as varints — about 15 bytes a
+ * packet, the key's addresses once. Why encoded rather than a list of {@link Packet}s: a reader
+ * holds hundreds of thousands of packets in open fragments (15 bytes each instead of about 120),
+ * the coder copies the bytes instead of encoding packet by packet, and a runner that decodes an
+ * element only to route it (Flink decodes every output of a multi-output step in each of its
+ * consumers) pays a copy, not a decode. The packets are decoded once, by {@link #packets()}, where
+ * they are assembled.
  */
 public final class PacketFragment implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -80,8 +82,8 @@ public final class PacketFragment implements Serializable {
     long offset = 0;
     for (int i = 0; i < size; i++) {
       int at = pos[0];
-      boolean aToB = encoded[at] == 0;
-      int flags = encoded[at + 1] & 0xff;
+      boolean aToB = (encoded[at] & 1) == 0;
+      int flags = (encoded[at] & 0x1e) << 7 | (encoded[at + 1] & 0xff);
       long seq = readInt(encoded, at + 2) & 0xffffffffL;
       long ack = readInt(encoded, at + 6) & 0xffffffffL;
       pos[0] = at + 10;
@@ -156,7 +158,7 @@ public final class PacketFragment implements Serializable {
         throw new IllegalArgumentException(p + " is not of " + key);
       }
       ensure(10 + 3 * 10);
-      buf[len] = (byte) (aToB ? 0 : 1);
+      buf[len] = (byte) ((aToB ? 0 : 1) | (p.flags() >>> 8) << 1);
       buf[len + 1] = (byte) p.flags();
       writeInt(buf, len + 2, (int) p.seq());
       writeInt(buf, len + 6, (int) p.ack());

@@ -83,7 +83,7 @@ public final class PacketDigester implements Serializable {
     pending = new HashMap<>();
     pendingBytes = 0;
     perHour = new TimeSlots<>(HourlyIpStats.HOUR_US, AddressTraffic::new);
-    perFlags = new long[256];
+    perFlags = new long[TcpFlags.ALL + 1];
     perBin = new TimeSlots<>(binSizeUs, BinTraffic::new);
     totals = new TotalTraffic();
   }
@@ -208,7 +208,7 @@ public final class PacketDigester implements Serializable {
         out.output(PacketDigest.PER_IP, KV.of(new IpHour(hourStartUs, ip), e.getValue()), end);
       }
     }
-    for (int f = 0; f < 256; f++) {
+    for (int f = 0; f < perFlags.length; f++) {
       if (perFlags[f] > 0) {
         out.output(PacketDigest.PER_FLAGS, KV.of(TcpFlags.typeName(f), perFlags[f]), end);
       }

@@ -103,6 +103,29 @@ class PacketCoderTest {
   }
 
   @Test
+  void everyTwelveBitFlagsValueRoundTripsThroughBothCoders() throws Exception {
+    Packet base = V4.toBuilder().flags(0).build();
+    FlowKey key = FlowKey.of(base);
+    List<Packet> all = new java.util.ArrayList<>();
+    for (int f = 0; f <= TcpFlags.ALL; f++) {
+      // Alternate directions: the direction shares its byte with the flags above the low eight.
+      Packet p = base.toBuilder().flags(f).build();
+      if (f % 2 == 1) {
+        p = p.toBuilder().src("192.168.0.1", 443).dst("10.1.2.3", 40000).build();
+      }
+      all.add(p);
+      CoderProperties.coderDecodeEncodeEqual(PacketCoder.of(), p);
+    }
+    PacketFragment f = PacketFragment.of(key, all);
+    assertThat(f.packets(), equalTo(all));
+    CoderProperties.coderDecodeEncodeEqual(PacketFragmentCoder.of(), f);
+    assertThat(
+        assertThrows(IllegalArgumentException.class, () -> base.toBuilder().flags(0x1000).build())
+            .getMessage(),
+        equalTo("flags 4096 outside 0..4095"));
+  }
+
+  @Test
   void aFragmentRefusesAnotherKeysPacket() {
     List<Packet> a =
         org.flowbeam.testing.Trace.between("10.0.0.1", 1, "10.0.0.2", 2).syn().packets();

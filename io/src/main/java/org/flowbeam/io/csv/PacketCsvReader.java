@@ -21,8 +21,8 @@ import org.flowbeam.model.RejectedRecord;
  * from offset 0.
  *
  * <p>Blank lines are not records: they are skipped, neither counted nor output. Every other line is
- * framed and becomes a packet or a {@link RejectedRecord} (a row longer than the cap, or one that
- * does not parse).
+ * framed and becomes a packet, a non-IP frame (a row without addresses) or a {@link RejectedRecord}
+ * (a row longer than the cap, or one that does not parse).
  */
 final class PacketCsvReader implements RecordReader {
   /** The longest row kept whole, in bytes; a longer one is rejected. */
@@ -114,7 +114,7 @@ final class PacketCsvReader implements RecordReader {
       }
       try {
         packet = parser.parse(line.text(), line.offset());
-        kind = Kind.PACKET;
+        kind = packet != null ? Kind.PACKET : Kind.NON_IP;
       } catch (RejectedRowException e) {
         setError(e.reason());
       }
@@ -143,10 +143,10 @@ final class PacketCsvReader implements RecordReader {
     return packet;
   }
 
-  /** CSV rows are all IP packets. */
+  /** A non-IP row is one without addresses (see {@link PacketCsvRowParser}): one type. */
   @Override
   public String nonIpType() {
-    throw new IllegalStateException("a CSV row is never a non-IP frame");
+    return PacketCsvRowParser.NO_ADDRESS_TYPE;
   }
 
   @Override

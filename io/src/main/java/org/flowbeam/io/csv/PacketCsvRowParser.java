@@ -11,11 +11,13 @@ import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.csv.CsvColumns.Column;
 import org.flowbeam.io.csv.CsvColumns.Field;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.TcpFlags;
 
 /**
  * Turns one CSV row (a single line, without its terminator) into a {@link Packet}, or says why it
@@ -30,14 +32,20 @@ import org.flowbeam.model.Packet;
  *   <li>{@code timestamp} is integer microseconds (negative allowed); {@code frame.time_epoch} is
  *       decimal seconds, converted exactly and rounded down to the microsecond. The millisecond
  *       event time must lie within Beam's timestamp range (the global window).
+ *   <li>A row whose source and destination address fields are both empty (all their columns) is a
+ *       frame without an IP packet, as tshark exports a frame it could not decode as IP: it is
+ *       counted as a non-IP frame of type {@value #NO_ADDRESS_TYPE} (as a capture's ARP or LLDP
+ *       frames are), not rejected, if its timestamp is valid; its other fields are not read. A row
+ *       with one address field empty is rejected.
  *   <li>An address is an IPv4/IPv6 literal, or an id of digits only, looked up in the {@link
  *       IpMap}. An id without entry is rejected ("unmapped address id N"): FlowBeam keys flows by
  *       address bytes and cannot keep an id "as its number" without inventing an address. Source
  *       and destination must be of one family.
- *   <li>Ports (0–65535), flags (0–255, decimal or {@code 0x} hex), {@code seq_num} and {@code
- *       ack_num} (0–2³²−1) are 0 when their column is absent or the field empty, as tshark leaves
- *       TCP fields empty for other protocols. tshark's {@code tcp.flags} is 12 bits wide: its bits
- *       above the eight TCP flags (NS/AE, reserved) are dropped.
+ *   <li>Ports (0–65535), flags (decimal or {@code 0x} hex), {@code seq_num} and {@code ack_num}
+ *       (0–2³²−1) are 0 when their column is absent or the field empty, as tshark leaves TCP fields
+ *       empty for other protocols. Flags are the twelve TCP flag bits, 0–4095 ({@link
+ *       TcpFlags#ALL}) in any flags column, as tshark's {@code tcp.flags} exports them: {@code
+ *       0x110} is AE+ACK.
  *   <li>{@code length} is required, 0 to {@link Integer#MAX_VALUE}.
  *   <li>{@code protocol}: without a protocol column every row is TCP (6), as the TimeArcs export is
  *       TCP only. With the column, an empty field (tshark's {@code ip.proto} for an IPv6 packet) is
@@ -47,6 +55,9 @@ import org.flowbeam.model.Packet;
  */
 final class PacketCsvRowParser implements Serializable {
   private static final long serialVersionUID = 1L;
+
+  /** The non-IP frame type of a row without addresses, in the manifest's counts by type. */
+  static final String NO_ADDRESS_TYPE = "CSV_ROW_WITHOUT_ADDRESSES";
 
   /** The protocol of a row whose protocol field is empty and that has no TCP field: IANA's 255. */
   static final int UNKNOWN_PROTOCOL = 255;
@@ -66,15 +77,21 @@ final class PacketCsvRowParser implements Serializable {
   /**
    * Parses {@code row}, found at byte {@code offset} of its file.
    *
+   * @return the packet, or null if the row is a frame without an IP packet: its timestamp is valid
+   *     and both its address fields are empty, as tshark exports a frame it could not decode as IP
+   *     (ARP, LLDP, ...); its other fields are not used
    * @throws RejectedRowException with a one-line reason if the row is not a usable packet
    */
-  Packet parse(String row, long offset) throws RejectedRowException {
+  @Nullable Packet parse(String row, long offset) throws RejectedRowException {
     String[] f = split(row);
     if (f.length != columns.width()) {
       throw new RejectedRowException(
           "row has " + f.length + " fields, header has " + columns.width());
     }
     long ts = timestamp(f);
+    if (pick(f, columns.get(Field.SRC)) < 0 && pick(f, columns.get(Field.DST)) < 0) {
+      return null;
+    }
     byte[] src = address(f, Field.SRC);
     byte[] dst = address(f, Field.DST);
     if (src.length != dst.length) {
@@ -256,14 +273,10 @@ final class PacketCsvRowParser implements Serializable {
     }
     Column c = cs[k];
     String s = text(f, c);
-    long max = c.tshark() ? 0xfff : 0xff;
-    long v;
     if (s.startsWith("0x") || s.startsWith("0X")) {
-      v = hex(s, c.name(), max);
-    } else {
-      v = unsigned(s, c.name(), max);
+      return (int) hex(s, c.name(), TcpFlags.ALL);
     }
-    return (int) (v & 0xff);
+    return (int) unsigned(s, c.name(), TcpFlags.ALL);
   }
 
   private int length(String[] f) throws RejectedRowException {

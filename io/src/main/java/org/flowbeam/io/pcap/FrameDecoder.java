@@ -466,7 +466,10 @@ public final class FrameDecoder {
     return PACKET;
   }
 
-  /** Fills ports (and TCP seq, ack, flags) from as much of the header as was captured. */
+  /**
+   * Fills ports (and TCP seq, ack, all twelve flag bits) from as much of the header as was
+   * captured.
+   */
   private void transport(int protocol, byte[] b, int t, int end) {
     int avail = end - t;
     if (protocol == IpProtocol.TCP) {
@@ -480,7 +483,9 @@ public final class FrameDecoder {
         builder.ack(i32(b, t + 8) & 0xffffffffL);
       }
       if (avail >= 14) {
-        builder.flags(b[t + 13] & 0xff);
+        // The twelve flag bits: AE and the reserved bits are the low nibble of the data-offset
+        // byte, the eight classic flags the byte after it (tshark's tcp.flags).
+        builder.flags((b[t + 12] & 0x0f) << 8 | (b[t + 13] & 0xff));
       }
     } else if (protocol == IpProtocol.UDP) {
       if (avail >= 4) {

@@ -94,7 +94,8 @@ public final class PhaseClassifier {
         handshakeDone = true;
         out.add(new Entry(i, Phase.ESTABLISHMENT, "ack", text));
       } else {
-        String step = f == TcpFlags.ACK ? "ack_data" : "data";
+        String step =
+            (f & ~(TcpFlags.AE | TcpFlags.RESERVED)) == TcpFlags.ACK ? "ack_data" : "data";
         out.add(new Entry(i, Phase.DATA_TRANSFER, step, text));
       }
     }

@@ -51,11 +51,14 @@ import org.flowbeam.transforms.IpTraffic;
  *   <li>{@code ips/unique_ips.json}: every address of every packet, sorted as strings.
  *   <li>{@code indices/bins.json}: {@link TimeBins} over every packet's timestamp, 100 bins.
  *   <li>{@code manifest.json}, unless {@link TimeArcsOptions#writeManifest()} is off: the keys
- *       {@link #write} returns.
+ *       {@link #write} returns. {@code total_packets} counts the packets and the frames without an
+ *       IP packet, as the TimeArcs loader counts every row of its CSV (those without addresses
+ *       too); these frames are in no other file of the layout.
  * </ul>
  *
  * <p>Flow fields: {@code key} is {@code "ipA:portA-ipB:portB"} with the two endpoints ordered as
- * strings; {@code state} the {@link FlowState} label; {@code closeType} the close reason label;
+ * strings; {@code state} and {@code closeType} in the viewer's words ({@link ViewerVocabulary}:
+ * {@code graceful}, {@code abortive}, {@code invalid}, {@code open}), not FlowBeam's close reason;
  * {@code invalidReason} {@code null} unless the flow is invalid; {@code ongoing} whether the state
  * is {@code ongoing}; {@code dataTransferStarted} and {@code closingStarted} whether any packet is
  * in that phase. Flows without retained packets get empty packet and phase lists. JSON is written
@@ -117,14 +120,30 @@ public final class TimeArcsLayoutWriter {
   }
 
   /**
+   * Writes the layout of a dataset without non-IP frames; see {@link #write(Path, Collection,
+   * Collection, long)}.
+   */
+  public Map<String, Object> write(
+      Path dir, Collection<FlowRecord> flows, Collection<Packet> packets) throws IOException {
+    return write(dir, flows, packets, 0);
+  }
+
+  /**
    * Writes the layout into {@code dir} (created if needed) and returns the TimeArcs manifest keys,
    * in the manifest's order, for a pipeline that merges them into its own manifest.
    *
    * @param flows the flows, any order; their retained packets feed the chunks
    * @param packets every packet of the dataset, any order
+   * @param nonIpFrames the dataset's frames without an IP packet (a capture's ARP frames, CSV rows
+   *     without addresses): they count in {@code total_packets}, as the TimeArcs loader counts
+   *     every row of its CSV, and nowhere else
    */
   public Map<String, Object> write(
-      Path dir, Collection<FlowRecord> flows, Collection<Packet> packets) throws IOException {
+      Path dir, Collection<FlowRecord> flows, Collection<Packet> packets, long nonIpFrames)
+      throws IOException {
+    if (nonIpFrames < 0) {
+      throw new IllegalArgumentException("nonIpFrames must not be negative, got " + nonIpFrames);
+    }
     List<Packet> sortedPackets = new ArrayList<>(packets);
     sortedPackets.sort(Packet.EVENT_ORDER);
     List<FlowRecord> sortedFlows = new ArrayList<>(flows);
@@ -138,7 +157,7 @@ public final class TimeArcsLayoutWriter {
     writeBins(dir.resolve(BINS), sortedPackets);
 
     Map<String, Object> manifest =
-        manifest(sortedPackets, tcpPackets, uniqueIps, sortedFlows.size(), chunks);
+        manifest(sortedPackets, nonIpFrames, tcpPackets, uniqueIps, sortedFlows.size(), chunks);
     if (options.writeManifest()) {
       ManifestWriter.write(dir, manifest);
     }
@@ -146,7 +165,12 @@ public final class TimeArcsLayoutWriter {
   }
 
   private Map<String, Object> manifest(
-      List<Packet> packets, long tcpPackets, int uniqueIps, int flows, int chunks) {
+      List<Packet> packets,
+      long nonIpFrames,
+      long tcpPackets,
+      int uniqueIps,
+      int flows,
+      int chunks) {
     long start = packets.isEmpty() ? 0 : packets.get(0).timestampMicros();
     long end = packets.isEmpty() ? 0 : packets.get(packets.size() - 1).timestampMicros();
     Map<String, Object> m = new LinkedHashMap<>();
@@ -154,7 +178,7 @@ public final class TimeArcsLayoutWriter {
     m.put("format", "chunked");
     m.put("created", options.created() != null ? options.created() : Instant.now().toString());
     m.put("source_files", options.sourceFiles());
-    m.put("total_packets", (long) packets.size());
+    m.put("total_packets", packets.size() + nonIpFrames);
     m.put("tcp_packets", tcpPackets);
     m.put("unique_ips", uniqueIps);
     m.put("total_flows", flows);
@@ -284,8 +308,8 @@ public final class TimeArcsLayoutWriter {
     g.writeStringField("responder", f.responderIp());
     g.writeNumberField("initiatorPort", f.initiatorPort());
     g.writeNumberField("responderPort", f.responderPort());
-    g.writeStringField("state", f.state().label());
-    g.writeStringField("closeType", f.closeReason().label());
+    g.writeStringField("state", ViewerVocabulary.state(f.state()));
+    g.writeStringField("closeType", ViewerVocabulary.closeType(f.state()));
     g.writeNumberField("startTime", f.startUs());
     g.writeNumberField("endTime", f.endUs());
     g.writeNumberField("totalPackets", f.packetCount());

@@ -5,14 +5,19 @@ import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Sum;
+import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
@@ -25,6 +30,9 @@ import org.flowbeam.model.Packet;
  * Writes the TimeArcs v2.0 chunked layout from a pipeline: gathers every flow and packet to one
  * worker (as list side inputs of a single-element {@code ParDo}) and runs {@link
  * TimeArcsLayoutWriter} there.
+ *
+ * <p>Frames without an IP packet, given on the optional {@link #NON_IP_FRAMES} input, count in the
+ * layout's {@code total_packets}, as the TimeArcs loader counts every row of its CSV.
  *
  * <p>The layout is for the browser viewer, so its data must fit one worker's memory: use it on
  * viewer-sized datasets. The flows must have been assembled with packet retention on, or their
@@ -48,6 +56,13 @@ public final class TimeArcsWrite extends PTransform<PCollectionTuple, PCollectio
 
   /** Every packet of the dataset. */
   public static final TupleTag<Packet> PACKETS = new TupleTag<Packet>() {};
+
+  /**
+   * Optional: frames without an IP packet, by type (a read's {@code getNonIpCounts()}); they count
+   * in the layout's {@code total_packets}.
+   */
+  public static final TupleTag<KV<String, Long>> NON_IP_FRAMES =
+      new TupleTag<KV<String, Long>>() {};
 
   private final String layoutDir;
   private final TimeArcsOptions options;
@@ -80,12 +95,26 @@ public final class TimeArcsWrite extends PTransform<PCollectionTuple, PCollectio
     PCollectionView<List<FlowRecord>> flows = input.get(FLOWS).apply("FlowsAsList", View.asList());
     PCollectionView<List<Packet>> packets =
         input.get(PACKETS).apply("PacketsAsList", View.asList());
+    PCollection<KV<String, Long>> nonIpCounts =
+        input.has(NON_IP_FRAMES)
+            ? input.get(NON_IP_FRAMES)
+            : input
+                .getPipeline()
+                .apply(
+                    "NoNonIpFrames",
+                    Create.empty(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())));
+    PCollectionView<Long> nonIp =
+        nonIpCounts
+            .apply("NonIpCounts", Values.create())
+            .apply("SumNonIp", Sum.longsGlobally())
+            .apply("NonIpView", View.asSingleton());
     return input
         .getPipeline()
         .apply("LayoutDir", Create.of(layoutDir).withCoder(StringUtf8Coder.of()))
         .apply(
             "WriteLayout",
-            ParDo.of(new WriteLayoutFn(options, flows, packets)).withSideInputs(flows, packets))
+            ParDo.of(new WriteLayoutFn(options, flows, packets, nonIp))
+                .withSideInputs(flows, packets, nonIp))
         .setCoder(StringUtf8Coder.of());
   }
 
@@ -94,24 +123,29 @@ public final class TimeArcsWrite extends PTransform<PCollectionTuple, PCollectio
     private final TimeArcsOptions options;
     private final PCollectionView<List<FlowRecord>> flowsView;
     private final PCollectionView<List<Packet>> packetsView;
+    private final PCollectionView<Long> nonIpView;
     private final Counter flowsWritten = Metrics.counter(WriteLayoutFn.class, "flows");
     private final Counter packetsWritten = Metrics.counter(WriteLayoutFn.class, "packets");
 
     WriteLayoutFn(
         TimeArcsOptions options,
         PCollectionView<List<FlowRecord>> flowsView,
-        PCollectionView<List<Packet>> packetsView) {
+        PCollectionView<List<Packet>> packetsView,
+        PCollectionView<Long> nonIpView) {
       this.options = options;
       this.flowsView = flowsView;
       this.packetsView = packetsView;
+      this.nonIpView = nonIpView;
     }
 
     @ProcessElement
     public void processElement(ProcessContext c) throws IOException {
       List<FlowRecord> flows = c.sideInput(flowsView);
       List<Packet> packets = c.sideInput(packetsView);
+      long nonIp = c.sideInput(nonIpView);
       Path dir = Paths.get(c.element());
-      Map<String, Object> keys = new TimeArcsLayoutWriter(options).write(dir, flows, packets);
+      Map<String, Object> keys =
+          new TimeArcsLayoutWriter(options).write(dir, flows, packets, nonIp);
       flowsWritten.inc(flows.size());
       packetsWritten.inc(packets.size());
       c.output(ManifestWriter.toJson(keys));

@@ -126,9 +126,36 @@ class PacketCsvRowParserTest {
   }
 
   @Test
-  void tsharkFlagsDropBitsAboveTheEightTcpFlags() throws Exception {
-    Packet p = parse(TSHARK, "1,10.0.0.1,,10.0.0.2,,1,2,6,0x0110,0,0,60");
-    assertThat(p.flags(), equalTo(TcpFlags.ACK));
+  void tsharkFlagsKeepAllTwelveBits() throws Exception {
+    // tshark 4.0 exports AE+ACK as 0x0110 and SYN+ACK with the three reserved bits as 0x0e12.
+    assertThat(
+        parse(TSHARK, "1,10.0.0.1,,10.0.0.2,,1,2,6,0x0110,0,0,60").flags(),
+        equalTo(TcpFlags.AE | TcpFlags.ACK));
+    assertThat(
+        parse(TSHARK, "1,10.0.0.1,,10.0.0.2,,1,2,6,0x0e12,0,0,60").flags(),
+        equalTo(0x800 | 0x400 | 0x200 | TcpFlags.SYN | TcpFlags.ACK));
+    assertThat(parse(TSHARK, "1,10.0.0.1,,10.0.0.2,,1,2,6,0x0fff,0,0,60").flags(), equalTo(4095));
+  }
+
+  @Test
+  void timeArcsFlagsAcceptTwelveBitsInDecimalAndHex() throws Exception {
+    assertThat(parse(TIMEARCS, "1,1.1.1.1,2.2.2.2,1,2,272,0,0,60,6").flags(), equalTo(0x110));
+    assertThat(parse(TIMEARCS, "1,1.1.1.1,2.2.2.2,1,2,0x110,0,0,60,6").flags(), equalTo(272));
+    assertThat(parse(TIMEARCS, "1,1.1.1.1,2.2.2.2,1,2,2048,0,0,60,6").flags(), equalTo(0x800));
+    assertThat(parse(TIMEARCS, "1,1.1.1.1,2.2.2.2,1,2,4095,0,0,60,6").flags(), equalTo(0xfff));
+  }
+
+  @Test
+  void rowsWithoutAddressesAreFramesWithoutAnIpPacket() throws Exception {
+    // tshark's export of an ARP frame: every IP and TCP field empty.
+    assertThat(parse(TSHARK, "1700000000.5,,,,,,,,,,,60"), equalTo(null));
+    // TimeArcs rows: the other fields are not read.
+    assertThat(parse(TIMEARCS, "1,,,,,,,,,"), equalTo(null));
+    assertThat(parse(TIMEARCS, "1,,,1,2,999999,x,,-5,6"), equalTo(null));
+    // The timestamp still decides whether it is a record at all.
+    assertThat(reason(TIMEARCS, ",,,1,2,0,0,0,60,6"), equalTo("missing timestamp"));
+    assertThat(reason(TSHARK, "x,,,,,,,,,,,60"), equalTo("bad frame.time_epoch 'x'"));
+    assertThat(reason(TIMEARCS, "1,,"), equalTo("row has 3 fields, header has 10"));
   }
 
   @Test
@@ -189,8 +216,9 @@ class PacketCsvRowParserTest {
         Arguments.of("1,1.1.1.1,2.2.2.2,65536,2,0,0,0,60,6", "src_port 65536 outside 0..65535"),
         Arguments.of("1,1.1.1.1,2.2.2.2,1,-2,0,0,0,60,6", "dst_port -2 outside 0..65535"),
         Arguments.of("1,1.1.1.1,2.2.2.2,1,http,0,0,0,60,6", "bad dst_port 'http'"),
-        Arguments.of("1,1.1.1.1,2.2.2.2,1,2,256,0,0,60,6", "flags 256 outside 0..255"),
-        Arguments.of("1,1.1.1.1,2.2.2.2,1,2,0x100,0,0,60,6", "flags 0x100 outside 0..255"),
+        Arguments.of("1,1.1.1.1,2.2.2.2,1,2,4096,0,0,60,6", "flags 4096 outside 0..4095"),
+        Arguments.of("1,1.1.1.1,2.2.2.2,1,2,0x1000,0,0,60,6", "flags 0x1000 outside 0..4095"),
+        Arguments.of("1,1.1.1.1,2.2.2.2,1,2,-1,0,0,60,6", "flags -1 outside 0..4095"),
         Arguments.of("1,1.1.1.1,2.2.2.2,1,2,0xzz,0,0,60,6", "bad flags '0xzz'"),
         Arguments.of(
             "1,1.1.1.1,2.2.2.2,1,2,0,4294967296,0,60,6",

@@ -89,6 +89,16 @@ final class SharedCaptures {
     return readRange(file, 0, Long.MAX_VALUE, CaptureInput.DEFAULT_BUFFER);
   }
 
+  /** tshark's reference file {@code NAME.suffix} of a capture (a gzipped one's by its name). */
+  static Path reference(String name, String suffix) {
+    Path refs = sharedData().resolve("refs");
+    Path file = refs.resolve(name + "." + suffix);
+    if (!Files.exists(file) && name.endsWith(".gz")) {
+      file = refs.resolve(name.substring(0, name.length() - 3) + "." + suffix);
+    }
+    return file;
+  }
+
   /** The {@code ip_packets} count tshark reports for a capture. */
   static long referenceIpPackets(String name) throws IOException {
     Path refs = sharedData().resolve("refs");

@@ -3,6 +3,7 @@ package org.flowbeam.io.timearcs;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -45,6 +46,20 @@ class PhaseClassifierTest {
     assertThat(
         e.stream().map(Entry::packetIndex).collect(Collectors.toList()),
         contains(0, 1, 2, 3, 4, 5, 6, 7));
+  }
+
+  @Test
+  void anAckWithAeOrReservedBitsIsStillAnAck() {
+    List<Packet> c = new java.util.ArrayList<>(TimeArcsFixtures.c().packets());
+    // The server's ACK of the data (index 4) carries AE, then a reserved bit.
+    for (int extra : new int[] {TcpFlags.AE, 0x400}) {
+      c.set(4, c.get(4).toBuilder().flags(TcpFlags.ACK | extra).build());
+      List<Entry> e = PhaseClassifier.classify(c, "10.0.0.2", 40000);
+      assertThat(steps(e.subList(3, 5)), contains("dataTransfer:data", "dataTransfer:ack_data"));
+    }
+    assertThat(
+        PhaseClassifier.classify(c, "10.0.0.2", 40000).get(4).description(),
+        equalTo("ACK+RES (server → client)"));
   }
 
   @Test

@@ -202,6 +202,23 @@ class TimeArcsLayoutWriterTest {
   }
 
   @Test
+  void framesWithoutAnIpPacketCountInTotalPacketsOnly(@TempDir Path other) throws IOException {
+    Map<String, Object> keys =
+        new TimeArcsLayoutWriter(OPTIONS)
+            .write(other, TimeArcsFixtures.flows(), TimeArcsFixtures.packets(), 4);
+    // 15 packets (14 TCP, 1 UDP) and 4 frames without an IP packet.
+    assertThat(keys.get("total_packets"), equalTo(19L));
+    assertThat(keys.get("tcp_packets"), equalTo(manifestKeys.get("tcp_packets")));
+    for (String file :
+        List.of("packets.csv", "ips/ip_stats.json", "ips/flag_stats.json", "indices/bins.json")) {
+      assertThat(
+          file,
+          Files.readString(other.resolve(file)),
+          equalTo(Files.readString(dir.resolve(file))));
+    }
+  }
+
+  @Test
   void anEmptyDatasetGivesAnEmptyLayout(@TempDir Path other) throws IOException {
     Map<String, Object> keys = new TimeArcsLayoutWriter(OPTIONS).write(other, List.of(), List.of());
     assertThat(keys.get("total_chunks"), equalTo(0));

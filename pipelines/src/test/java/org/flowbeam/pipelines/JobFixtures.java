@@ -7,6 +7,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -99,5 +104,28 @@ final class JobFixtures {
 
   static long number(Map<String, Object> map, String key) {
     return ((Number) map.get(key)).longValue();
+  }
+
+  /**
+   * The rows {@code sql} returns in an in-memory DuckDB, each value as its text ({@code "null"} for
+   * SQL NULL).
+   */
+  static List<List<String>> duckDb(String sql) {
+    List<List<String>> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+          row.add(String.valueOf(rs.getString(i)));
+        }
+        rows.add(row);
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(sql + ": " + e.getMessage(), e);
+    }
+    return rows;
   }
 }

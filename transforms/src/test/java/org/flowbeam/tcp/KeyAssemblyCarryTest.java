@@ -7,19 +7,11 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.flowbeam.model.CloseReason;
 import org.flowbeam.model.FlowKey;
@@ -28,6 +20,8 @@ import org.flowbeam.model.FlowState;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
 import org.flowbeam.model.TcpFlags;
+import org.flowbeam.testing.RunByRun;
+import org.flowbeam.testing.SampleTraffic;
 import org.flowbeam.testing.Trace;
 import org.junit.jupiter.api.Test;
 
@@ -40,53 +34,10 @@ class KeyAssemblyCarryTest {
   /** A 10 s idle timeout and the default 2 s close linger keep the hand-built traces short. */
   private static final FlowRules RULES = FlowRules.defaults().withIdleTimeoutUs(10_000_000);
 
-  /**
-   * The flows written by each run when {@code packets} are cut at {@code cuts} (run i holds the
-   * packets from cut i-1 up to, not including, cut i), each key's packets in fragments of at most
-   * {@code cap}; between runs the carried assemblies exist only as bytes, and the last run flushes.
-   */
+  /** The flows written by each run (see {@link RunByRun}). */
   private static List<List<FlowRecord>> runs(
       List<Packet> packets, List<Long> cuts, FlowRules rules, int cap) {
-    List<List<FlowRecord>> written = new ArrayList<>();
-    Map<FlowKey, byte[]> carried = new TreeMap<>();
-    long seriesEnd = Long.MIN_VALUE;
-    List<Long> ends = new ArrayList<>(cuts);
-    ends.add(Long.MAX_VALUE);
-    long from = Long.MIN_VALUE;
-    for (int run = 0; run < ends.size(); run++) {
-      long to = ends.get(run);
-      Map<FlowKey, List<Packet>> byKey = new TreeMap<>();
-      for (Packet p : packets) {
-        if (p.timestampMicros() >= from && p.timestampMicros() < to) {
-          seriesEnd = Math.max(seriesEnd, p.timestampMicros());
-          byKey.computeIfAbsent(FlowKey.of(p), k -> new ArrayList<>()).add(p);
-        }
-      }
-      Set<FlowKey> keys = new TreeSet<>(byKey.keySet());
-      keys.addAll(carried.keySet());
-      List<FlowRecord> flows = new ArrayList<>();
-      Map<FlowKey, byte[]> next = new TreeMap<>();
-      for (FlowKey key : keys) {
-        KeyAssembly a =
-            carried.containsKey(key) ? read(carried.get(key)) : new KeyAssembly(key, rules);
-        List<Packet> mine = new ArrayList<>(byKey.getOrDefault(key, List.of()));
-        mine.sort(Packet.EVENT_ORDER);
-        for (int i = 0; i < mine.size(); i += cap) {
-          PacketFragment f =
-              PacketFragment.of(key, mine.subList(i, Math.min(mine.size(), i + cap)));
-          a.add(f, Math.floorDiv(f.oldestUs(), 1000) * 1000, flows::add);
-        }
-        if (run == ends.size() - 1) {
-          a.finish(seriesEnd, flows::add);
-        } else if (a.endRun(seriesEnd, flows::add)) {
-          next.put(key, write(a));
-        }
-      }
-      written.add(flows);
-      carried = next;
-      from = to;
-    }
-    return written;
+    return RunByRun.assemble(packets, cuts, rules, cap).stream().map(RunByRun.Run::flows).toList();
   }
 
   private static List<FlowRecord> all(List<List<FlowRecord>> runs) {
@@ -103,21 +54,11 @@ class KeyAssemblyCarryTest {
   }
 
   private static byte[] write(KeyAssembly a) {
-    try {
-      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      a.writeTo(new DataOutputStream(bytes));
-      return bytes.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RunByRun.encode(a);
   }
 
   private static KeyAssembly read(byte[] bytes) {
-    try {
-      return KeyAssembly.readFrom(new DataInputStream(new ByteArrayInputStream(bytes)));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return RunByRun.decode(bytes);
   }
 
   /** The times between two packets: every place a run can end. */
@@ -196,30 +137,8 @@ class KeyAssemblyCarryTest {
     }
   }
 
-  /**
-   * Several 5-tuples at once, so that the series end runs ahead of a key's own packets: a
-   * connection that sends a keep-alive every second throughout, the story above without its
-   * silence, and a connection that stops without a FIN and never comes back.
-   */
   private static List<Packet> busyTraffic() {
-    List<Packet> all = new ArrayList<>();
-    Trace keepAlive = Trace.between("10.0.1.1", 5000, "10.0.1.2", 22).at(0).handshake();
-    for (int i = 0; i < 45; i++) {
-      keepAlive.after(1_000_000).fromClient(TcpFlags.ACK, 0);
-    }
-    all.addAll(keepAlive.packets());
-    Trace story = Trace.between("10.0.0.1", 40000, "10.0.0.2", 80).at(1_000_000);
-    story.handshake().clientData(100).serverData(1000);
-    story.after(4_000_000).clientData(10).serverData(30);
-    story.fromClient(TcpFlags.FIN | TcpFlags.ACK, 0).fromServer(TcpFlags.FIN | TcpFlags.ACK, 0);
-    story.after(1_500_000).fromClient(TcpFlags.ACK, 0);
-    story.after(3_000_000).fromClient(TcpFlags.ACK, 0);
-    story.after(1_000_000).clientIsn(777_777).handshake().clientData(5).resetByServer();
-    all.addAll(story.packets());
-    Trace gone = Trace.between("10.0.2.1", 6000, "10.0.2.2", 443).at(2_000_000);
-    all.addAll(gone.handshake().clientData(50).serverData(60).packets());
-    all.sort(Packet.EVENT_ORDER);
-    return all;
+    return SampleTraffic.busyTraffic();
   }
 
   @Test

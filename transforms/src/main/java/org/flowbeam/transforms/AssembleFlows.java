@@ -168,8 +168,10 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
    * the end-of-data rule against the series end ({@code idle_timeout}, {@code fin}, {@code rst}).
    * See {@link KeyAssembly#endRun}.
    *
+   * <p>The carried flows travel between runs as a file ({@code org.flowbeam.io.CarriedFlows}):
+   *
    * <pre>{@code
-   * CarriedFlows.Summary before = CarriedFlows.inspect(previousStateFile);
+   * CarriedFlowsFile.Summary before = CarriedFlows.inspect(previousStateFile); // checked, one line
    * PCollection<KV<FlowKey, KeyAssembly>> carriedIn = p.apply(CarriedFlows.read(previousStateFile));
    * AssembleFlows.Carrying.Result run =
    *     digest.tcpByKey().apply(

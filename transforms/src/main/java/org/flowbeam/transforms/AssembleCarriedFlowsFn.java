@@ -23,7 +23,9 @@ import org.joda.time.Instant;
  * to {@link #OPEN}, where {@link EndRunFn} decides what to carry.
  *
  * <p>A carried assembly is timestamped at the start of event time, so the runner's time sort puts
- * it before every fragment of its key and the fragments resume it.
+ * it before every fragment of its key and the fragments resume it. It must have been assembled with
+ * this run's rules: a run does not resume flows split by other rules (check {@code
+ * CarriedFlows.inspect} before the run, for one line instead of a failed job).
  */
 final class AssembleCarriedFlowsFn extends DoFn<KV<FlowKey, RawUnionValue>, FlowRecord> {
   /** The union tag of a fragment of this run. */
@@ -70,7 +72,18 @@ final class AssembleCarriedFlowsFn extends DoFn<KV<FlowKey, RawUnionValue>, Flow
                 + element.getKey()
                 + " came after packets of this run or twice: was the carried state written twice?");
       }
-      state.write((KeyAssembly) value.getValue());
+      KeyAssembly carried = (KeyAssembly) value.getValue();
+      if (!carried.rules().equals(rules)) {
+        throw new IllegalStateException(
+            "the carried flow of "
+                + element.getKey()
+                + " was assembled with "
+                + carried.rules()
+                + ", this run with "
+                + rules
+                + ": the previous run must flush before the rules change");
+      }
+      state.write(carried);
       resumed.inc();
       return;
     }

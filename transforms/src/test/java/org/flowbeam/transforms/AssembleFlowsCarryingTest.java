@@ -1,8 +1,10 @@
 package org.flowbeam.transforms;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.Base64;
@@ -10,6 +12,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.testing.PAssert;
@@ -179,5 +182,15 @@ class AssembleFlowsCarryingTest {
     PAssert.that(result.flows()).containsInAnyOrder(expected);
     PAssert.that(result.carried()).empty();
     p.run().waitUntilFinish();
+  }
+
+  @Test
+  void flowsCarriedWithOtherRulesAreRefusedByName(TestPipeline p) {
+    List<List<Packet>> slices = RunByRun.cut(traffic(), CUTS);
+    RunByRun.Run first = RunByRun.assemble(slices, RULES.withIdleTimeoutUs(20_000_000), 2).get(0);
+    runInBeam(p, slices.get(1), first, false);
+    Pipeline.PipelineExecutionException e =
+        assertThrows(Pipeline.PipelineExecutionException.class, () -> p.run().waitUntilFinish());
+    assertThat(e.getCause().getMessage(), containsString("the previous run must flush"));
   }
 }

@@ -9,15 +9,22 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.join.RawUnionValue;
+import org.apache.beam.sdk.transforms.join.UnionCoder;
+import org.apache.beam.sdk.util.CoderUtils;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.Row;
 import org.apache.beam.sdk.values.TupleTag;
 import org.flowbeam.io.pcap.CaptureReader;
 import org.flowbeam.model.FlowKey;
+import org.flowbeam.model.FlowKeyCoder;
 import org.flowbeam.model.PacketFragment;
+import org.flowbeam.model.PacketFragmentCoder;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.tcp.KeyAssembly;
+import org.flowbeam.transforms.KeyAssemblyCoder;
 import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketDigester;
 import org.joda.time.Instant;
@@ -78,6 +85,57 @@ public class KeyAssemblyBenchmark extends FileBenchmark {
         packets += f.size();
       }
     }
+  }
+
+  /**
+   * As {@link #assembleEveryKey}, each fragment first encoded and decoded as the shuffle to the
+   * keyed stage of {@code AssembleFlows.keyed} does: the per-element cost of that path.
+   */
+  @Benchmark
+  public long shuffleAndAssembleEveryKey(ReadCounters counters, Blackhole bh) throws IOException {
+    KvCoder<FlowKey, PacketFragment> coder =
+        KvCoder.of(FlowKeyCoder.of(), PacketFragmentCoder.of());
+    long merged = 0;
+    FlowRules rules = FlowRules.defaults();
+    for (Map.Entry<FlowKey, List<PacketFragment>> e : fragments.entrySet()) {
+      KeyAssembly assembly = new KeyAssembly(e.getKey(), rules);
+      for (PacketFragment f : e.getValue()) {
+        KV<FlowKey, PacketFragment> kv = CoderUtils.clone(coder, KV.of(e.getKey(), f));
+        assembly.add(kv.getValue(), Math.floorDiv(f.oldestUs(), 1000) * 1000, bh::consume);
+        merged += f.size();
+      }
+      assembly.finish(bh::consume);
+    }
+    counters.add(merged, 0);
+    return merged;
+  }
+
+  /**
+   * The same for the keyed stage of {@code AssembleFlows...carrying(...)}, where a fragment travels
+   * as one side of a union with the carried flows (a tag byte more) and is unwrapped there.
+   */
+  @Benchmark
+  public long shuffleUnionAndAssembleEveryKey(ReadCounters counters, Blackhole bh)
+      throws IOException {
+    KvCoder<FlowKey, RawUnionValue> coder =
+        KvCoder.of(
+            FlowKeyCoder.of(),
+            UnionCoder.of(List.of(PacketFragmentCoder.of(), KeyAssemblyCoder.of())));
+    long merged = 0;
+    FlowRules rules = FlowRules.defaults();
+    for (Map.Entry<FlowKey, List<PacketFragment>> e : fragments.entrySet()) {
+      KeyAssembly assembly = new KeyAssembly(e.getKey(), rules);
+      for (PacketFragment f : e.getValue()) {
+        KV<FlowKey, RawUnionValue> kv =
+            CoderUtils.clone(coder, KV.of(e.getKey(), new RawUnionValue(0, f)));
+        PacketFragment back = (PacketFragment) kv.getValue().getValue();
+        assembly.add(back, Math.floorDiv(f.oldestUs(), 1000) * 1000, bh::consume);
+        merged += f.size();
+      }
+      assembly.finish(bh::consume);
+    }
+    counters.add(merged, 0);
+    return merged;
   }
 
   @Benchmark

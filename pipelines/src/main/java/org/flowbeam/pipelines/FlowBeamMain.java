@@ -1,7 +1,9 @@
 package org.flowbeam.pipelines;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -54,7 +56,7 @@ public final class FlowBeamMain {
     }
     PipelineOptionsFactory.register(FlowBeamOptions.class);
     if (Arrays.asList(args).contains("--help")) {
-      PipelineOptionsFactory.printHelp(out, FlowBeamOptions.class);
+      printHelp(out);
       return EXIT_OK;
     }
     if (Arrays.asList(args).contains("--version")) {
@@ -91,6 +93,15 @@ public final class FlowBeamMain {
       }
       return report(e, err);
     }
+  }
+
+  /** Beam's option help, with the values of list options spelled out ({@link EnumOption#help}). */
+  private static void printHelp(PrintStream out) {
+    ByteArrayOutputStream help = new ByteArrayOutputStream();
+    PipelineOptionsFactory.printHelp(
+        new PrintStream(help, true, StandardCharsets.UTF_8), FlowBeamOptions.class);
+    out.print(EnumOption.help(FlowBeamOptions.class, help.toString(StandardCharsets.UTF_8)));
+    out.flush();
   }
 
   /** Removes the writes' emptied temporary directories; a failure only costs a warning line. */
@@ -143,6 +154,7 @@ public final class FlowBeamMain {
   }
 
   private static FlowBeamOptions parse(List<String> all) {
+    EnumOption.checkListArgs(FlowBeamOptions.class, all);
     try {
       return PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
           .withValidation()

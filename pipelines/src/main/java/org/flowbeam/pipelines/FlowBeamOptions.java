@@ -1,11 +1,15 @@
 package org.flowbeam.pipelines;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.util.List;
 import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.Validation;
+import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.ReadSpec;
+import org.flowbeam.io.sink.FileFormat;
 
 /**
  * Options of the packets-to-flows job. Times are in seconds (fractions allowed); every option has a
@@ -24,8 +28,9 @@ public interface FlowBeamOptions extends PipelineOptions {
   void setInput(String value);
 
   @Description(
-      "Output directory (local). Receives sharded CSV and Avro flows, statistics, rejected"
-          + " records and manifest.json; an earlier FlowBeam output there is replaced.")
+      "Output directory (local). Receives the flows, statistics and rejected records, sharded,"
+          + " in each of --formats, and manifest.json; an earlier FlowBeam output there is"
+          + " replaced.")
   @Validation.Required
   String getOutput();
 
@@ -91,12 +96,20 @@ public interface FlowBeamOptions extends PipelineOptions {
   void setBinSize(double value);
 
   @Description(
-      "Output layout: 'flowbeam' (sharded CSV and Avro) or 'timearcs' (also the TimeArcs v2.0"
+      "Output layout: 'flowbeam' (the sharded outputs) or 'timearcs' (also the TimeArcs v2.0"
           + " chunked layout for the browser viewer).")
   @Default.Enum("FLOWBEAM")
   Layout getLayout();
 
   void setLayout(Layout value);
+
+  @Description(
+      "File formats of the sharded outputs, comma-separated: any of 'csv' (with a header row),"
+          + " 'avro' (deflate) and 'parquet' (Snappy; DuckDB, Spark and pandas read it typed).")
+  @Default.InstanceFactory(OutputFormat.CsvAndAvro.class)
+  List<OutputFormat> getFormats();
+
+  void setFormats(List<OutputFormat> value);
 
   @Description("Flows per TimeArcs chunk file.")
   @Default.Integer(200)
@@ -155,6 +168,34 @@ public interface FlowBeamOptions extends PipelineOptions {
     @Override
     public String toString() {
       return EnumOption.spelling(this);
+    }
+  }
+
+  /** A file format {@code --formats} asks the sharded outputs to be written in. */
+  @JsonDeserialize(using = EnumOption.Reader.class)
+  @EnumOption.Option("formats")
+  enum OutputFormat {
+    CSV,
+    AVRO,
+    PARQUET;
+
+    /** The sinks' file format of the same name. */
+    FileFormat fileFormat() {
+      return FileFormat.valueOf(name());
+    }
+
+    /** The command-line spelling, as {@code --help} lists it and the manifest records it. */
+    @Override
+    public String toString() {
+      return EnumOption.spelling(this);
+    }
+
+    /** The default of {@code --formats}: the sinks' default, CSV and Avro. */
+    static final class CsvAndAvro implements DefaultValueFactory<List<OutputFormat>> {
+      @Override
+      public List<OutputFormat> create(PipelineOptions options) {
+        return FlowSinks.DEFAULT_FORMATS.stream().map(f -> OutputFormat.valueOf(f.name())).toList();
+      }
     }
   }
 }

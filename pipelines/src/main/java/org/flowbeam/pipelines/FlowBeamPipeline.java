@@ -1,8 +1,10 @@
 package org.flowbeam.pipelines;
 
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
@@ -11,12 +13,14 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.ReadSpec;
+import org.flowbeam.io.sink.FileFormat;
 import org.flowbeam.io.timearcs.TimeArcsOptions;
 import org.flowbeam.io.timearcs.TimeArcsWrite;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpStats;
 import org.flowbeam.pipelines.FlowBeamOptions.Assembly;
 import org.flowbeam.pipelines.FlowBeamOptions.Layout;
+import org.flowbeam.pipelines.FlowBeamOptions.OutputFormat;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.transforms.AssembleFlows;
 import org.flowbeam.transforms.PacketDigest;
@@ -78,11 +82,25 @@ public final class FlowBeamPipeline {
     return o.getFragmentPackets();
   }
 
+  /** The file formats {@code --formats} asks for, at least one. */
+  public static Set<FileFormat> formats(FlowBeamOptions o) {
+    List<OutputFormat> asked = o.getFormats();
+    if (asked == null || asked.isEmpty()) {
+      throw new UsageException("--formats must list at least one of csv, avro or parquet");
+    }
+    Set<FileFormat> formats = EnumSet.noneOf(FileFormat.class);
+    for (OutputFormat f : asked) {
+      formats.add(f.fileFormat());
+    }
+    return formats;
+  }
+
   /** Checks option values that Beam's own validation does not. */
   public static void validate(FlowBeamOptions o) {
     rules(o);
     fragmentPackets(o);
     binSizeUs(o);
+    formats(o);
     if (o.getNumShards() < 0 || o.getNumShards() > 10_000) {
       throw new UsageException("--numShards must be between 0 and 10000, got " + o.getNumShards());
     }
@@ -97,7 +115,8 @@ public final class FlowBeamPipeline {
   }
 
   /**
-   * Builds the whole job into {@code p}, writing into {@code outputDir}.
+   * Builds the whole job into {@code p}, writing into {@code outputDir} the outputs the options ask
+   * for, in the flat layout.
    *
    * @param head the manifest's static part (inputs, options, versions)
    */
@@ -108,8 +127,24 @@ public final class FlowBeamPipeline {
       String outputDir,
       Map<String, Object> head) {
     validate(o);
+    build(p, o, inputs, OutputSinks.flat(outputDir, o.getNumShards(), formats(o)), head);
+  }
+
+  /**
+   * Builds the whole job into {@code p}, writing the sharded outputs as {@code sinks} says and the
+   * manifest (and TimeArcs layout) into {@code sinks.outputDir()}.
+   *
+   * @param head the manifest's static part (inputs, options, versions)
+   */
+  static void build(
+      Pipeline p,
+      FlowBeamOptions o,
+      InputFiles inputs,
+      OutputSinks sinks,
+      Map<String, Object> head) {
+    validate(o);
     FlowRules rules = rules(o);
-    int shards = o.getNumShards();
+    String outputDir = sinks.outputDir();
 
     // One pass over the packets feeds the flows and every statistic (see PacketDigest): the
     // readers run it on the packets they decode, so no element per packet leaves the reading step
@@ -126,11 +161,11 @@ public final class FlowBeamPipeline {
             .apply("AssembleFlows", AssembleFlows.keyed(rules, AssembleFlows.lastPacketUs(totals)));
     PCollection<IpStats> ipStats = TrafficStats.perIp(digest);
 
-    flows.apply("WriteFlows", FlowSinks.flows(outputDir, shards));
-    ipStats.apply("WriteIpStats", FlowSinks.ipStats(outputDir, shards));
-    TrafficStats.flagTypes(digest).apply("WriteFlagStats", FlowSinks.flagStats(outputDir));
-    TrafficStats.timeBins(digest, flows).apply("WriteTimeBins", FlowSinks.timeBins(outputDir));
-    read.errors().apply("WriteRejected", FlowSinks.rejected(outputDir, shards));
+    flows.apply("WriteFlows", sinks.flows());
+    ipStats.apply("WriteIpStats", sinks.ipStats());
+    TrafficStats.flagTypes(digest).apply("WriteFlagStats", sinks.flagStats());
+    TrafficStats.timeBins(digest, flows).apply("WriteTimeBins", sinks.timeBins());
+    read.errors().apply("WriteRejected", sinks.rejected());
 
     PCollection<String> timeArcsKeys;
     if (timeArcsLayout) {
@@ -201,6 +236,7 @@ public final class FlowBeamPipeline {
     options.put("layout", o.getLayout().toString());
     options.put("assembly", o.getAssembly().toString());
     options.put("fragment_packets", o.getFragmentPackets());
+    options.put("formats", o.getFormats().stream().map(EnumOption::spelling).toList());
     options.put("num_shards", o.getNumShards());
     options.put("split_size_mb", o.getSplitSizeMb());
     head.put("options", options);

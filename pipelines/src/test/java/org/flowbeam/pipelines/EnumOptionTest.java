@@ -1,19 +1,24 @@
 package org.flowbeam.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasEntry;
 import static org.hamcrest.Matchers.is;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.flowbeam.io.FlowSinks;
+import org.flowbeam.io.sink.FileFormat;
 import org.flowbeam.pipelines.FlowBeamOptions.Assembly;
 import org.flowbeam.pipelines.FlowBeamOptions.Format;
 import org.flowbeam.pipelines.FlowBeamOptions.Layout;
+import org.flowbeam.pipelines.FlowBeamOptions.OutputFormat;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +40,38 @@ class EnumOptionTest {
     assertThat(defaults.getFormat(), is(Format.AUTO));
     assertThat(defaults.getLayout(), is(Layout.FLOWBEAM));
     assertThat(defaults.getAssembly(), is(Assembly.FRAGMENTS));
+  }
+
+  @Test
+  void formatsIsACommaListDefaultingToCsvAndAvro() {
+    assertThat(
+        parse("--formats=csv,parquet").getFormats(),
+        contains(OutputFormat.CSV, OutputFormat.PARQUET));
+    assertThat(
+        parse("--formats=PARQUET,Avro").getFormats(),
+        contains(OutputFormat.PARQUET, OutputFormat.AVRO));
+    assertThat(parse().getFormats(), contains(OutputFormat.CSV, OutputFormat.AVRO));
+    assertThat(
+        FlowBeamPipeline.formats(parse("--formats=parquet,csv,parquet")),
+        equalTo(EnumSet.of(FileFormat.CSV, FileFormat.PARQUET)));
+    assertThat(FlowBeamPipeline.formats(parse()), equalTo(FlowSinks.DEFAULT_FORMATS));
+  }
+
+  @Test
+  void aBadFormatNamesTheOptionAndItsValues() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> parse("--formats=csv,orc"));
+    Throwable cause = e;
+    while (!(cause instanceof UsageException)) {
+      cause = cause.getCause();
+    }
+    assertThat(cause.getMessage(), equalTo("--formats must be csv, avro or parquet, got 'orc'"));
+    FlowBeamOptions none = parse();
+    none.setFormats(List.of());
+    UsageException empty =
+        assertThrows(UsageException.class, () -> FlowBeamPipeline.validate(none));
+    assertThat(
+        empty.getMessage(), equalTo("--formats must list at least one of csv, avro or parquet"));
   }
 
   @Test
@@ -65,16 +102,18 @@ class EnumOptionTest {
     assertThat(options, hasEntry("format", (Object) "csv"));
     assertThat(options, hasEntry("layout", (Object) "timearcs"));
     assertThat(options, hasEntry("assembly", (Object) "packets"));
+    assertThat(options, hasEntry("formats", (Object) List.of("csv", "avro")));
   }
 
   @Test
   void survivesTheJsonRoundTripOfARunner() throws Exception {
-    FlowBeamOptions o = parse("--layout=timearcs", "--assembly=packets");
+    FlowBeamOptions o = parse("--layout=timearcs", "--assembly=packets", "--formats=parquet,csv");
     ObjectMapper mapper = new ObjectMapper();
     String json = mapper.writeValueAsString(o);
     FlowBeamOptions back = mapper.readValue(json, PipelineOptions.class).as(FlowBeamOptions.class);
     assertThat(back.getLayout(), is(Layout.TIMEARCS));
     assertThat(back.getAssembly(), is(Assembly.PACKETS));
     assertThat(back.getFormat(), is(Format.AUTO));
+    assertThat(back.getFormats(), contains(OutputFormat.PARQUET, OutputFormat.CSV));
   }
 }

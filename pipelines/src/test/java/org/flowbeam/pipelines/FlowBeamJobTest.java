@@ -144,6 +144,9 @@ class FlowBeamJobTest {
       {"--input=" + input + " --format=parquet", "--format"},
       {"--input=" + input + " --fragmentPackets=0", "--fragmentPackets"},
       {"--input=" + input + " --numShards=-1", "--numShards"},
+      {"--input=" + input + " --formats=csv,orc", "--formats must be csv, avro or parquet"},
+      {"--input=" + input + " --formats=", "--formats"},
+      {"--input=" + input + " --formats=,parquet", "--formats"},
     };
     for (String[] c : cases) {
       List<String> args =
@@ -176,6 +179,8 @@ class FlowBeamJobTest {
             containsString("--layout=<flowbeam | timearcs>"),
             containsString("--assembly=<fragments | packets>"),
             containsString("--format=<auto | csv | pcap>"),
+            containsString(
+                String.format("--formats=<csv | avro | parquet>[,...]%n    Default: csv,avro%n")),
             containsString("--ipMap")));
   }
 }

@@ -6,11 +6,9 @@ import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.List;
 import org.apache.avro.Schema;
 import org.apache.avro.file.CodecFactory;
 import org.apache.avro.file.DataFileWriter;
-import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.io.FileIO;
@@ -54,12 +52,7 @@ public final class AvroSink<T> implements FileIO.Sink<T> {
 
   @Override
   public void write(T element) throws IOException {
-    List<Object> values = format.values(element);
-    GenericData.Record record = new GenericData.Record(schema);
-    for (int i = 0; i < values.size(); i++) {
-      record.put(i, values.get(i));
-    }
-    writer.append(record);
+    writer.append(format.avroRecord(element));
   }
 
   @Override

@@ -9,16 +9,19 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 
 /**
  * How one kind of FlowBeam output record becomes a row: its column names, the typed column values
  * of a record, and the Avro schema (a resource in this jar) whose fields are the same columns.
  *
- * <p>One definition feeds both {@link CsvSink} and {@link AvroSink}, so the CSV header and the Avro
- * field names cannot drift apart: the constructor checks that the schema's fields are exactly the
- * columns, in order. Column values are {@link String}, {@link Integer}, {@link Long} or {@link
- * Boolean}, matching the Avro types {@code string}, {@code int}, {@code long}, {@code boolean}.
+ * <p>One definition feeds {@link CsvSink}, {@link AvroSink} and {@link ParquetSink}, so the CSV
+ * header and the Avro and Parquet field names cannot drift apart: the constructor checks that the
+ * schema's fields are exactly the columns, in order. Column values are {@link String}, {@link
+ * Integer}, {@link Long} or {@link Boolean}, matching the Avro types {@code string}, {@code int},
+ * {@code long}, {@code boolean}.
  *
  * <pre>{@code
  * RecordFormat<FlowRecord> f = RecordFormats.FLOWS;
@@ -84,6 +87,16 @@ public final class RecordFormat<T> implements Serializable {
     return v;
   }
 
+  /** {@code record} as a {@link GenericRecord} of {@link #avroSchema()}, its fields in order. */
+  public GenericRecord avroRecord(T record) {
+    List<Object> v = values(record);
+    GenericData.Record r = new GenericData.Record(avroSchema());
+    for (int i = 0; i < v.size(); i++) {
+      r.put(i, v.get(i));
+    }
+    return r;
+  }
+
   /** The class-path resource holding the Avro schema. */
   public String avroSchemaResource() {
     return avroSchemaResource;
@@ -114,5 +127,10 @@ public final class RecordFormat<T> implements Serializable {
   /** An {@link AvroSink} writing this format (deflate codec). */
   public AvroSink<T> avroSink() {
     return new AvroSink<>(this);
+  }
+
+  /** A {@link ParquetSink} writing this format (Snappy). */
+  public ParquetSink<T> parquetSink() {
+    return new ParquetSink<>(this);
   }
 }

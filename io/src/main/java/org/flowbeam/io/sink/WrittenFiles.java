@@ -1,7 +1,10 @@
 package org.flowbeam.io.sink;
 
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.values.PCollection;
@@ -11,38 +14,46 @@ import org.apache.beam.sdk.values.PValue;
 import org.apache.beam.sdk.values.TupleTag;
 
 /**
- * What one {@link org.flowbeam.io.FlowSinks} write produced: the names of the CSV and the Avro
- * files it finalized (full paths, one element per shard). A format that was switched off gives an
- * empty collection. The pipeline can list them in its manifest, or wait on them.
+ * What one {@link org.flowbeam.io.FlowSinks} write produced: for each file format it wrote, the
+ * names of the files it finalized (full paths, one element per file). The pipeline can list them in
+ * its manifest, or wait on them.
+ *
+ * <p>A format that was not asked for has no collection here (rather than an empty one): an empty
+ * collection would cost the job a source step per output and format, each a task on Flink.
  */
 public final class WrittenFiles implements POutput {
-  public static final TupleTag<String> CSV = new TupleTag<String>() {};
-  public static final TupleTag<String> AVRO = new TupleTag<String>() {};
-
   private final Pipeline pipeline;
-  private final PCollection<String> csvFiles;
-  private final PCollection<String> avroFiles;
+  private final Map<FileFormat, PCollection<String>> files;
 
-  private WrittenFiles(
-      Pipeline pipeline, PCollection<String> csvFiles, PCollection<String> avroFiles) {
+  private WrittenFiles(Pipeline pipeline, Map<FileFormat, PCollection<String>> files) {
     this.pipeline = pipeline;
-    this.csvFiles = csvFiles;
-    this.avroFiles = avroFiles;
+    Map<FileFormat, PCollection<String>> copy = new EnumMap<>(FileFormat.class);
+    copy.putAll(files);
+    this.files = Collections.unmodifiableMap(copy);
   }
 
-  /** Wraps the file-name collections of the two writes. */
-  public static WrittenFiles of(PCollection<String> csvFiles, PCollection<String> avroFiles) {
-    return new WrittenFiles(csvFiles.getPipeline(), csvFiles, avroFiles);
+  /** Wraps the file-name collections of the writes, one per format written. */
+  public static WrittenFiles of(Pipeline pipeline, Map<FileFormat, PCollection<String>> files) {
+    return new WrittenFiles(pipeline, files);
   }
 
-  /** The CSV shards written (full paths). */
-  public PCollection<String> getCsvFiles() {
-    return csvFiles;
+  /** The formats written. */
+  public Set<FileFormat> formats() {
+    return files.keySet();
   }
 
-  /** The Avro shards written (full paths). */
-  public PCollection<String> getAvroFiles() {
-    return avroFiles;
+  /**
+   * The files written in {@code format} (full paths).
+   *
+   * @throws IllegalArgumentException if the write did not write {@code format}
+   */
+  public PCollection<String> files(FileFormat format) {
+    PCollection<String> c = files.get(format);
+    if (c == null) {
+      throw new IllegalArgumentException(
+          format.label() + " was not written; the write wrote " + formats());
+    }
+    return c;
   }
 
   @Override
@@ -53,8 +64,7 @@ public final class WrittenFiles implements POutput {
   @Override
   public Map<TupleTag<?>, PValue> expand() {
     Map<TupleTag<?>, PValue> m = new LinkedHashMap<>();
-    m.put(CSV, csvFiles);
-    m.put(AVRO, avroFiles);
+    files.forEach((format, c) -> m.put(new TupleTag<String>(format.label()), c));
     return m;
   }
 

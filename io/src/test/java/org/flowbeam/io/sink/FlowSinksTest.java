@@ -17,6 +17,7 @@ import static org.hamcrest.Matchers.matchesPattern;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -50,8 +51,10 @@ class FlowSinksTest {
         p.apply(Create.of(flows).withCoder(FlowRecordCoder.of()))
             .apply(FlowSinks.flows(out.toString(), 4));
     Path dir = out.resolve("flows");
-    PAssert.that(written.getCsvFiles()).containsInAnyOrder(shardNames(dir, "flows", 4, ".csv"));
-    PAssert.that(written.getAvroFiles()).containsInAnyOrder(shardNames(dir, "flows", 4, ".avro"));
+    PAssert.that(written.files(FileFormat.CSV))
+        .containsInAnyOrder(shardNames(dir, "flows", 4, ".csv"));
+    PAssert.that(written.files(FileFormat.AVRO))
+        .containsInAnyOrder(shardNames(dir, "flows", 4, ".avro"));
     p.run().waitUntilFinish();
 
     List<List<String>> expected =
@@ -261,7 +264,7 @@ class FlowSinksTest {
     RejectedRecord r1 = new RejectedRecord("day1.csv", 120, "1,2,\"x\"\nnext", "bad port 'x'");
     RejectedRecord r2 = new RejectedRecord("a.pcap", 24, "ffff0000", "caplen 300000 > 262144");
     p.apply(Create.of(r1, r2).withCoder(RejectedRecordCoder.of()))
-        .apply(FlowSinks.rejected(out.toString(), 1).withoutAvro());
+        .apply(FlowSinks.rejected(out.toString(), 1).withFormats(EnumSet.of(FileFormat.CSV)));
     p.run().waitUntilFinish();
     Path dir = out.resolve("rejected");
     assertThat(files(dir, ".avro"), empty());

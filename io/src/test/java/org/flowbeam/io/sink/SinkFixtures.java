@@ -5,6 +5,11 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -117,5 +122,39 @@ final class SinkFixtures {
         new DataFileReader<>(file.toFile(), new GenericDatumReader<>())) {
       return reader.getMetaString("avro.codec");
     }
+  }
+
+  /**
+   * The rows {@code sql} returns in an in-memory DuckDB, each column as the text of its value
+   * ({@code null} as the text {@code "null"}): how users query the Parquet output.
+   */
+  static List<List<String>> duckDb(String sql) throws SQLException {
+    List<List<String>> rows = new ArrayList<>();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:");
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      int n = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<String> row = new ArrayList<>(n);
+        for (int i = 1; i <= n; i++) {
+          row.add(String.valueOf(rs.getString(i)));
+        }
+        rows.add(row);
+      }
+    }
+    return rows;
+  }
+
+  /** The Parquet rows of every {@code .parquet} file under {@code dir}, every column as text. */
+  static List<List<String>> parquetRows(Path dir, List<String> columns) throws SQLException {
+    StringBuilder select = new StringBuilder();
+    for (String c : columns) {
+      select
+          .append(select.length() == 0 ? "" : ", ")
+          .append("CAST(\"")
+          .append(c)
+          .append("\" AS VARCHAR)");
+    }
+    return duckDb("SELECT " + select + " FROM read_parquet('" + dir + "/*.parquet')");
   }
 }

@@ -1,0 +1,138 @@
+package org.flowbeam.pipelines;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Set;
+import org.apache.beam.sdk.transforms.SerializableFunction;
+import org.apache.beam.sdk.values.KV;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.flowbeam.io.FlowSinks;
+import org.flowbeam.io.sink.FileFormat;
+import org.flowbeam.io.sink.HivePartitions;
+import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.IpStats;
+import org.flowbeam.model.RejectedRecord;
+import org.flowbeam.model.TimeBin;
+
+/**
+ * How the job writes its five sharded outputs: where, in which file formats, in how many shards,
+ * and, for a run of the recurring job, in the Hive partitions of {@code src/docs/incremental.md}
+ * with the run id in every file name:
+ *
+ * <pre>
+ * flows/date=YYYY-MM-DD/hour=HH/flows-RUN-SSSSS-of-NNNNN.parquet       by the flow's first packet
+ * time_bins/date=YYYY-MM-DD/hour=HH/time_bins-RUN-...                  by the bin's start
+ * ip_stats/run=RUN/ip_stats-RUN-...                                    see withIpStatsPartitioning
+ * flag_stats/run=RUN/flag_stats-RUN-...    rejected/run=RUN/rejected-RUN-...
+ * </pre>
+ *
+ * Immutable; each output's {@link FlowSinks.Write} is made when asked for.
+ *
+ * <pre>{@code
+ * OutputSinks sinks = OutputSinks.flat(dir, 0, FlowSinks.DEFAULT_FORMATS).partitioned(runId);
+ * flows.apply("WriteFlows", sinks.flows());
+ * }</pre>
+ */
+public final class OutputSinks {
+  private final String outputDir;
+  private final int numShards;
+  private final Set<FileFormat> formats;
+  private final @Nullable String runId;
+  private final @Nullable SerializableFunction<IpStats, String> ipStatsPartitioning;
+
+  private OutputSinks(
+      String outputDir,
+      int numShards,
+      Set<FileFormat> formats,
+      @Nullable String runId,
+      @Nullable SerializableFunction<IpStats, String> ipStatsPartitioning) {
+    this.outputDir = outputDir;
+    this.numShards = numShards;
+    this.formats = Collections.unmodifiableSet(EnumSet.copyOf(formats));
+    this.runId = runId;
+    this.ipStatsPartitioning = ipStatsPartitioning;
+  }
+
+  /**
+   * Today's layout: {@code outputDir/<name>/<name>-SSSSS-of-NNNNN<suffix>} for each of {@code
+   * formats}; {@code numShards} for flows, per-IP statistics and rejected records (0: the runner's
+   * choice), one shard for flag statistics and time bins.
+   */
+  public static OutputSinks flat(String outputDir, int numShards, Set<FileFormat> formats) {
+    return new OutputSinks(outputDir, numShards, formats, null, null);
+  }
+
+  /**
+   * The partitioned layout of run {@code runId} (see the class comment).
+   *
+   * @throws IllegalArgumentException if {@code runId} cannot stand in a file name ({@link
+   *     HivePartitions#checkRunId})
+   */
+  public OutputSinks partitioned(String runId) {
+    return new OutputSinks(
+        outputDir, numShards, formats, HivePartitions.checkRunId(runId), ipStatsPartitioning);
+  }
+
+  /**
+   * With the partitioned layout, per-IP statistics go to {@code partitionOf(stats)} instead of
+   * {@code run=<runId>}: the hook for statistics kept per address and hour.
+   */
+  public OutputSinks withIpStatsPartitioning(SerializableFunction<IpStats, String> partitionOf) {
+    return new OutputSinks(outputDir, numShards, formats, runId, partitionOf);
+  }
+
+  /** The output directory (the root, with the partitioned layout). */
+  public String outputDir() {
+    return outputDir;
+  }
+
+  /** The file formats written. */
+  public Set<FileFormat> formats() {
+    return formats;
+  }
+
+  /** The run id of the partitioned layout; null for the flat one. */
+  public @Nullable String runId() {
+    return runId;
+  }
+
+  /** The write of the flows. */
+  public FlowSinks.Write<FlowRecord> flows() {
+    return partition(
+        FlowSinks.flows(outputDir, numShards).withFormats(formats),
+        HivePartitions.flowsByStartHour());
+  }
+
+  /** The write of the per-address statistics. */
+  public FlowSinks.Write<IpStats> ipStats() {
+    FlowSinks.Write<IpStats> write = FlowSinks.ipStats(outputDir, numShards).withFormats(formats);
+    return runId == null || ipStatsPartitioning == null
+        ? partitionByRun(write)
+        : partition(write, ipStatsPartitioning);
+  }
+
+  /** The write of the flag statistics. */
+  public FlowSinks.Write<KV<String, Long>> flagStats() {
+    return partitionByRun(FlowSinks.flagStats(outputDir).withFormats(formats));
+  }
+
+  /** The write of the time bins. */
+  public FlowSinks.Write<TimeBin> timeBins() {
+    return partition(
+        FlowSinks.timeBins(outputDir).withFormats(formats), HivePartitions.timeBinsByStartHour());
+  }
+
+  /** The write of the rejected records. */
+  public FlowSinks.Write<RejectedRecord> rejected() {
+    return partitionByRun(FlowSinks.rejected(outputDir, numShards).withFormats(formats));
+  }
+
+  private <T> FlowSinks.Write<T> partitionByRun(FlowSinks.Write<T> write) {
+    return runId == null ? write : partition(write, HivePartitions.run(runId));
+  }
+
+  private <T> FlowSinks.Write<T> partition(
+      FlowSinks.Write<T> write, SerializableFunction<T, String> partitionOf) {
+    return runId == null ? write : write.withPartitioning(partitionOf).withFileTag(runId);
+  }
+}

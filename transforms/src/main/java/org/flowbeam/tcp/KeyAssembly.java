@@ -38,6 +38,27 @@ import org.flowbeam.model.PacketFragment;
  * }
  * a.finish(flows::add);
  * }</pre>
+ *
+ * <h2>Carried from run to run</h2>
+ *
+ * <p>A recurring job that reads only new data ends each run with {@link #endRun} instead of {@link
+ * #finish}: the waiting packets are released, and the open flow is either kept, if a packet of a
+ * later run could still join it, or written now. A kept assembly is the state to carry ({@link
+ * #writeTo}); read back ({@link #readFrom}) it takes the next run's fragments as if the run had
+ * never ended, and the flows come out with the ids, packets, bytes, states and close reasons of one
+ * pass over all the data, as long as each run's packets are no older than the previous runs'.
+ *
+ * <pre>{@code
+ * // end of run k: seriesEndUs is the newest packet of run k and of every run before it
+ * if (a.endRun(seriesEndUs, flows::add)) {
+ *   carried.put(key, a);
+ * }
+ * // run k + 1: a = carried.get(key) (or a new assembly), then add(...) as usual
+ * }</pre>
+ *
+ * <p>A fragment of a later run may hold packets older than the carried flow's newest (a late file):
+ * they cannot join flows already (partly) emitted, so they make flows of their own, ended at the
+ * end of that run; the carried flow goes on with the rest.
  */
 public final class KeyAssembly {
   private final FlowRules rules;
@@ -45,6 +66,15 @@ public final class KeyAssembly {
   private final PriorityQueue<Run> pending = new PriorityQueue<>();
   private long pendingPackets;
   private long horizonUs = Long.MIN_VALUE;
+
+  /**
+   * Packets older than this were released before the run that carried this assembly ended ({@link
+   * #endRun}); {@code Long.MIN_VALUE} if it was never carried.
+   */
+  private long carriedUpToUs = Long.MIN_VALUE;
+
+  /** The flows of packets that came later than {@link #carriedUpToUs}, or null. */
+  private KeyAssembly late;
 
   public KeyAssembly(FlowKey key, FlowRules rules) {
     this(new TcpFlowTracker(key, rules), rules);
@@ -62,9 +92,16 @@ public final class KeyAssembly {
    * @param horizonUs no packet of a fragment still to come is older than this, µs: the fragment's
    *     event time as the runner sorted by it (its oldest packet, or that time rounded down)
    * @throws IllegalStateException if the horizon goes back in time or the fragment holds a packet
-   *     older than an earlier horizon: the fragments did not arrive in time order
+   *     older than an earlier horizon: the fragments did not arrive in time order (packets older
+   *     than a carried flow are not out of order, see the class comment)
    */
   public void add(PacketFragment fragment, long horizonUs, Consumer<FlowRecord> out) {
+    if (fragment.oldestUs() < carriedUpToUs) {
+      addAcrossCarry(fragment, horizonUs, out);
+      return;
+    }
+    // No packet older than carriedUpToUs comes here: that is a horizon too.
+    horizonUs = Math.max(horizonUs, carriedUpToUs);
     if (horizonUs < this.horizonUs || fragment.oldestUs() < this.horizonUs) {
       throw new IllegalStateException(
           "fragments of "
@@ -85,10 +122,82 @@ public final class KeyAssembly {
     release(horizonUs, out);
   }
 
+  /** Splits a fragment into packets older than the carried flow (late) and the rest. */
+  private void addAcrossCarry(PacketFragment fragment, long horizonUs, Consumer<FlowRecord> out) {
+    FlowKey key = tracker.key();
+    PacketFragment.Builder older = PacketFragment.builder(key);
+    PacketFragment.Builder rest = PacketFragment.builder(key);
+    for (Packet p : fragment.packets()) {
+      (p.timestampMicros() < carriedUpToUs ? older : rest).add(p);
+    }
+    if (late == null) {
+      late = new KeyAssembly(key, rules);
+    }
+    late.add(older.build(), horizonUs, out);
+    if (rest.size() > 0) {
+      add(rest.build(), horizonUs, out);
+    }
+  }
+
   /** Releases every waiting packet and ends the open flow with {@code end_of_data}. */
   public void finish(Consumer<FlowRecord> out) {
     release(Long.MAX_VALUE, out);
     tracker.finish(out);
+    if (late != null) {
+      late.finish(out);
+      late = null;
+    }
+  }
+
+  /**
+   * Ends the key at the end of a dataset that ends at {@code datasetEndUs}, which may lie past the
+   * key's own packets: as {@link #finish(Consumer)}, with the flows still open named by {@link
+   * EndOfDataRule}. What the last run of a recurring job (or one that is told to flush) does.
+   */
+  public void finish(long datasetEndUs, Consumer<FlowRecord> out) {
+    finish(f -> out.accept(EndOfDataRule.apply(f, datasetEndUs, rules.idleTimeoutUs())));
+  }
+
+  /**
+   * Ends this run's share of the key in a recurring job: releases every waiting packet, ends the
+   * flows of late packets, and then either keeps the open flow to carry or ends it.
+   *
+   * <p>The open flow is kept if a packet of a later run could still join it ({@link
+   * TcpFlowTracker#openFlowMayGrowAt}): its newest packet is within the idle timeout of {@code
+   * seriesEndUs}, and if it closed (FIN, RST), it did so within the close linger. Otherwise no
+   * later packet can change it, and it is written now, named by {@link EndOfDataRule} against
+   * {@code seriesEndUs}: {@code idle_timeout}, or {@code fin} / {@code rst}, as one pass over all
+   * the data would name it.
+   *
+   * @param seriesEndUs the newest packet of this run and of every run before it (any protocol)
+   * @return true if the assembly holds an open flow to carry ({@link #writeTo}), to be resumed by
+   *     the next run's {@link #add} calls; false if the key is done
+   */
+  public boolean endRun(long seriesEndUs, Consumer<FlowRecord> out) {
+    Consumer<FlowRecord> named =
+        f -> out.accept(EndOfDataRule.apply(f, seriesEndUs, rules.idleTimeoutUs()));
+    release(Long.MAX_VALUE, named);
+    if (late != null) {
+      late.finish(named);
+      late = null;
+    }
+    if (!tracker.openFlowMayGrowAt(seriesEndUs)) {
+      tracker.finish(named);
+      return false;
+    }
+    carriedUpToUs = tracker.lastPacketUs();
+    horizonUs = Math.max(horizonUs, carriedUpToUs);
+    return true;
+  }
+
+  /** The 5-tuple whose flows this assembles. */
+  public FlowKey key() {
+    return tracker.key();
+  }
+
+  /** The rules its flows are split by. */
+  public FlowRules rules() {
+    return rules;
   }
 
   /** Packets added and not yet released to the tracker. */
@@ -135,6 +244,15 @@ public final class KeyAssembly {
     for (Packet p : waiting) {
       PacketCoder.of().encode(p, out);
     }
+    // Carried: one byte more, nothing for an assembly that never was.
+    out.writeBoolean(carriedUpToUs != Long.MIN_VALUE);
+    if (carriedUpToUs != Long.MIN_VALUE) {
+      out.writeLong(carriedUpToUs);
+      out.writeBoolean(late != null);
+      if (late != null) {
+        late.writeTo(out);
+      }
+    }
   }
 
   /** Reads an assembly written by {@link #writeTo}. */
@@ -160,6 +278,15 @@ public final class KeyAssembly {
     if (!packets.isEmpty()) {
       a.pending.add(new Run(packets));
       a.pendingPackets = packets.size();
+    }
+    if (in.readBoolean()) {
+      a.carriedUpToUs = in.readLong();
+      if (in.readBoolean()) {
+        a.late = readFrom(in);
+        if (a.late.carriedUpToUs != Long.MIN_VALUE) {
+          throw new StreamCorruptedException("bad assembly state: late packets carried twice");
+        }
+      }
     }
     return a;
   }

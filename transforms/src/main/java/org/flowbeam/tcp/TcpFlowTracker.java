@@ -116,6 +116,25 @@ public final class TcpFlowTracker {
     }
   }
 
+  /** The time of the newest packet accepted, µs ({@code Long.MIN_VALUE} before the first). */
+  public long lastPacketUs() {
+    return lastPacketTs;
+  }
+
+  /**
+   * Whether a packet at {@code timeUs} or later could still join the open flow: there is one, its
+   * newest packet is within the idle timeout of {@code timeUs}, and it has not closed (both FINs,
+   * or a RST) longer than the close linger before {@code timeUs}. If not, any packet from {@code
+   * timeUs} on ends the open flow as it is now, so {@link #finish} already gives its final record
+   * once {@link EndOfDataRule} names it against {@code timeUs} or later.
+   */
+  public boolean openFlowMayGrowAt(long timeUs) {
+    if (current == null || timeUs - current.lastTs() > rules.idleTimeoutUs()) {
+      return false;
+    }
+    return !current.isTerminated() || timeUs - current.terminatedAt() <= rules.closeLingerUs();
+  }
+
   /** Writes the tracker's state (not its key and rules) for {@link #readFrom}. */
   public void writeTo(DataOutputStream out) throws IOException {
     out.writeLong(lastStartUs);

@@ -10,14 +10,15 @@ import org.flowbeam.tcp.KeyAssembly;
 
 /**
  * Encodes a {@link KeyAssembly}, the keyed stage's state, as {@link KeyAssembly#writeTo} writes it:
- * the rules, the key, the open flow's TCP state and counters, and the packets still waiting.
+ * the rules, the key, the open flow's TCP state and counters, and the packets still waiting. Also
+ * the coder of the flows carried from one run to the next ({@link AssembleFlows.Carrying}).
  */
-final class KeyAssemblyCoder extends CustomCoder<KeyAssembly> {
+public final class KeyAssemblyCoder extends CustomCoder<KeyAssembly> {
   private static final KeyAssemblyCoder INSTANCE = new KeyAssemblyCoder();
 
   private KeyAssemblyCoder() {}
 
-  static KeyAssemblyCoder of() {
+  public static KeyAssemblyCoder of() {
     return INSTANCE;
   }
 

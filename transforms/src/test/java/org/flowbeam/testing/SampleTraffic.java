@@ -3,6 +3,7 @@ package org.flowbeam.testing;
 import java.util.ArrayList;
 import java.util.List;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.TcpFlags;
 
 /** Hand-built traffic that tests of flow assembly share, with the flows it must give. */
 public final class SampleTraffic {
@@ -22,6 +23,34 @@ public final class SampleTraffic {
     Trace b = Trace.between("2001:db8::1", 5000, "2001:db8::2", 443).at(1_500_000);
     b.handshake().clientData(10).after(400_000_000).serverData(20);
     all.addAll(b.packets());
+    return all;
+  }
+
+  /**
+   * Several 5-tuples at once over 45 s, so that the time of the newest packet runs ahead of a key's
+   * own: a connection (port 5000) that sends a keep-alive every second throughout; one (port 40000)
+   * with a FIN close whose last ACK comes 1.5 s later, a stray ACK 3 s after that and a new
+   * connection reset by the server; and one (port 6000) that stops after 7 packets without a FIN
+   * and never comes back.
+   */
+  public static List<Packet> busyTraffic() {
+    List<Packet> all = new ArrayList<>();
+    Trace keepAlive = Trace.between("10.0.1.1", 5000, "10.0.1.2", 22).at(0).handshake();
+    for (int i = 0; i < 45; i++) {
+      keepAlive.after(1_000_000).fromClient(TcpFlags.ACK, 0);
+    }
+    all.addAll(keepAlive.packets());
+    Trace story = Trace.between("10.0.0.1", 40000, "10.0.0.2", 80).at(1_000_000);
+    story.handshake().clientData(100).serverData(1000);
+    story.after(4_000_000).clientData(10).serverData(30);
+    story.fromClient(TcpFlags.FIN | TcpFlags.ACK, 0).fromServer(TcpFlags.FIN | TcpFlags.ACK, 0);
+    story.after(1_500_000).fromClient(TcpFlags.ACK, 0);
+    story.after(3_000_000).fromClient(TcpFlags.ACK, 0);
+    story.after(1_000_000).clientIsn(777_777).handshake().clientData(5).resetByServer();
+    all.addAll(story.packets());
+    Trace gone = Trace.between("10.0.2.1", 6000, "10.0.2.2", 443).at(2_000_000);
+    all.addAll(gone.handshake().clientData(50).serverData(60).packets());
+    all.sort(Packet.EVENT_ORDER);
     return all;
   }
 }

@@ -1,0 +1,189 @@
+package org.flowbeam.io.carried;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.flowbeam.model.FlowKey;
+import org.flowbeam.model.Packet;
+import org.flowbeam.model.PacketFragment;
+import org.flowbeam.tcp.FlowRules;
+import org.flowbeam.tcp.KeyAssembly;
+import org.flowbeam.testing.RunByRun;
+import org.flowbeam.testing.SampleTraffic;
+import org.flowbeam.testing.Trace;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link CarriedFlowsFile} gives back what was written, and any truncation, any flipped byte and
+ * any foreign, newer or padded file is one {@link CarriedFlowsFileException} naming the file and
+ * the byte.
+ */
+class CarriedFlowsFileTest {
+  private static final String NAME = "/root/_flowbeam/carried/run.state";
+  private static final FlowRules RULES = FlowRules.defaults().withIdleTimeoutUs(10_000_000);
+
+  /** The assemblies the busy sample carries out of its first run (cut at 8 s). */
+  private static Map<FlowKey, byte[]> carried() {
+    Map<FlowKey, byte[]> carried =
+        RunByRun.assemble(SampleTraffic.busyTraffic(), List.of(8_000_000L), RULES, 4)
+            .get(0)
+            .carried();
+    assertThat(carried.size(), equalTo(3));
+    return carried;
+  }
+
+  private static byte[] file(long seriesEndUs, Iterable<byte[]> records) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (CarriedFlowsFile.Writer w = CarriedFlowsFile.writer(out, seriesEndUs)) {
+      for (byte[] r : records) {
+        w.add(RunByRun.decode(r));
+      }
+    }
+    return out.toByteArray();
+  }
+
+  private static Map<FlowKey, byte[]> readAll(byte[] file) throws IOException {
+    Map<FlowKey, byte[]> out = new TreeMap<>();
+    try (CarriedFlowsFile.Reader r =
+        CarriedFlowsFile.reader(NAME, new ByteArrayInputStream(file), file.length)) {
+      for (KeyAssembly a = r.next(); a != null; a = r.next()) {
+        out.put(a.key(), RunByRun.encode(a));
+      }
+    }
+    return out;
+  }
+
+  private static CarriedFlowsFile.Summary inspect(byte[] file) throws IOException {
+    return CarriedFlowsFile.inspect(NAME, new ByteArrayInputStream(file), file.length);
+  }
+
+  @Test
+  void whatIsWrittenIsReadBack() throws IOException {
+    Map<FlowKey, byte[]> carried = carried();
+    byte[] file = file(7_009_000, carried.values());
+    Map<FlowKey, byte[]> back = readAll(file);
+    assertThat(back.keySet(), equalTo(carried.keySet()));
+    back.forEach((k, v) -> assertThat(v, equalTo(carried.get(k))));
+    assertThat(inspect(file), equalTo(new CarriedFlowsFile.Summary(true, 7_009_000, 3, RULES)));
+  }
+
+  @Test
+  void aFileWithNothingCarriedHoldsTheSeriesEnd() throws IOException {
+    byte[] file = file(-5, List.of());
+    assertThat(file.length, equalTo(CarriedFlowsFile.HEADER_BYTES + 12));
+    assertThat(inspect(file), equalTo(new CarriedFlowsFile.Summary(true, -5, 0, null)));
+  }
+
+  @Test
+  void everyTruncationIsOneErrorNamingTheFileAndByte() throws IOException {
+    byte[] file = file(7_009_000, carried().values());
+    for (int length = 0; length < file.length; length++) {
+      byte[] cut = java.util.Arrays.copyOf(file, length);
+      CarriedFlowsFileException e =
+          assertThrows(CarriedFlowsFileException.class, () -> inspect(cut), "length " + length);
+      assertThat(e.getMessage(), startsWith(NAME + " at byte "));
+      assertThat(e.getMessage(), containsString("truncated"));
+      assertThat(e.getMessage().lines().count(), equalTo(1L));
+    }
+  }
+
+  @Test
+  void everyFlippedByteIsOneErrorNamingTheFileAndByte() throws IOException {
+    byte[] file = file(7_009_000, carried().values());
+    for (int at = 0; at < file.length; at++) {
+      for (int bit : new int[] {0x01, 0x80}) {
+        byte[] bad = file.clone();
+        bad[at] ^= (byte) bit;
+        CarriedFlowsFileException e =
+            assertThrows(CarriedFlowsFileException.class, () -> inspect(bad), "byte " + at);
+        assertThat(e.getMessage(), startsWith(NAME + " at byte "));
+        assertThat(e.position() <= at, equalTo(true));
+      }
+    }
+  }
+
+  @Test
+  void aHostileRecordLengthIsRefusedBeforeAnythingIsAllocated() throws IOException {
+    byte[] file = file(0, List.of());
+    byte[] hostile = java.util.Arrays.copyOf(file, file.length + 8);
+    ByteBuffer.wrap(hostile, CarriedFlowsFile.HEADER_BYTES, 4).putInt(Integer.MAX_VALUE);
+    CarriedFlowsFileException e =
+        assertThrows(CarriedFlowsFileException.class, () -> inspect(hostile));
+    assertThat(
+        e.getMessage(),
+        equalTo(
+            NAME
+                + " at byte 24: a record length of 2147483647 bytes (1 to "
+                + CarriedFlowsFile.MAX_RECORD_BYTES
+                + ")"));
+    ByteBuffer.wrap(hostile, CarriedFlowsFile.HEADER_BYTES, 4).putInt(1 << 20);
+    e = assertThrows(CarriedFlowsFileException.class, () -> inspect(hostile));
+    assertThat(e.getMessage(), containsString("truncated: a record of 1048576 bytes"));
+  }
+
+  @Test
+  void foreignNewerAndPaddedFilesAreNamed() throws IOException {
+    byte[] file = file(0, carried().values());
+    byte[] foreign = "timestamp,src_ip,dst_ip,src_port,dst_port\n1,2,3,4,5\n".getBytes();
+    assertThat(
+        assertThrows(CarriedFlowsFileException.class, () -> inspect(foreign)).getMessage(),
+        equalTo(NAME + " at byte 0: not a FlowBeam carried-flows file"));
+    byte[] newer = file.clone();
+    newer[11] = 2;
+    assertThat(
+        assertThrows(CarriedFlowsFileException.class, () -> inspect(newer)).getMessage(),
+        equalTo(NAME + " at byte 8: format version 2; this FlowBeam reads version 1"));
+    byte[] padded = java.util.Arrays.copyOf(file, file.length + 3);
+    assertThat(
+        assertThrows(CarriedFlowsFileException.class, () -> inspect(padded)).getMessage(),
+        equalTo(NAME + " at byte " + file.length + ": 3 bytes after the end marker"));
+  }
+
+  @Test
+  void aFlowCarriedTwiceIsNamed() throws IOException {
+    byte[] one = carried().values().iterator().next();
+    byte[] file = file(0, List.of(one, one));
+    CarriedFlowsFileException e =
+        assertThrows(CarriedFlowsFileException.class, () -> inspect(file));
+    assertThat(e.getMessage(), containsString("twice"));
+    assertThat(e.position(), equalTo((long) CarriedFlowsFile.HEADER_BYTES + 4 + one.length + 4));
+  }
+
+  /**
+   * The records are {@link KeyAssembly#writeTo}'s encoding: if it changes, files of version 1 no
+   * longer read, so {@link CarriedFlowsFile#VERSION} must be raised with it (then update the digest
+   * here).
+   */
+  @Test
+  void theEncodingOfVersionOneIsPinned() throws Exception {
+    List<Packet> packets =
+        Trace.between("2001:db8::1", 1234, "2001:db8::2", 80)
+            .at(1_000_000)
+            .handshake()
+            .clientData(10)
+            .fromClient(org.flowbeam.model.TcpFlags.FIN | org.flowbeam.model.TcpFlags.ACK, 0)
+            .packets();
+    FlowKey key = FlowKey.of(packets.get(0));
+    KeyAssembly a = new KeyAssembly(key, RULES.withRetainPackets(true));
+    List<Packet> first = new ArrayList<>(packets.subList(0, 4));
+    a.add(PacketFragment.of(key, first), 1_000_000, f -> {});
+    a.add(PacketFragment.of(key, packets.subList(4, 6)), 1_003_000, f -> {});
+    a.endRun(1_010_000, f -> {});
+    byte[] file = file(1_010_000, List.of(RunByRun.encode(a)));
+    String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
+    assertThat(digest, equalTo("484f77899d800801003f7c5e19da366e3a92f2ca64d24c9512add1bc20e4cfa9"));
+  }
+}

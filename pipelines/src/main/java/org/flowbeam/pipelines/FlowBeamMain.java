@@ -68,7 +68,14 @@ public final class FlowBeamMain {
       List<String> expanded = expandArgFiles(args);
       FlowBeamOptions options = parse(expanded);
       FlowBeamPipeline.validate(options);
-      MatchedInputs matched = matchInputs(options.getInput());
+      if (options.getIncremental()) {
+        return IncrementalCommand.run(options, expanded, out, err);
+      }
+      if (options.getFlushOpenFlows() || options.getMinFileAgeSeconds() != 0) {
+        throw new UsageException(
+            "--flushOpenFlows and --minFileAgeSeconds apply to --incremental runs only");
+      }
+      MatchedInputs matched = matchInputs(options.getInput(), false);
       RunnerChoice.apply(options, expanded, matched.bytes());
       InputFiles inputs = InputFiles.classify(matched.files(), options.getFormat());
       output = OutputDirectory.prepare(options.getOutput());
@@ -87,7 +94,7 @@ public final class FlowBeamMain {
       double seconds = (System.nanoTime() - started) / 1e9;
       printSummary(out, output.target(), runner, seconds);
       return EXIT_OK;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | IOException e) {
       if (output != null) {
         output.abandon();
       }
@@ -173,8 +180,11 @@ public final class FlowBeamMain {
   /** The input files, in the order the patterns name them, and their total size in bytes. */
   record MatchedInputs(List<String> files, long bytes) {}
 
-  /** The files the comma-separated patterns match, checked to exist and be readable. */
-  static MatchedInputs matchInputs(String patterns) {
+  /**
+   * The files the comma-separated patterns match, checked to exist and be readable; a pattern that
+   * matches nothing is an error unless {@code allowEmpty} (a recurring run before the first file).
+   */
+  static MatchedInputs matchInputs(String patterns, boolean allowEmpty) {
     List<String> files = new ArrayList<>();
     long bytes = 0;
     for (String pattern : patterns.split(",")) {
@@ -194,7 +204,7 @@ public final class FlowBeamMain {
       } catch (IOException e) {
         throw new UsageException("cannot read input '" + spec + "': " + e.getMessage());
       }
-      if (metadata.isEmpty()) {
+      if (metadata.isEmpty() && !allowEmpty) {
         throw new UsageException("no file matches input '" + spec + "'");
       }
       for (MatchResult.Metadata m : metadata) {
@@ -214,7 +224,7 @@ public final class FlowBeamMain {
         }
       }
     }
-    if (files.isEmpty()) {
+    if (files.isEmpty() && !allowEmpty) {
       throw new UsageException("--input names no file");
     }
     return new MatchedInputs(files, bytes);

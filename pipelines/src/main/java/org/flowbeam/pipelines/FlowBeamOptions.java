@@ -30,7 +30,7 @@ public interface FlowBeamOptions extends PipelineOptions {
   @Description(
       "Output directory (local). Receives the flows, statistics and rejected records, sharded,"
           + " in each of --formats, and manifest.json; an earlier FlowBeam output there is"
-          + " replaced.")
+          + " replaced. With --incremental: the root that accumulates every run's partitions.")
   @Validation.Required
   String getOutput();
 
@@ -130,6 +130,32 @@ public interface FlowBeamOptions extends PipelineOptions {
   int getSplitSizeMb();
 
   void setSplitSizeMb(int value);
+
+  @Description(
+      "Run as one run of a recurring job (see src/docs/incremental.md): read only the input files"
+          + " that --output's ledger does not hold, add the results to --output as Hive-style"
+          + " partitions (flows/date=YYYY-MM-DD/hour=HH/...), and carry the flows still open at"
+          + " the end of the data to the next run.")
+  @Default.Boolean(false)
+  boolean getIncremental();
+
+  void setIncremental(boolean value);
+
+  @Description(
+      "With --incremental: end the series. The flows carried from the previous run, and those"
+          + " open at the end of this run's data, are written (end_of_data) instead of carried.")
+  @Default.Boolean(false)
+  boolean getFlushOpenFlows();
+
+  void setFlushOpenFlows(boolean value);
+
+  @Description(
+      "With --incremental: leave input files modified less than this many seconds ago for a"
+          + " later run (the file a capture process is still writing).")
+  @Default.Integer(0)
+  int getMinFileAgeSeconds();
+
+  void setMinFileAgeSeconds(int value);
 
   /** How {@code --format} asks input files to be read. */
   @JsonDeserialize(using = EnumOption.Reader.class)

@@ -6,23 +6,31 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.checkerframework.checker.nullness.qual.Nullable;
+import org.flowbeam.io.CarriedFlows;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.sink.FileFormat;
 import org.flowbeam.io.timearcs.TimeArcsOptions;
 import org.flowbeam.io.timearcs.TimeArcsWrite;
+import org.flowbeam.model.FlowKey;
+import org.flowbeam.model.FlowKeyCoder;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpStats;
 import org.flowbeam.pipelines.FlowBeamOptions.Assembly;
 import org.flowbeam.pipelines.FlowBeamOptions.Layout;
 import org.flowbeam.pipelines.FlowBeamOptions.OutputFormat;
 import org.flowbeam.tcp.FlowRules;
+import org.flowbeam.tcp.KeyAssembly;
 import org.flowbeam.transforms.AssembleFlows;
+import org.flowbeam.transforms.KeyAssemblyCoder;
 import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketTotals;
 import org.flowbeam.transforms.TrafficStats;
@@ -142,6 +150,22 @@ public final class FlowBeamPipeline {
       InputFiles inputs,
       OutputSinks sinks,
       Map<String, Object> head) {
+    build(p, o, inputs, sinks, head, null);
+  }
+
+  /**
+   * Builds the whole job into {@code p} as above, or, given a {@code series}, as one run of a
+   * recurring job: the flows carried from the previous run are resumed and the flows still open at
+   * the end are carried out ({@link SeriesRun}), and the manifest goes to {@link
+   * SeriesRun#manifestDir}.
+   */
+  static void build(
+      Pipeline p,
+      FlowBeamOptions o,
+      InputFiles inputs,
+      OutputSinks sinks,
+      Map<String, Object> head,
+      @Nullable SeriesRun series) {
     validate(o);
     FlowRules rules = rules(o);
     String outputDir = sinks.outputDir();
@@ -155,10 +179,18 @@ public final class FlowBeamPipeline {
     DatasetRead read = DatasetRead.read(p, inputs, o, digestPackets, timeArcsLayout);
     PacketDigest.Result digest = read.digest();
     PCollection<PacketTotals> totals = TrafficStats.totals(digest);
-    PCollection<FlowRecord> flows =
-        digest
-            .tcpByKey()
-            .apply("AssembleFlows", AssembleFlows.keyed(rules, AssembleFlows.lastPacketUs(totals)));
+    AssembleFlows.Keyed assemble = AssembleFlows.keyed(rules, AssembleFlows.lastPacketUs(totals));
+    PCollection<FlowRecord> flows;
+    PCollection<KV<FlowKey, KeyAssembly>> carriedIn = null;
+    PCollection<KV<FlowKey, KeyAssembly>> carriedOut = null;
+    if (series == null) {
+      flows = digest.tcpByKey().apply("AssembleFlows", assemble);
+    } else {
+      carriedIn = readCarried(p, series);
+      AssembleFlows.Carrying.Result run = assembleRun(digest, assemble, carriedIn, series);
+      flows = run.flows();
+      carriedOut = run.carried();
+    }
     PCollection<IpStats> ipStats = TrafficStats.perIp(digest);
 
     flows.apply("WriteFlows", sinks.flows());
@@ -199,16 +231,50 @@ public final class FlowBeamPipeline {
             .count(RunManifest.IP_ADDRESSES, ipStats)
             .min(RunManifest.TIME_START, seen, PacketTotals::firstUs)
             .max(RunManifest.TIME_END, seen, PacketTotals::lastUs);
+    if (series != null) {
+      counts
+          .sum(RunManifest.CARRIED_IN_PACKETS, carriedIn, kv -> kv.getValue().openFlowPackets())
+          .sum(RunManifest.CARRIED_OUT_PACKETS, carriedOut, kv -> kv.getValue().openFlowPackets());
+    }
     p.apply(
         "Manifest",
         new RunManifest(
-            outputDir,
+            series == null ? outputDir : series.manifestDir(),
             head,
             counts.all(),
             read.recordsRead(),
             read.nonIpCounts(),
             read.captureSummaries(),
             timeArcsKeys));
+  }
+
+  /** The flows the previous run of {@code series} carried (none for its first run). */
+  private static PCollection<KV<FlowKey, KeyAssembly>> readCarried(Pipeline p, SeriesRun series) {
+    return series.carriedIn().isPresent()
+        ? p.apply("ReadCarried", CarriedFlows.read(series.carriedIn().get()))
+        : p.apply(
+            "NoneCarried", Create.empty(KvCoder.of(FlowKeyCoder.of(), KeyAssemblyCoder.of())));
+  }
+
+  /**
+   * Assembles one run of a series: the carried flows resumed, this run's open flows written to
+   * {@link SeriesRun#carriedOut} (nothing carried when flushing).
+   */
+  private static AssembleFlows.Carrying.Result assembleRun(
+      PacketDigest.Result digest,
+      AssembleFlows.Keyed assemble,
+      PCollection<KV<FlowKey, KeyAssembly>> carriedIn,
+      SeriesRun series) {
+    AssembleFlows.Carrying carrying = assemble.carrying(carriedIn, series.seriesEndBeforeUs());
+    if (series.flush()) {
+      carrying = carrying.flushing();
+    }
+    AssembleFlows.Carrying.Result run = digest.tcpByKey().apply("AssembleFlows", carrying);
+    if (!series.flush()) {
+      run.carried()
+          .apply("WriteCarried", CarriedFlows.write(series.carriedOut(), run.seriesEndUs()));
+    }
+    return run;
   }
 
   /** The manifest's static part: what was asked and with which software. */

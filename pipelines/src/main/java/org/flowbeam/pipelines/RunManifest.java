@@ -27,6 +27,13 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
   static final String FLOWS = "flows";
   static final String PACKETS_IN_FLOWS = "packets_in_flows";
   static final String IP_ADDRESSES = "ip_addresses";
+
+  /** Packets of the flows a run of a series resumed from the previous run (--incremental). */
+  static final String CARRIED_IN_PACKETS = "carried_in_packets";
+
+  /** Packets of the flows a run of a series carries to the next, not yet in any written flow. */
+  static final String CARRIED_OUT_PACKETS = "carried_out_packets";
+
   static final String NON_IP_FRAMES = "non_ip_frames";
   static final String TIME_START = "time_start";
   static final String TIME_END = "time_end";
@@ -39,6 +46,8 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
           TCP_PACKETS,
           FLOWS,
           PACKETS_IN_FLOWS,
+          CARRIED_IN_PACKETS,
+          CARRIED_OUT_PACKETS,
           IP_ADDRESSES);
 
   private final String outputDir;

@@ -90,7 +90,15 @@ final class WriteManifestFn extends DoFn<Long, String> {
     Map<String, Object> reconciliation = new LinkedHashMap<>();
     reconciliation.put(
         "records_read = packets + rejected + non_ip_frames", read == packets + rejected + nonIp);
-    reconciliation.put("tcp_packets = packets_in_flows", tcp == inFlows);
+    if (totals.containsKey(RunManifest.CARRIED_OUT_PACKETS)) {
+      long carriedIn = totals.getOrDefault(RunManifest.CARRIED_IN_PACKETS, 0L);
+      long carriedOut = totals.get(RunManifest.CARRIED_OUT_PACKETS);
+      reconciliation.put(
+          "tcp_packets + carried_in_packets = packets_in_flows + carried_out_packets",
+          tcp + carriedIn == inFlows + carriedOut);
+    } else {
+      reconciliation.put("tcp_packets = packets_in_flows", tcp == inFlows);
+    }
     manifest.put("reconciliation", reconciliation);
 
     Map<String, Object> range = new LinkedHashMap<>();

@@ -190,6 +190,14 @@ public final class KeyAssembly {
     return true;
   }
 
+  /**
+   * The packets of the open flow a carried assembly holds (after {@link #endRun} returned true):
+   * packets of earlier runs that a later run writes, for the manifest's reconciliation.
+   */
+  public long openFlowPackets() {
+    return tracker.openFlowPackets();
+  }
+
   /** The 5-tuple whose flows this assembles. */
   public FlowKey key() {
     return tracker.key();

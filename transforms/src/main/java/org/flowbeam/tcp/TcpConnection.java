@@ -276,6 +276,11 @@ final class TcpConnection {
    * The flow's record. A terminated flow's close reason is how it terminated; an open flow's is
    * {@code openReason}.
    */
+  /** The packets of this flow so far, both directions. */
+  long packets() {
+    return packetsFwd + packetsRev;
+  }
+
   FlowRecord toRecord(String flowId, CloseReason openReason) {
     CloseReason reason = terminatedBy != null ? terminatedBy : openReason;
     FlowState state;

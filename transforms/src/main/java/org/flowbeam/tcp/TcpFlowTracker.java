@@ -121,6 +121,11 @@ public final class TcpFlowTracker {
     return lastPacketTs;
   }
 
+  /** The packets of the open flow so far (0 if no flow is open): what a carried flow holds. */
+  public long openFlowPackets() {
+    return current == null ? 0 : current.packets();
+  }
+
   /**
    * Whether a packet at {@code timeUs} or later could still join the open flow: there is one, its
    * newest packet is within the idle timeout of {@code timeUs}, and it has not closed (both FINs,

@@ -1,0 +1,139 @@
+package org.flowbeam.pipelines;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.flowbeam.io.FlowSinks;
+import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.pipelines.FlowBeamOptions.Layout;
+import org.flowbeam.pipelines.incremental.IncrementalRun;
+import org.flowbeam.pipelines.incremental.RootLockedException;
+import org.flowbeam.pipelines.incremental.RunPlanner;
+import org.flowbeam.pipelines.incremental.StagedJob;
+
+/**
+ * {@code --incremental}: one run of the recurring job over the root {@code --output} (see {@code
+ * src/docs/incremental.md}). {@link IncrementalRun} takes the root's lock, plans what is new from
+ * the ledger and commits; this class is the job it runs: the whole FlowBeam pipeline over the run's
+ * files, with the previous run's carried flows, writing Hive partitions tagged with the run id into
+ * the run's staging directory.
+ */
+final class IncrementalCommand {
+  /** Directory of the staging tree that holds the job's own manifest; not published. */
+  static final String JOB_DIR = "_job";
+
+  /** Counts of the job's manifest that add up over runs (the root manifest sums them). */
+  private static final List<String> ADDITIVE =
+      List.of(
+          RunManifest.RECORDS_READ,
+          RunManifest.PACKETS,
+          RunManifest.REJECTED,
+          RunManifest.NON_IP_FRAMES,
+          RunManifest.TCP_PACKETS,
+          RunManifest.FLOWS,
+          RunManifest.PACKETS_IN_FLOWS,
+          RunManifest.CARRIED_IN_PACKETS,
+          RunManifest.CARRIED_OUT_PACKETS);
+
+  private IncrementalCommand() {}
+
+  /** Runs once; returns the exit code (75 if another run holds the root). */
+  static int run(FlowBeamOptions o, List<String> args, PrintStream out, PrintStream err)
+      throws IOException {
+    if (o.getLayout() == Layout.TIMEARCS) {
+      throw new UsageException(
+          "--layout=timearcs cannot be used with --incremental: the layout needs all packets at"
+              + " once");
+    }
+    if (o.getMinFileAgeSeconds() < 0) {
+      throw new UsageException(
+          "--minFileAgeSeconds must be zero or more, got " + o.getMinFileAgeSeconds());
+    }
+    List<Path> matched = new ArrayList<>();
+    for (String file : FlowBeamMain.matchInputs(o.getInput(), true).files()) {
+      matched.add(Path.of(file));
+    }
+    IncrementalRun run =
+        IncrementalRun.create(
+            Path.of(o.getOutput()),
+            new RunPlanner.Settings(
+                Duration.ofSeconds(o.getMinFileAgeSeconds()), o.getFlushOpenFlows()),
+            err::println);
+    long started = System.nanoTime();
+    IncrementalRun.Result result;
+    try {
+      result = run.run(matched, in -> runJob(o, args, in));
+    } catch (RootLockedException e) {
+      err.println("flowbeam: " + e.getMessage());
+      return e.exitCode();
+    }
+    out.printf(
+        "%s in %.1f s -> %s%n",
+        result.summary(), (System.nanoTime() - started) / 1e9, run.layout().root());
+    return FlowBeamMain.EXIT_OK;
+  }
+
+  /** The job of one run: the pipeline over {@code in}'s files into its staging directory. */
+  private static StagedJob.Output runJob(FlowBeamOptions o, List<String> args, StagedJob.Input in)
+      throws IOException {
+    List<String> files = new ArrayList<>();
+    long bytes = 0;
+    for (Path f : in.inputFiles()) {
+      files.add(f.toString());
+      bytes += Files.size(f);
+    }
+    RunnerChoice.apply(o, args, bytes);
+    InputFiles inputs = InputFiles.classify(files, o.getFormat());
+    String runner = o.getRunner().getSimpleName();
+    Map<String, Object> head = FlowBeamPipeline.manifestHead(o, inputs, runner);
+    head.put("run", in.runId());
+
+    Path jobDir = in.stagingDir().resolve(JOB_DIR);
+    Files.createDirectories(jobDir);
+    Files.createDirectories(in.carriedStateOut().getParent());
+    SeriesRun series =
+        new SeriesRun(
+            in.carriedStateIn().map(Path::toString),
+            in.seriesEndUs().orElse(Long.MIN_VALUE),
+            in.carriedStateOut().toString(),
+            in.flushOpenFlows(),
+            jobDir.toString());
+    OutputSinks sinks =
+        OutputSinks.flat(in.stagingDir().toString(), o.getNumShards(), FlowBeamPipeline.formats(o))
+            .partitioned(in.runId());
+    Pipeline p = Pipeline.create(o);
+    FlowBeamPipeline.build(p, o, inputs, sinks, head, series);
+    PipelineResult.State state = p.run().waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("pipeline ended in state " + state);
+    }
+    FlowSinks.removeEmptyTempDirs(in.stagingDir().toString());
+    return output(jobDir.resolve(ManifestWriter.FILE_NAME));
+  }
+
+  /** The run's newest packet and additive counts, from the job's manifest. */
+  private static StagedJob.Output output(Path manifestFile) throws IOException {
+    Map<String, Object> manifest = ManifestWriter.parse(Files.readString(manifestFile));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> counts = (Map<String, Object>) manifest.get("counts");
+    Map<String, Long> additive = new LinkedHashMap<>();
+    for (String name : ADDITIVE) {
+      Object v = counts.get(name);
+      additive.put(name, v == null ? 0L : ((Number) v).longValue());
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> range = (Map<String, Object>) manifest.get("time_range");
+    Object end = range == null ? null : range.get("end");
+    return new StagedJob.Output(
+        end == null ? OptionalLong.empty() : OptionalLong.of(((Number) end).longValue()), additive);
+  }
+}

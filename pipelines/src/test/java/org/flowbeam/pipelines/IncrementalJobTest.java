@@ -1,0 +1,195 @@
+package org.flowbeam.pipelines;
+
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.everyItem;
+import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.matchesPattern;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.testing.SharedData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code --incremental} end to end: files arriving one at a time, each followed by a run over the
+ * same root, then a run that ends the series; the union of the runs' flows must equal one run over
+ * all the files (src/docs/incremental.md, "The invariant").
+ */
+class IncrementalJobTest {
+  @TempDir Path tmp;
+
+  @Test
+  void csvSlicesArrivingOneByOneGiveTheFlowsOfOneRun() throws IOException {
+    Path sample = Path.of("..", "src", "samples", "loopback-5k.csv");
+    Path slices = Files.createDirectories(tmp.resolve("slices"));
+    List<Path> files = TimeSlices.csv(sample, 4, slices, "cap");
+    assertSeriesEqualsOneRun(files, "csv");
+  }
+
+  @Test
+  void loopbackCaptureCutInSlicesGivesTheFlowsOfOneRun() throws IOException {
+    Path capture = SharedData.root().resolve("captures/loopback/lo-http-ab-2ip.pcap");
+    Path slices = Files.createDirectories(tmp.resolve("slices"));
+    List<Path> files = TimeSlices.pcap(capture, 5, slices, "cap");
+    assertSeriesEqualsOneRun(files, "pcap");
+  }
+
+  @Test
+  void aRunWithNothingNewChangesNothingAndSaysSo() throws IOException {
+    Path sample = Path.of("..", "src", "samples", "loopback-5k.csv");
+    Path captures = Files.createDirectories(tmp.resolve("captures"));
+    TimeSlices.csv(sample, 2, captures, "cap");
+    Path root = tmp.resolve("root");
+    String input = "--input=" + captures.resolve("cap-*.csv");
+    assertThat(JobFixtures.run("--incremental", input, "--output=" + root).exitCode(), is(0));
+    List<String> before = tree(root);
+
+    JobFixtures.Run again = JobFixtures.run("--incremental", input, "--output=" + root);
+
+    assertThat(again.err(), again.exitCode(), is(0));
+    assertThat(again.out(), containsString("nothing new"));
+    assertThat(tree(root), equalTo(before));
+  }
+
+  @Test
+  void noMatchingFileYetIsNothingToDo() {
+    JobFixtures.Run run =
+        JobFixtures.run(
+            "--incremental",
+            "--input=" + tmp.resolve("captures/cap-*.pcap"),
+            "--output=" + tmp.resolve("root"));
+
+    assertThat(run.err(), run.exitCode(), is(0));
+    assertThat(run.out(), containsString("nothing new"));
+  }
+
+  @Test
+  void timeArcsLayoutIsRefusedWithIncremental() {
+    JobFixtures.Run run =
+        JobFixtures.run(
+            "--incremental",
+            "--layout=timearcs",
+            "--input=" + Path.of("..", "src", "samples", "loopback-5k.csv"),
+            "--output=" + tmp.resolve("root"));
+
+    assertThat(run.exitCode(), is(2));
+    assertThat(run.err(), containsString("--layout=timearcs cannot be used with --incremental"));
+  }
+
+  /**
+   * Delivers {@code files} one at a time into a capture directory with a run after each, ends the
+   * series, and compares the flows with one run over all the files.
+   */
+  private void assertSeriesEqualsOneRun(List<Path> files, String suffix) throws IOException {
+    Path captures = Files.createDirectories(tmp.resolve("captures"));
+    Path root = tmp.resolve("root");
+    String input = "--input=" + captures.resolve("cap-*." + suffix);
+    for (Path f : files) {
+      Files.copy(f, captures.resolve(f.getFileName()));
+      JobFixtures.Run run = JobFixtures.run("--incremental", input, "--output=" + root);
+      assertThat(run.err(), run.exitCode(), is(0));
+    }
+    JobFixtures.Run flush =
+        JobFixtures.run("--incremental", "--flushOpenFlows", input, "--output=" + root);
+    assertThat(flush.err(), flush.exitCode(), is(0));
+
+    Path single = tmp.resolve("single");
+    JobFixtures.Run one = JobFixtures.run(input, "--output=" + single);
+    assertThat(one.err(), one.exitCode(), is(0));
+
+    List<String> expected = JobFixtures.csvRows(single, "flows");
+    List<String> series = flowRowsUnder(root.resolve("flows"));
+    assertThat(expected.size(), greaterThan(10));
+    assertThat(series, hasSize(expected.size()));
+    assertThat(series, equalTo(expected));
+    List<String> ids = new ArrayList<>();
+    series.forEach(r -> ids.add(r.substring(0, r.indexOf(','))));
+    assertThat("no flow twice", new HashSet<>(ids).size(), is(ids.size()));
+
+    Map<String, Object> rootManifest =
+        ManifestWriter.parse(Files.readString(root.resolve("_manifest.json")));
+    assertThat(rootManifest.toString(), containsString("packets"));
+    Map<String, Object> singleCounts = JobFixtures.counts(single);
+    assertThat(
+        JobFixtures.number(totals(rootManifest), "packets_in_flows"),
+        equalTo(JobFixtures.number(singleCounts, "packets_in_flows")));
+    assertThat(
+        JobFixtures.number(totals(rootManifest), "flows"),
+        equalTo(JobFixtures.number(singleCounts, "flows")));
+    assertThat(
+        JobFixtures.number(totals(rootManifest), "packets"),
+        equalTo(JobFixtures.number(singleCounts, "packets")));
+    assertThat(
+        "results are Hive partitions, internals under _",
+        resultFiles(root),
+        everyItem(
+            matchesPattern(
+                "(flows|time_bins)/date=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d/.*"
+                    + "|(ip_stats|flag_stats|rejected)/run=[^/]+/.*")));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> totals(Map<String, Object> rootManifest) {
+    return (Map<String, Object>) ((Map<String, Object>) rootManifest.get("totals")).get("counts");
+  }
+
+  /** The data rows of every flows CSV under {@code dir}, at any depth, sorted. */
+  private static List<String> flowRowsUnder(Path dir) throws IOException {
+    List<String> rows = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(f);
+        rows.addAll(lines.subList(1, lines.size()));
+      }
+    }
+    rows.sort(null);
+    return rows;
+  }
+
+  /** The files under {@code root} outside {@code _} paths, relative. */
+  private static List<String> resultFiles(Path root) throws IOException {
+    try (Stream<Path> all = Files.walk(root)) {
+      return all.filter(Files::isRegularFile)
+          .map(p -> root.relativize(p).toString())
+          .filter(p -> !p.startsWith("_"))
+          .sorted()
+          .toList();
+    }
+  }
+
+  /** Every file under {@code root} with its size and modification time, to detect any change. */
+  private static List<String> tree(Path root) {
+    try (Stream<Path> all = Files.walk(root)) {
+      return all.filter(Files::isRegularFile)
+          .map(
+              p -> {
+                try {
+                  return root.relativize(p)
+                      + " "
+                      + Files.size(p)
+                      + " "
+                      + Files.getLastModifiedTime(p);
+                } catch (IOException e) {
+                  throw new UncheckedIOException(e);
+                }
+              })
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -10,9 +10,11 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Filter;
+import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.CarriedFlows;
 import org.flowbeam.io.FlowSinks;
@@ -23,7 +25,9 @@ import org.flowbeam.io.timearcs.TimeArcsWrite;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowKeyCoder;
 import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.HourlyIpStats;
 import org.flowbeam.model.IpStats;
+import org.flowbeam.model.StatsCoders;
 import org.flowbeam.pipelines.FlowBeamOptions.Assembly;
 import org.flowbeam.pipelines.FlowBeamOptions.Layout;
 import org.flowbeam.pipelines.FlowBeamOptions.OutputFormat;
@@ -191,7 +195,16 @@ public final class FlowBeamPipeline {
       flows = run.flows();
       carriedOut = run.carried();
     }
-    PCollection<IpStats> ipStats = TrafficStats.perIp(digest);
+    // A run of a series partitions per-address statistics by hour, so it keeps them per hour.
+    PCollection<IpStats> ipStats =
+        sinks.runId() == null
+            ? TrafficStats.perIp(digest)
+            : TrafficStats.perIpPerHour(digest)
+                .apply(
+                    "HourlyIpStats",
+                    MapElements.into(TypeDescriptor.of(IpStats.class))
+                        .via((HourlyIpStats h) -> h.stats()))
+                .setCoder(StatsCoders.ipStats());
 
     flows.apply("WriteFlows", sinks.flows());
     ipStats.apply("WriteIpStats", sinks.ipStats());

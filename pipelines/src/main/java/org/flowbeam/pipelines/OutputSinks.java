@@ -22,7 +22,7 @@ import org.flowbeam.model.TimeBin;
  * <pre>
  * flows/date=YYYY-MM-DD/hour=HH/flows-RUN-SSSSS-of-NNNNN.parquet       by the flow's first packet
  * time_bins/date=YYYY-MM-DD/hour=HH/time_bins-RUN-...                  by the bin's start
- * ip_stats/run=RUN/ip_stats-RUN-...                                    see withIpStatsPartitioning
+ * ip_stats/date=YYYY-MM-DD/hour=HH/ip_stats-RUN-...                    per address and hour
  * flag_stats/run=RUN/flag_stats-RUN-...    rejected/run=RUN/rejected-RUN-...
  * </pre>
  *
@@ -38,19 +38,13 @@ public final class OutputSinks {
   private final int numShards;
   private final Set<FileFormat> formats;
   private final @Nullable String runId;
-  private final @Nullable SerializableFunction<IpStats, String> ipStatsPartitioning;
 
   private OutputSinks(
-      String outputDir,
-      int numShards,
-      Set<FileFormat> formats,
-      @Nullable String runId,
-      @Nullable SerializableFunction<IpStats, String> ipStatsPartitioning) {
+      String outputDir, int numShards, Set<FileFormat> formats, @Nullable String runId) {
     this.outputDir = outputDir;
     this.numShards = numShards;
     this.formats = Collections.unmodifiableSet(EnumSet.copyOf(formats));
     this.runId = runId;
-    this.ipStatsPartitioning = ipStatsPartitioning;
   }
 
   /**
@@ -59,7 +53,7 @@ public final class OutputSinks {
    * choice), one shard for flag statistics and time bins.
    */
   public static OutputSinks flat(String outputDir, int numShards, Set<FileFormat> formats) {
-    return new OutputSinks(outputDir, numShards, formats, null, null);
+    return new OutputSinks(outputDir, numShards, formats, null);
   }
 
   /**
@@ -69,16 +63,7 @@ public final class OutputSinks {
    *     HivePartitions#checkRunId})
    */
   public OutputSinks partitioned(String runId) {
-    return new OutputSinks(
-        outputDir, numShards, formats, HivePartitions.checkRunId(runId), ipStatsPartitioning);
-  }
-
-  /**
-   * With the partitioned layout, per-IP statistics go to {@code partitionOf(stats)} instead of
-   * {@code run=<runId>}: the hook for statistics kept per address and hour.
-   */
-  public OutputSinks withIpStatsPartitioning(SerializableFunction<IpStats, String> partitionOf) {
-    return new OutputSinks(outputDir, numShards, formats, runId, partitionOf);
+    return new OutputSinks(outputDir, numShards, formats, HivePartitions.checkRunId(runId));
   }
 
   /** The output directory (the root, with the partitioned layout). */
@@ -103,12 +88,14 @@ public final class OutputSinks {
         HivePartitions.flowsByStartHour());
   }
 
-  /** The write of the per-address statistics. */
+  /**
+   * The write of the per-address statistics; in the partitioned layout these are statistics per
+   * address and hour ({@code TrafficStats.perIpPerHour}), partitioned by that hour.
+   */
   public FlowSinks.Write<IpStats> ipStats() {
-    FlowSinks.Write<IpStats> write = FlowSinks.ipStats(outputDir, numShards).withFormats(formats);
-    return runId == null || ipStatsPartitioning == null
-        ? partitionByRun(write)
-        : partition(write, ipStatsPartitioning);
+    return partition(
+        FlowSinks.ipStats(outputDir, numShards).withFormats(formats),
+        HivePartitions.ipStatsByHour());
   }
 
   /** The write of the flag statistics. */

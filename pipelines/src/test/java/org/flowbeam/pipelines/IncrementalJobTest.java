@@ -137,8 +137,8 @@ class IncrementalJobTest {
         resultFiles(root),
         everyItem(
             matchesPattern(
-                "(flows|time_bins)/date=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d/.*"
-                    + "|(ip_stats|flag_stats|rejected)/run=[^/]+/.*")));
+                "(flows|time_bins|ip_stats)/date=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d/.*"
+                    + "|(flag_stats|rejected)/run=[^/]+/.*")));
   }
 
   @SuppressWarnings("unchecked")

@@ -4,6 +4,7 @@ import java.time.LocalDate;
 import java.util.regex.Pattern;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.IpStats;
 import org.flowbeam.model.TimeBin;
 
 /**
@@ -38,6 +39,14 @@ public final class HivePartitions {
   /** Flows by the UTC date and hour of their first packet. */
   public static SerializableFunction<FlowRecord, String> flowsByStartHour() {
     return f -> hourOf(f.startUs());
+  }
+
+  /**
+   * Per-address statistics of one hour ({@code TrafficStats.perIpPerHour}) by the UTC date and hour
+   * of their first packet, which lies in that hour.
+   */
+  public static SerializableFunction<IpStats, String> ipStatsByHour() {
+    return s -> hourOf(s.firstTs());
   }
 
   /** Time bins by the UTC date and hour of their start. */

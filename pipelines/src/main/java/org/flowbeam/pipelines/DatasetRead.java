@@ -84,7 +84,9 @@ record DatasetRead(
     }
     KvCoder<String, Long> countCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     return new DatasetRead(
-        PacketDigest.Result.flatten("AllDigests", digests),
+        digests.isEmpty()
+            ? PacketDigest.Result.empty(p, "NoInput", digest.binSizeUs())
+            : PacketDigest.Result.flatten("AllDigests", digests),
         keepPackets ? flatten(p, "AllPackets", packets, PacketCoder.of()) : null,
         flatten(p, "AllRejected", errors, RejectedRecordCoder.of()),
         flatten(p, "AllRecordsRead", recordsRead, countCoder),

@@ -8,6 +8,7 @@ import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
@@ -166,6 +167,22 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
               .and(PER_BIN, out.get(PER_BIN))
               .and(TOTALS, out.get(TOTALS));
       return new Result(parts, binSizeUs);
+    }
+
+    /** The digest of no packets: a run of a recurring job that has no input file, only a flush. */
+    public static Result empty(Pipeline p, String name, long binSizeUs) {
+      PCollectionTuple parts = PCollectionTuple.empty(p);
+      for (Map.Entry<TupleTag<?>, Coder<?>> e : outputCoders().entrySet()) {
+        parts = withEmpty(p, name, parts, e.getKey(), e.getValue());
+      }
+      return new Result(parts, binSizeUs);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> PCollectionTuple withEmpty(
+        Pipeline p, String name, PCollectionTuple parts, TupleTag<T> tag, Coder<?> coder) {
+      PCollection<T> none = p.apply(name + "/" + tag.getId(), Create.empty((Coder<T>) coder));
+      return parts.and(tag, none);
     }
 
     /**

@@ -123,6 +123,7 @@ class FlinkClusterIT {
         sample + "," + org.flowbeam.testing.SharedData.root().resolve("captures/tcp-edge/*.pcap");
 
     Path onCluster = tmp.resolve("out-cluster");
+    long finishedBefore = finishedJobs();
     Result cluster =
         flowBeam(
             "-Xmx1g",
@@ -141,9 +142,9 @@ class FlinkClusterIT {
     }
     // The job ran on the cluster, not in an embedded mini-cluster, and the cluster runs the
     // Flink the jar's runner was built against (run-configs/flink/pom.xml keeps up with Beam).
-    String overview = get("/overview");
-    assertThat(overview, containsString("\"jobs-finished\":1"));
-    assertThat(overview, containsString("\"flink-version\":\"" + flinkVersionInJar() + "\""));
+    assertThat(finishedJobs(), equalTo(finishedBefore + 1));
+    assertThat(
+        get("/overview"), containsString("\"flink-version\":\"" + flinkVersionInJar() + "\""));
 
     Path onDirect = tmp.resolve("out-direct");
     Result direct =
@@ -161,6 +162,61 @@ class FlinkClusterIT {
     assertThat(
         ((Number) counts.get(RunManifest.PACKETS)).longValue(), greaterThan((long) SAMPLE_ROWS));
     assertThat(counts, equalTo(counts(onDirect)));
+  }
+
+  @Test
+  void aSeriesOfIncrementalRunsOnTheClusterGivesTheFlowsOfOneRun() throws Exception {
+    Path sample = tmp.resolve("series-sample.csv");
+    try (Stream<String> lines = Files.lines(repo.resolve("src/samples/loopback-5k.csv"))) {
+      Files.write(sample, lines.limit(SAMPLE_ROWS + 1L).collect(Collectors.toList()));
+    }
+    Path slices = Files.createDirectories(tmp.resolve("series-slices"));
+    Path captures = Files.createDirectories(tmp.resolve("series-captures"));
+    Path root = tmp.resolve("series-root");
+    String input = "--input=" + captures.resolve("cap-*.csv");
+    List<String> onCluster =
+        List.of(
+            "-Xmx1g",
+            "@" + repo.resolve("run-configs/flink/flink-cluster.args"),
+            "--flinkMaster=127.0.0.1:" + restPort,
+            "--incremental",
+            input,
+            "--output=" + root);
+    long finishedBefore = finishedJobs();
+    for (Path slice : TimeSlices.csv(sample, 3, slices, "cap")) {
+      Files.copy(slice, captures.resolve(slice.getFileName()));
+      Result run = flowBeam(onCluster.toArray(new String[0]));
+      assertThat("incremental run on the cluster:\n" + run.output, run.exitCode, equalTo(0));
+    }
+    List<String> flush = new ArrayList<>(onCluster);
+    flush.add("--flushOpenFlows");
+    Result last = flowBeam(flush.toArray(new String[0]));
+    assertThat("flush on the cluster:\n" + last.output, last.exitCode, equalTo(0));
+    assertThat("every run was a cluster job", finishedJobs(), equalTo(finishedBefore + 4));
+
+    Path single = tmp.resolve("series-single");
+    Result one = flowBeam("-Xmx1g", input, "--output=" + single);
+    assertThat("one run over all:\n" + one.output, one.exitCode, equalTo(0));
+
+    List<String> expected = sortedFlowRows(single);
+    List<String> series = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(root.resolve("flows"))) {
+      for (Path f : files.filter(x -> x.toString().endsWith(".csv")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        series.addAll(lines.subList(1, lines.size()));
+      }
+    }
+    series.sort(null);
+    assertThat(series, hasSize(greaterThan(10)));
+    assertThat(series, equalTo(expected.subList(1, expected.size())));
+  }
+
+  /** The number of jobs the cluster has finished, from its REST overview. */
+  private static long finishedJobs() throws Exception {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("\"jobs-finished\":(\\d+)").matcher(get("/overview"));
+    assertThat("jobs-finished in the overview", m.find(), equalTo(true));
+    return Long.parseLong(m.group(1));
   }
 
   /** Runs the fat jar with {@code jvmHeap} and {@code args} in a child JVM. */

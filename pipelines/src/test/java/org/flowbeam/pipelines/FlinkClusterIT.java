@@ -176,7 +176,6 @@ class FlinkClusterIT {
     String input = "--input=" + captures.resolve("cap-*.csv");
     List<String> onCluster =
         List.of(
-            "-Xmx1g",
             "@" + repo.resolve("run-configs/flink/flink-cluster.args"),
             "--flinkMaster=127.0.0.1:" + restPort,
             "--incremental",
@@ -185,12 +184,12 @@ class FlinkClusterIT {
     long finishedBefore = finishedJobs();
     for (Path slice : TimeSlices.csv(sample, 3, slices, "cap")) {
       Files.copy(slice, captures.resolve(slice.getFileName()));
-      Result run = flowBeam(onCluster.toArray(new String[0]));
+      Result run = flowBeam("-Xmx1g", onCluster.toArray(new String[0]));
       assertThat("incremental run on the cluster:\n" + run.output, run.exitCode, equalTo(0));
     }
     List<String> flush = new ArrayList<>(onCluster);
     flush.add("--flushOpenFlows");
-    Result last = flowBeam(flush.toArray(new String[0]));
+    Result last = flowBeam("-Xmx1g", flush.toArray(new String[0]));
     assertThat("flush on the cluster:\n" + last.output, last.exitCode, equalTo(0));
     assertThat("every run was a cluster job", finishedJobs(), equalTo(finishedBefore + 4));
 

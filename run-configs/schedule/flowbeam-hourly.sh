@@ -39,7 +39,8 @@ if ! flock -n 9; then
 fi
 
 stamp="$(date -u +%Y%m%dT%H%M%SZ)"
-log="$log_dir/run-$stamp.log"
+# The pid keeps apart the logs of runs started in the same second (a nothing-new run is quick).
+log="$log_dir/run-$stamp-$$.log"
 runner_args=()
 if [[ -n "${FLOWBEAM_FLINK_MASTER:-}" ]]; then
   runner_args=(--runner=FlinkRunner "--flinkMaster=$FLOWBEAM_FLINK_MASTER")

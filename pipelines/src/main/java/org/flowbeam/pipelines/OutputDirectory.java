@@ -3,13 +3,11 @@ package org.flowbeam.pipelines;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.stream.Stream;
+import org.flowbeam.pipelines.incremental.FileTrees;
 
 /**
  * The output directory of a run, replaced as a whole: the job writes into a staging directory
@@ -79,7 +77,7 @@ final class OutputDirectory {
         Files.delete(old);
         move(target, old);
         move(staging, target);
-        deleteRecursively(old);
+        FileTrees.deleteRecursively(old);
       } else {
         move(staging, target);
       }
@@ -92,7 +90,7 @@ final class OutputDirectory {
   /** Removes the staging directory after a failed run. */
   void abandon() {
     try {
-      deleteRecursively(staging);
+      FileTrees.deleteRecursively(staging);
     } catch (IOException e) {
       // Best effort: a leftover hidden staging directory is harmless and named as such.
     }
@@ -112,27 +110,5 @@ final class OutputDirectory {
     } catch (IOException e) {
       throw new UsageException("cannot list output directory " + dir + ": " + e.getMessage());
     }
-  }
-
-  static void deleteRecursively(Path root) throws IOException {
-    if (!Files.exists(root)) {
-      return;
-    }
-    Files.walkFileTree(
-        root,
-        new SimpleFileVisitor<>() {
-          @Override
-          public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
-              throws IOException {
-            Files.delete(file);
-            return FileVisitResult.CONTINUE;
-          }
-
-          @Override
-          public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
-            Files.delete(dir);
-            return FileVisitResult.CONTINUE;
-          }
-        });
   }
 }

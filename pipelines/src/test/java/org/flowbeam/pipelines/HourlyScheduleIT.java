@@ -116,7 +116,9 @@ class HourlyScheduleIT {
     for (String partition : expectedLatePartitions(sample)) {
       assertThat(latePartitions, hasItem(partition));
       assertThat(
-          "flows in " + partition, flowRowsUnder(root.resolve(partition)), hasSize(greaterThan(0)));
+          "flows in " + partition,
+          JobFixtures.csvRowsUnder(root.resolve(partition)),
+          hasSize(greaterThan(0)));
     }
 
     // 5. A second wrapper while the schedule lock is held exits at once with 75 (EX_TEMPFAIL).
@@ -140,7 +142,7 @@ class HourlyScheduleIT {
     Result one = flowBeam("--input=" + captures.resolve("cap-*.csv"), "--output=" + single);
     assertThat(one.output, one.exitCode, is(0));
     List<String> expected = JobFixtures.csvRows(single, "flows");
-    List<String> series = flowRowsUnder(root.resolve("flows"));
+    List<String> series = JobFixtures.csvRowsUnder(root.resolve("flows"));
     assertThat(expected.size(), greaterThan(10));
     assertThat(series, equalTo(expected));
     List<String> ids = series.stream().map(r -> r.substring(0, r.indexOf(','))).toList();
@@ -348,19 +350,6 @@ class HourlyScheduleIT {
           .sorted()
           .toList();
     }
-  }
-
-  /** The data rows of every flows CSV under {@code dir}, at any depth, sorted. */
-  private static List<String> flowRowsUnder(Path dir) throws IOException {
-    List<String> rows = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
-        List<String> lines = Files.readAllLines(f);
-        rows.addAll(lines.subList(1, lines.size()));
-      }
-    }
-    rows.sort(null);
-    return rows;
   }
 
   /**

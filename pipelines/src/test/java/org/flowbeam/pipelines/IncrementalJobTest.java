@@ -111,7 +111,7 @@ class IncrementalJobTest {
     assertThat(one.err(), one.exitCode(), is(0));
 
     List<String> expected = JobFixtures.csvRows(single, "flows");
-    List<String> series = flowRowsUnder(root.resolve("flows"));
+    List<String> series = JobFixtures.csvRowsUnder(root.resolve("flows"));
     assertThat(expected.size(), greaterThan(10));
     assertThat(series, hasSize(expected.size()));
     assertThat(series, equalTo(expected));
@@ -144,19 +144,6 @@ class IncrementalJobTest {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> totals(Map<String, Object> rootManifest) {
     return (Map<String, Object>) ((Map<String, Object>) rootManifest.get("totals")).get("counts");
-  }
-
-  /** The data rows of every flows CSV under {@code dir}, at any depth, sorted. */
-  private static List<String> flowRowsUnder(Path dir) throws IOException {
-    List<String> rows = new ArrayList<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
-        List<String> lines = Files.readAllLines(f);
-        rows.addAll(lines.subList(1, lines.size()));
-      }
-    }
-    rows.sort(null);
-    return rows;
   }
 
   /** The files under {@code root} outside {@code _} paths, relative. */

@@ -102,6 +102,21 @@ final class JobFixtures {
     return rows;
   }
 
+  /** The data rows of every CSV file under {@code dir}, at any depth (Hive partitions), sorted. */
+  static List<String> csvRowsUnder(Path dir) {
+    List<String> rows = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".csv")).sorted().toList()) {
+        List<String> lines = Files.readAllLines(f);
+        rows.addAll(lines.subList(1, lines.size()));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    rows.sort(null);
+    return rows;
+  }
+
   static long number(Map<String, Object> map, String key) {
     return ((Number) map.get(key)).longValue();
   }

@@ -15,11 +15,11 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /** The few file-tree operations a commit needs, on a local file system. */
-final class FileTrees {
+public final class FileTrees {
   private FileTrees() {}
 
   /** Deletes {@code dir} and everything under it; nothing if it does not exist. */
-  static void deleteRecursively(Path dir) throws IOException {
+  public static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }

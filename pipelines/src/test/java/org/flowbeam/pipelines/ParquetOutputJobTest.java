@@ -188,13 +188,13 @@ class ParquetOutputJobTest {
                 String.valueOf(number(counts, "flows")),
                 String.valueOf(number(counts, "packets_in_flows")))));
 
-    // Per-run outputs under run=<id>; every data file carries the run id.
+    // Per-address statistics per hour, under that hour; every data file carries the run id.
     assertThat(
         duckDb(
-            "SELECT run, count(*) FROM read_parquet('"
+            "SELECT count(*) FROM read_parquet('"
                 + root
-                + "/ip_stats/*/*.parquet', hive_partitioning = true) GROUP BY ALL"),
-        contains(List.of(run, String.valueOf(number(counts, "ip_addresses")))));
+                + "/ip_stats/*/*/*.parquet', hive_partitioning = true)"),
+        contains(List.of(String.valueOf(number(counts, "ip_addresses")))));
     assertThat(
         duckDb(
             "SELECT sum(packets) FROM read_parquet('"
@@ -206,10 +206,10 @@ class ParquetOutputJobTest {
       assertThat(
           root.relativize(f).toString(),
           matchesPattern(
-              "(flows|time_bins)/date=2026-12-0[34]/hour=(23|00)/\\1-"
+              "(flows|time_bins|ip_stats)/date=2026-12-0[34]/hour=(23|00)/\\1-"
                   + run
                   + "-\\d{5}-of-\\d{5}\\.(csv|parquet)"
-                  + "|(ip_stats|flag_stats)/run="
+                  + "|(flag_stats)/run="
                   + run
                   + "/\\4-"
                   + run

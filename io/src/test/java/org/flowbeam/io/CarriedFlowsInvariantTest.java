@@ -32,7 +32,6 @@ import org.flowbeam.io.carried.CarriedFlowsFile;
 import org.flowbeam.io.pcap.CaptureReader;
 import org.flowbeam.model.CloseReason;
 import org.flowbeam.model.FlowRecord;
-import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
 import org.flowbeam.tcp.FlowRules;
@@ -154,17 +153,7 @@ class CarriedFlowsInvariantTest {
 
   /** The busy sample and a UDP packet at 7.9 s (non-TCP packets move the series end too). */
   private static List<Packet> handBuilt() {
-    List<Packet> all = new ArrayList<>(SampleTraffic.busyTraffic());
-    all.add(
-        Packet.builder()
-            .timestampMicros(7_900_000)
-            .src("10.0.0.9", 53)
-            .dst("10.0.0.1", 5353)
-            .protocol(IpProtocol.UDP)
-            .length(80)
-            .build());
-    all.sort(Packet.EVENT_ORDER);
-    return all;
+    return SampleTraffic.busyTrafficWithLateUdp();
   }
 
   private static Input packets(List<Packet> packets) {

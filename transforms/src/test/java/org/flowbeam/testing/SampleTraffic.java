@@ -2,6 +2,7 @@ package org.flowbeam.testing;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.TcpFlags;
 
@@ -50,6 +51,25 @@ public final class SampleTraffic {
     all.addAll(story.packets());
     Trace gone = Trace.between("10.0.2.1", 6000, "10.0.2.2", 443).at(2_000_000);
     all.addAll(gone.handshake().clientData(50).serverData(60).packets());
+    all.sort(Packet.EVENT_ORDER);
+    return all;
+  }
+
+  /**
+   * {@link #busyTraffic()} and a UDP packet at 7.9 s: the newest packet of a first run cut before
+   * the port-40000 connection's stray ACK, so non-TCP traffic moves the series end past that
+   * connection's close linger and the run writes it.
+   */
+  public static List<Packet> busyTrafficWithLateUdp() {
+    List<Packet> all = new ArrayList<>(busyTraffic());
+    all.add(
+        Packet.builder()
+            .timestampMicros(7_900_000)
+            .src("10.0.0.9", 53)
+            .dst("10.0.0.1", 5353)
+            .protocol(IpProtocol.UDP)
+            .length(80)
+            .build());
     all.sort(Packet.EVENT_ORDER);
     return all;
   }

@@ -58,17 +58,7 @@ class AssembleFlowsCarryingTest {
    * close linger of the connection on port 40000 (closed at 5.01 s), so that run writes it.
    */
   private static List<Packet> traffic() {
-    List<Packet> all = new ArrayList<>(SampleTraffic.busyTraffic());
-    all.add(
-        Packet.builder()
-            .timestampMicros(7_900_000)
-            .src("10.0.0.9", 53)
-            .dst("10.0.0.1", 5353)
-            .protocol(IpProtocol.UDP)
-            .length(80)
-            .build());
-    all.sort(Packet.EVENT_ORDER);
-    return all;
+    return SampleTraffic.busyTrafficWithLateUdp();
   }
 
   /** Run {@code run} in Beam: its packets shuffled, the previous run's carried flows. */

@@ -89,6 +89,20 @@ class IncrementalJobTest {
     assertThat(run.err(), containsString("--layout=timearcs cannot be used with --incremental"));
   }
 
+  @Test
+  void seriesOptionsWithoutIncrementalAreRefused() {
+    for (String option : List.of("--flushOpenFlows", "--minFileAgeSeconds=60")) {
+      JobFixtures.Run run =
+          JobFixtures.run(
+              option,
+              "--input=" + Path.of("..", "src", "samples", "loopback-5k.csv"),
+              "--output=" + tmp.resolve("out"));
+
+      assertThat(option, run.exitCode(), is(2));
+      assertThat(run.err(), containsString("apply to --incremental runs only"));
+    }
+  }
+
   /**
    * Delivers {@code files} one at a time into a capture directory with a run after each, ends the
    * series, and compares the flows with one run over all the files.

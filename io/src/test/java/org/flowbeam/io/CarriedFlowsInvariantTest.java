@@ -40,6 +40,7 @@ import org.flowbeam.testing.BeamTest;
 import org.flowbeam.testing.RunByRun;
 import org.flowbeam.testing.SampleTraffic;
 import org.flowbeam.testing.SharedData;
+import org.flowbeam.testing.TimeSlicedPcap;
 import org.flowbeam.transforms.AssembleFlows;
 import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.TrafficStats;

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.testing.SharedData;
+import org.flowbeam.testing.TimeSlicedPcap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,7 +44,7 @@ class IncrementalJobTest {
   void loopbackCaptureCutInSlicesGivesTheFlowsOfOneRun() throws IOException {
     Path capture = SharedData.root().resolve("captures/loopback/lo-http-ab-2ip.pcap");
     Path slices = Files.createDirectories(tmp.resolve("slices"));
-    List<Path> files = TimeSlices.pcap(capture, 5, slices, "cap");
+    List<Path> files = TimeSlicedPcap.cut(capture, TimeSlicedPcap.equalCuts(capture, 4), slices);
     assertSeriesEqualsOneRun(files, "pcap");
   }
 
@@ -110,7 +111,7 @@ class IncrementalJobTest {
   private void assertSeriesEqualsOneRun(List<Path> files, String suffix) throws IOException {
     Path captures = Files.createDirectories(tmp.resolve("captures"));
     Path root = tmp.resolve("root");
-    String input = "--input=" + captures.resolve("cap-*." + suffix);
+    String input = "--input=" + captures.resolve("*." + suffix);
     for (Path f : files) {
       Files.copy(f, captures.resolve(f.getFileName()));
       JobFixtures.Run run = JobFixtures.run("--incremental", input, "--output=" + root);

@@ -1,4 +1,4 @@
-package org.flowbeam.io;
+package org.flowbeam.testing;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +19,7 @@ import java.util.List;
  * List<Path> slices = TimeSlicedPcap.cut(pcap, cuts, dir);   // 8 files
  * }</pre>
  */
-final class TimeSlicedPcap {
+public final class TimeSlicedPcap {
   private static final int GLOBAL_HEADER = 24;
   private static final int RECORD_HEADER = 16;
 
@@ -40,7 +40,7 @@ final class TimeSlicedPcap {
   }
 
   /** The {@code n - 1} times, µs, that cut the capture's time span into {@code n} equal parts. */
-  static List<Long> equalCuts(Path pcap, int n) throws IOException {
+  public static List<Long> equalCuts(Path pcap, int n) throws IOException {
     TimeSlicedPcap f = new TimeSlicedPcap(pcap);
     long first = Long.MAX_VALUE;
     long last = Long.MIN_VALUE;
@@ -56,7 +56,7 @@ final class TimeSlicedPcap {
   }
 
   /** Writes {@code dir/slice-<i>.pcap}, one more than there are cuts, and returns their paths. */
-  static List<Path> cut(Path pcap, List<Long> cuts, Path dir) throws IOException {
+  public static List<Path> cut(Path pcap, List<Long> cuts, Path dir) throws IOException {
     TimeSlicedPcap f = new TimeSlicedPcap(pcap);
     Files.createDirectories(dir);
     List<Path> slices = new ArrayList<>();

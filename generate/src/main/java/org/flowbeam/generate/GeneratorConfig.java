@@ -45,9 +45,6 @@ public record GeneratorConfig(
   /** The idle timeout the ground truth assumes: FlowBeam's default. */
   static final long IDLE_TIMEOUT_US = FlowRules.DEFAULT_IDLE_TIMEOUT_US;
 
-  /** The close linger the ground truth assumes: FlowBeam's default. */
-  static final long CLOSE_LINGER_US = FlowRules.DEFAULT_CLOSE_LINGER_US;
-
   /** The snaplen of a capture that keeps whole frames (and libpcap's usual default). */
   public static final int DEFAULT_SNAPLEN = 65535;
 

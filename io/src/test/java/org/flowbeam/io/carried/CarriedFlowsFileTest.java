@@ -33,6 +33,8 @@ import org.junit.jupiter.api.Test;
  */
 class CarriedFlowsFileTest {
   private static final String NAME = "/root/_flowbeam/carried/run.state";
+
+  /** No close linger limit (the default): {@link FlowRules#NO_CLOSE_LINGER_LIMIT} round-trips. */
   private static final FlowRules RULES = FlowRules.defaults().withIdleTimeoutUs(10_000_000);
 
   /** The assemblies the busy sample carries out of its first run (cut at 8 s). */
@@ -165,7 +167,9 @@ class CarriedFlowsFileTest {
   /**
    * The records are {@link KeyAssembly#writeTo}'s encoding: if it changes, files of version 1 no
    * longer read, so {@link CarriedFlowsFile#VERSION} must be raised with it (then update the digest
-   * here).
+   * here). The flow is assembled with a 2 s close linger, the default when version 1 was pinned:
+   * the bytes are those that build wrote. A linger without limit is the same field holding {@link
+   * FlowRules#NO_CLOSE_LINGER_LIMIT} ({@link #whatIsWrittenIsReadBack} reads it back).
    */
   @Test
   void theEncodingOfVersionOneIsPinned() throws Exception {
@@ -177,7 +181,9 @@ class CarriedFlowsFileTest {
             .fromClient(org.flowbeam.model.TcpFlags.FIN | org.flowbeam.model.TcpFlags.ACK, 0)
             .packets();
     FlowKey key = FlowKey.of(packets.get(0));
-    KeyAssembly a = new KeyAssembly(key, RULES.withRetainPackets(true));
+    KeyAssembly a =
+        new KeyAssembly(
+            key, RULES.withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US).withRetainPackets(true));
     List<Packet> first = new ArrayList<>(packets.subList(0, 4));
     a.add(PacketFragment.of(key, first), 1_000_000, f -> {});
     a.add(PacketFragment.of(key, packets.subList(4, 6)), 1_003_000, f -> {});

@@ -64,12 +64,15 @@ public interface FlowBeamOptions extends PipelineOptions {
   void setActiveTimeout(double value);
 
   @Description(
-      "Seconds after a FIN/RST close during which packets other than a new SYN still belong to"
-          + " the closed flow.")
-  @Default.Double(2)
-  double getCloseLinger();
+      "How long after a FIN/RST close packets without a new connection's SYN still join the"
+          + " closed flow: 'none' (no limit: they join it until the idle timeout, as they join the"
+          + " closed connection's stream in tshark) or seconds. With seconds, a packet that comes"
+          + " later (mostly a late RST) starts a flow of its own (invalid, incomplete_no_syn), an"
+          + " 'appendix' flow as CICFlowMeter makes; 2 is FlowBeam's former default.")
+  @Default.String(FlowBeamPipeline.NO_CLOSE_LINGER)
+  String getCloseLinger();
 
-  void setCloseLinger(double value);
+  void setCloseLinger(String value);
 
   @Description(
       "How TCP packets reach the keyed flow stage: 'fragments' (gathered per flow key and bundle"

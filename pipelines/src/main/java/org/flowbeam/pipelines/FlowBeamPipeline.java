@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -47,13 +48,42 @@ import org.flowbeam.transforms.TrafficStats;
 public final class FlowBeamPipeline {
   private FlowBeamPipeline() {}
 
+  /** {@code --closeLinger}'s default: no limit after a close but the idle timeout. */
+  static final String NO_CLOSE_LINGER = "none";
+
   /** The flow rules the options ask for. */
   public static FlowRules rules(FlowBeamOptions o) {
+    OptionalDouble closeLinger = closeLingerSeconds(o);
     return new FlowRules(
         seconds("idleTimeout", o.getIdleTimeout(), false),
         seconds("activeTimeout", o.getActiveTimeout(), true),
-        seconds("closeLinger", o.getCloseLinger(), true),
+        closeLinger.isPresent()
+            ? seconds("closeLinger", closeLinger.getAsDouble(), true)
+            : FlowRules.NO_CLOSE_LINGER_LIMIT,
         o.getLayout() == Layout.TIMEARCS);
+  }
+
+  /**
+   * The seconds of {@code --closeLinger}, or empty for {@code none} (any case), its default.
+   *
+   * @throws UsageException if it is neither
+   */
+  static OptionalDouble closeLingerSeconds(FlowBeamOptions o) {
+    String text = o.getCloseLinger() == null ? NO_CLOSE_LINGER : o.getCloseLinger().trim();
+    if (text.equalsIgnoreCase(NO_CLOSE_LINGER)) {
+      return OptionalDouble.empty();
+    }
+    double seconds;
+    try {
+      seconds = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      seconds = Double.NaN;
+    }
+    if (Double.isNaN(seconds) || seconds < 0 || seconds > 1e9) {
+      throw new UsageException(
+          "--closeLinger must be 'none' or zero or more seconds, got '" + o.getCloseLinger() + "'");
+    }
+    return OptionalDouble.of(seconds);
   }
 
   /** The time-bin width the options ask for, in µs. */
@@ -311,7 +341,9 @@ public final class FlowBeamPipeline {
     options.put("ip_map", o.getIpMap());
     options.put("idle_timeout_s", o.getIdleTimeout());
     options.put("active_timeout_s", o.getActiveTimeout());
-    options.put("close_linger_s", o.getCloseLinger());
+    OptionalDouble closeLinger = closeLingerSeconds(o);
+    options.put(
+        "close_linger_s", closeLinger.isPresent() ? closeLinger.getAsDouble() : NO_CLOSE_LINGER);
     options.put("bin_size_s", o.getBinSize());
     options.put("layout", o.getLayout().toString());
     options.put("assembly", o.getAssembly().toString());

@@ -138,6 +138,7 @@ class FlowBeamJobTest {
       {"--input=" + dir.resolve("nothing-*.csv"), "no file matches input"},
       {"--input=" + noColumn, "length"},
       {"--input=" + input + " --idleTimeout=-1", "--idleTimeout"},
+      {"--input=" + input + " --closeLinger=later", "--closeLinger must be 'none' or"},
       {"--input=" + input + " --layout=bogus", "--layout"},
       {"--input=" + input + " --binSize=0.0005", "--binSize"},
       {"--input=" + input + " --assembly=bogus", "--assembly"},

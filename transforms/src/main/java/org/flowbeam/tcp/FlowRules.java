@@ -1,6 +1,7 @@
 package org.flowbeam.tcp;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 
 /**
  * The settings that decide where one flow ends and the next begins on a 5-tuple.
@@ -79,17 +80,25 @@ public record FlowRules(
     return new FlowRules(idleTimeoutUs, activeTimeoutUs, closeLingerUs, v);
   }
 
-  /** As a record's, with a close linger without limit written {@code none}. */
+  /**
+   * The rules in the words of the options that set them, for messages such as the refusal to resume
+   * flows carried with other rules: {@code FlowRules[idle timeout 300 s, active timeout off, close
+   * linger none, packets not retained]}.
+   */
   @Override
   public String toString() {
-    return "FlowRules[idleTimeoutUs="
-        + idleTimeoutUs
-        + ", activeTimeoutUs="
-        + activeTimeoutUs
-        + ", closeLingerUs="
-        + (closeLingerUs == NO_CLOSE_LINGER_LIMIT ? "none" : String.valueOf(closeLingerUs))
-        + ", retainPackets="
-        + retainPackets
+    return "FlowRules[idle timeout "
+        + seconds(idleTimeoutUs)
+        + ", active timeout "
+        + (activeTimeoutUs == 0 ? "off" : seconds(activeTimeoutUs))
+        + ", close linger "
+        + (closeLingerUs == NO_CLOSE_LINGER_LIMIT ? "none" : seconds(closeLingerUs))
+        + ", packets "
+        + (retainPackets ? "retained" : "not retained")
         + "]";
+  }
+
+  private static String seconds(long us) {
+    return BigDecimal.valueOf(us, 6).stripTrailingZeros().toPlainString() + " s";
   }
 }

@@ -399,12 +399,15 @@ public final class FrameDecoder {
     }
   }
 
-  /** A PPPoE session header (version/type, code, session id, length), then the PPP protocol. */
+  /**
+   * A PPPoE session header (version/type, code, session id, length), then PPP (its protocol field
+   * compressed to one byte or not, as tshark accepts).
+   */
   private int pppoeSession(byte[] b, int p, int end) throws CaptureFormatException {
-    if (end - p < 8) {
+    if (end - p < 7) {
       return nonIp("PPPOE_SHORT");
     }
-    return pppProtocol(u16(b, p + 6), b, p + 8, end);
+    return ppp(b, p + 6, end);
   }
 
   private int mpls(byte[] b, int p, int end) throws CaptureFormatException {

@@ -230,6 +230,8 @@ def gtp():
         cut(full, 14 + 20 + 8 + 8 + 10),                            # 7 inner header cut
         outer4() / gtpu() / IP(src="198.51.100.1", dst="198.51.100.2")
         / gtpu() / tcp4(),                                          # 8 GTP in GTP
+        outer4() / UDP(sport=1500, dport=2152)
+        / GTP_U_Header(teid=1, gtp_type=255) / tcp4(),              # 9 the higher port
     ])
 
 
@@ -243,6 +245,8 @@ def vxlan_geneve():
         / Raw(b"\x00" * 28),                                                         # 4 ARP
         cut(outer4() / UDP(sport=sport(), dport=4789) / VXLAN(vni=42) / Ether(**IMAC) / tcp4(),
             14 + 20 + 8 + 8 + 14 + 8),                                              # 5 inner cut
+        outer4() / UDP(sport=4789, dport=53)
+        / Raw(bytes(VXLAN(vni=42) / Ether(**IMAC) / tcp4())),                        # 6 DNS port
     ])
     opts = struct.pack(">HBB", 0x0102, 0x03, 1) + b"\x00\x00\x00\x05"
     write("geneve", [

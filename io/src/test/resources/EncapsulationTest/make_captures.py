@@ -314,6 +314,7 @@ def link_layers():
         / Dot1Q(vlan=4) / tcp6(),                                                    # 8 VN-Tag
         Ether(**MAC) / Dot1Q(vlan=3) / PPPoE(sessionid=8) / PPP(proto=0x0281)
         / MPLS(label=20, s=1) / tcp4(),                                              # 9 MPLS/PPPoE
+        Ether(**MAC, type=0x8903) / Raw(b"\x00\x00") / Ether(**IMAC) / tcp6(),          # 10 Cisco DCE
     ])
     write("ppp_mpls", [
         PPP(proto=0x0281) / MPLS(label=16, s=1) / tcp4(),

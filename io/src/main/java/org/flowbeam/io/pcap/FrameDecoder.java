@@ -495,8 +495,10 @@ public final class FrameDecoder {
    * writer's byte order, each padded to 4 bytes; the packet is the payload attribute (type 9).
    */
   private int nflog(byte[] b, int p, int end) throws CaptureFormatException {
-    if (end - p < 4 || b[p + 1] != 0) {
+    if (end - p < 4) {
       return nonIp("NFLOG_SHORT");
+    } else if (b[p + 1] != 0) {
+      return nonIp("NFLOG_VERSION");
     }
     int family = b[p] & 0xff;
     int q = p + 4;
@@ -524,8 +526,10 @@ public final class FrameDecoder {
 
   /** A radiotap header (version 0, its length little-endian), then an 802.11 frame. */
   private int radiotap(byte[] b, int p, int end) throws CaptureFormatException {
-    if (end - p < 8 || b[p] != 0) {
+    if (end - p < 8) {
       return nonIp("RADIOTAP_SHORT");
+    } else if (b[p] != 0) {
+      return nonIp("RADIOTAP_VERSION");
     }
     int length = (b[p + 2] & 0xff) | (b[p + 3] & 0xff) << 8;
     if (length < 8 || end - p < length) {

@@ -125,6 +125,16 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   void setNumShards(int value);
 
+  @Description(
+      "Read a tunnelled packet in a capture (IP-in-IP, 6in4, 4in6, GRE, PPTP, ERSPAN, GTP-U,"
+          + " VXLAN, Geneve, Teredo, AYIYA, L2TP; see src/docs/encapsulations.md) as the packet"
+          + " inside the tunnel, keyed by its own 5-tuple. --decapsulate=false reads it as the outer"
+          + " packet between the tunnel endpoints.")
+  @Default.Boolean(true)
+  boolean getDecapsulate();
+
+  void setDecapsulate(boolean value);
+
   @Description("Byte range size into which plain input files are split for parallel reading, MiB.")
   @Default.Integer(ReadSpec.DEFAULT_SPLIT_SIZE_MB)
   int getSplitSizeMb();

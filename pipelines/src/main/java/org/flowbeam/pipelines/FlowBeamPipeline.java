@@ -319,6 +319,7 @@ public final class FlowBeamPipeline {
     options.put("formats", o.getFormats().stream().map(EnumOption::spelling).toList());
     options.put("num_shards", o.getNumShards());
     options.put("split_size_mb", o.getSplitSizeMb());
+    options.put("decapsulate", o.getDecapsulate());
     head.put("options", options);
     return head;
   }

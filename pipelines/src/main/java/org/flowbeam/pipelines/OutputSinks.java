@@ -17,8 +17,8 @@ import org.flowbeam.model.TimeBin;
 
 /**
  * How the job writes its five sharded outputs: where, in which file formats, in how many shards,
- * and, for a run of the recurring job, in the Hive partitions of {@code src/docs/incremental.md}
- * with the run id in every file name:
+ * with which seed the flows' {@code community_id} is hashed, and, for a run of the recurring job,
+ * in the Hive partitions of {@code src/docs/incremental.md} with the run id in every file name:
  *
  * <pre>
  * flows/date=YYYY-MM-DD/hour=HH/flows-RUN-SSSSS-of-NNNNN.parquet       by the flow's first packet

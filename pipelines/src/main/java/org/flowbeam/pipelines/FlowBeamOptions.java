@@ -10,6 +10,7 @@ import org.apache.beam.sdk.options.Validation;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.sink.FileFormat;
+import org.flowbeam.model.CommunityId;
 
 /**
  * Options of the packets-to-flows job. Times are in seconds (fractions allowed); every option has a
@@ -110,6 +111,14 @@ public interface FlowBeamOptions extends PipelineOptions {
   List<OutputFormat> getFormats();
 
   void setFormats(List<OutputFormat> value);
+
+  @Description(
+      "Seed of the flows' community_id (Community ID v1), 0 to 65535. Flows join with another"
+          + " tool's (Zeek, Suricata, tshark) only when both use the same seed.")
+  @Default.Integer(CommunityId.DEFAULT_SEED)
+  int getCommunityIdSeed();
+
+  void setCommunityIdSeed(int value);
 
   @Description("Flows per TimeArcs chunk file.")
   @Default.Integer(200)

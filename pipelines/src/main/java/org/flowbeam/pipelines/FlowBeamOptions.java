@@ -10,6 +10,7 @@ import org.apache.beam.sdk.options.Validation;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.sink.FileFormat;
+import org.flowbeam.model.CommunityId;
 
 /**
  * Options of the packets-to-flows job. Times are in seconds (fractions allowed); every option has a
@@ -114,6 +115,14 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   void setFormats(List<OutputFormat> value);
 
+  @Description(
+      "Seed of the flows' community_id (Community ID v1), 0 to 65535. Flows join with another"
+          + " tool's (Zeek, Suricata, tshark) only when both use the same seed.")
+  @Default.Integer(CommunityId.DEFAULT_SEED)
+  int getCommunityIdSeed();
+
+  void setCommunityIdSeed(int value);
+
   @Description("Flows per TimeArcs chunk file.")
   @Default.Integer(200)
   int getFlowsPerChunk();
@@ -127,6 +136,16 @@ public interface FlowBeamOptions extends PipelineOptions {
   int getNumShards();
 
   void setNumShards(int value);
+
+  @Description(
+      "Read a tunnelled packet in a capture (IP-in-IP, 6in4, 4in6, GRE, PPTP, ERSPAN, GTP-U,"
+          + " VXLAN, Geneve, Teredo, AYIYA, L2TP; see src/docs/encapsulations.md) as the packet"
+          + " inside the tunnel, keyed by its own 5-tuple. --decapsulate=false reads it as the outer"
+          + " packet between the tunnel endpoints.")
+  @Default.Boolean(true)
+  boolean getDecapsulate();
+
+  void setDecapsulate(boolean value);
 
   @Description("Byte range size into which plain input files are split for parallel reading, MiB.")
   @Default.Integer(ReadSpec.DEFAULT_SPLIT_SIZE_MB)

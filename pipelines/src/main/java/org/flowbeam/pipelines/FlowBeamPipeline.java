@@ -23,6 +23,7 @@ import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.sink.FileFormat;
 import org.flowbeam.io.timearcs.TimeArcsOptions;
 import org.flowbeam.io.timearcs.TimeArcsWrite;
+import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowKeyCoder;
 import org.flowbeam.model.FlowRecord;
@@ -137,12 +138,26 @@ public final class FlowBeamPipeline {
     return formats;
   }
 
+  /** The Community ID hash of the flows' {@code community_id} ({@code --communityIdSeed}). */
+  public static CommunityId communityId(FlowBeamOptions o) {
+    try {
+      return CommunityId.withSeed(o.getCommunityIdSeed());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "--communityIdSeed must be between 0 and "
+              + CommunityId.MAX_SEED
+              + ", got "
+              + o.getCommunityIdSeed());
+    }
+  }
+
   /** Checks option values that Beam's own validation does not. */
   public static void validate(FlowBeamOptions o) {
     rules(o);
     fragmentPackets(o);
     binSizeUs(o);
     formats(o);
+    communityId(o);
     if (o.getNumShards() < 0 || o.getNumShards() > 10_000) {
       throw new UsageException("--numShards must be between 0 and 10000, got " + o.getNumShards());
     }
@@ -169,7 +184,9 @@ public final class FlowBeamPipeline {
       String outputDir,
       Map<String, Object> head) {
     validate(o);
-    build(p, o, inputs, OutputSinks.flat(outputDir, o.getNumShards(), formats(o)), head);
+    OutputSinks sinks =
+        OutputSinks.flat(outputDir, o.getNumShards(), formats(o)).withCommunityId(communityId(o));
+    build(p, o, inputs, sinks, head);
   }
 
   /**
@@ -349,8 +366,10 @@ public final class FlowBeamPipeline {
     options.put("assembly", o.getAssembly().toString());
     options.put("fragment_packets", o.getFragmentPackets());
     options.put("formats", o.getFormats().stream().map(EnumOption::spelling).toList());
+    options.put("community_id_seed", o.getCommunityIdSeed());
     options.put("num_shards", o.getNumShards());
     options.put("split_size_mb", o.getSplitSizeMb());
+    options.put("decapsulate", o.getDecapsulate());
     head.put("options", options);
     return head;
   }

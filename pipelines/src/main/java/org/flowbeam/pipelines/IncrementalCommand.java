@@ -109,6 +109,7 @@ final class IncrementalCommand {
             jobDir.toString());
     OutputSinks sinks =
         OutputSinks.flat(in.stagingDir().toString(), o.getNumShards(), FlowBeamPipeline.formats(o))
+            .withCommunityId(FlowBeamPipeline.communityId(o))
             .partitioned(in.runId());
     Pipeline p = Pipeline.create(o);
     FlowBeamPipeline.build(p, o, inputs, sinks, head, series);

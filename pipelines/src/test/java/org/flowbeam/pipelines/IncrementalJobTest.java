@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.flowbeam.io.sink.ManifestWriter;
-import org.flowbeam.testing.SharedData;
+import org.flowbeam.testing.Samples;
 import org.flowbeam.testing.TimeSlicedPcap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +42,7 @@ class IncrementalJobTest {
 
   @Test
   void loopbackCaptureCutInSlicesGivesTheFlowsOfOneRun() throws IOException {
-    Path capture = SharedData.root().resolve("captures/loopback/lo-http-ab-2ip.pcap");
+    Path capture = Samples.loopbackPcap();
     Path slices = Files.createDirectories(tmp.resolve("slices"));
     List<Path> files = TimeSlicedPcap.cut(capture, TimeSlicedPcap.equalCuts(capture, 4), slices);
     assertSeriesEqualsOneRun(files, "pcap");

@@ -49,16 +49,17 @@ public abstract class CaptureReader implements RecordReader {
 
   protected final String fileName;
   protected final CaptureInput in;
-  protected final FrameDecoder decoder = new FrameDecoder();
+  protected final FrameDecoder decoder;
   protected final TreeSet<String> linkTypes = new TreeSet<>();
 
   protected long offset;
   protected Kind kind;
   protected RejectedRecord error;
 
-  protected CaptureReader(String fileName, CaptureInput in) {
+  protected CaptureReader(String fileName, CaptureInput in, FrameDecoder decoder) {
     this.fileName = fileName;
     this.in = in;
+    this.decoder = decoder;
   }
 
   /**
@@ -91,6 +92,21 @@ public abstract class CaptureReader implements RecordReader {
       int bufferSize,
       PcapngCheckpoints checkpoints)
       throws IOException {
+    return open(fileName, channel, start, bufferSize, checkpoints, true);
+  }
+
+  /**
+   * As {@link #open(String, SeekableByteChannel, long, int, PcapngCheckpoints)}, looking into
+   * tunnels or not ({@link FrameDecoder#FrameDecoder(boolean)}).
+   */
+  static CaptureReader open(
+      String fileName,
+      SeekableByteChannel channel,
+      long start,
+      int bufferSize,
+      PcapngCheckpoints checkpoints,
+      boolean decapsulate)
+      throws IOException {
     byte[] magic = readMagic(channel);
     CaptureFormat format = CaptureFormat.detect(magic);
     if (format == CaptureFormat.GZIP) {
@@ -99,14 +115,27 @@ public abstract class CaptureReader implements RecordReader {
       }
       channel.position(0);
       InputStream gz = new GZIPInputStream(Channels.newInputStream(channel), 1 << 16);
-      return open(fileName, CaptureInput.of(gz, bufferSize), 0, true, null);
+      return open(fileName, CaptureInput.of(gz, bufferSize), 0, true, null, decapsulate);
     }
-    return open(fileName, CaptureInput.of(channel, 0, bufferSize), start, false, checkpoints);
+    return open(
+        fileName, CaptureInput.of(channel, 0, bufferSize), start, false, checkpoints, decapsulate);
   }
 
   /** Opens a reader on a whole uncompressed capture stream (for instance a decompressed one). */
   public static CaptureReader open(String fileName, InputStream stream) throws IOException {
-    return open(fileName, CaptureInput.of(stream, CaptureInput.DEFAULT_BUFFER), 0, false, null);
+    return open(fileName, stream, true);
+  }
+
+  /** As {@link #open(String, InputStream)}, looking into tunnels or not. */
+  public static CaptureReader open(String fileName, InputStream stream, boolean decapsulate)
+      throws IOException {
+    return open(
+        fileName,
+        CaptureInput.of(stream, CaptureInput.DEFAULT_BUFFER),
+        0,
+        false,
+        null,
+        decapsulate);
   }
 
   private static CaptureReader open(
@@ -114,16 +143,17 @@ public abstract class CaptureReader implements RecordReader {
       CaptureInput in,
       long start,
       boolean compressed,
-      PcapngCheckpoints checkpoints)
+      PcapngCheckpoints checkpoints,
+      boolean decapsulate)
       throws IOException {
     in.request(0, 4);
     byte[] magic = new byte[Math.min(4, in.available(0))];
     System.arraycopy(in.array(), in.index(0), magic, 0, magic.length);
     switch (CaptureFormat.detect(magic)) {
       case PCAP:
-        return new PcapReader(fileName, in, start);
+        return new PcapReader(fileName, in, start, new FrameDecoder(decapsulate));
       case PCAPNG:
-        return new PcapngReader(fileName, in, start, checkpoints);
+        return new PcapngReader(fileName, in, start, checkpoints, new FrameDecoder(decapsulate));
       default:
         String reason =
             compressed
@@ -176,6 +206,14 @@ public abstract class CaptureReader implements RecordReader {
     return decoder.packet();
   }
 
+  /**
+   * The outermost tunnel of the current record's packet, if {@link #kind()} is {@link Kind#PACKET}
+   * and the packet was decoded from inside a tunnel; otherwise null.
+   */
+  public Tunnel tunnel() {
+    return decoder.tunnel();
+  }
+
   /** The current record's frame type, if {@link #kind()} is {@link Kind#NON_IP}. */
   public String nonIpType() {
     return decoder.nonIpType();
@@ -220,7 +258,13 @@ public abstract class CaptureReader implements RecordReader {
 
   /** Decodes a frame into the current record: a packet, a non-IP frame or an error. */
   protected void decodeFrame(
-      long recordOffset, int dataIndex, int capLen, int linkType, long tsMicros, long wireLen)
+      long recordOffset,
+      int dataIndex,
+      int capLen,
+      int linkType,
+      boolean bigEndian,
+      long tsMicros,
+      long wireLen)
       throws IOException {
     offset = recordOffset;
     if (wireLen > Integer.MAX_VALUE) {
@@ -230,7 +274,14 @@ public abstract class CaptureReader implements RecordReader {
     try {
       int r =
           decoder.decode(
-              in.array(), dataIndex, capLen, linkType, tsMicros, (int) wireLen, recordOffset);
+              in.array(),
+              dataIndex,
+              capLen,
+              linkType,
+              bigEndian,
+              tsMicros,
+              (int) wireLen,
+              recordOffset);
       kind = r == FrameDecoder.PACKET ? Kind.PACKET : Kind.NON_IP;
     } catch (CaptureFormatException e) {
       setError(recordOffset, e.reason());
@@ -259,7 +310,7 @@ public abstract class CaptureReader implements RecordReader {
     private final byte[] magic;
 
     EmptyReader(String fileName, CaptureInput in, String reason, byte[] magic) {
-      super(fileName, in);
+      super(fileName, in, new FrameDecoder());
       this.reason = reason;
       this.magic = magic;
     }

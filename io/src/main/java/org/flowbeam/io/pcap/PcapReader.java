@@ -90,8 +90,9 @@ final class PcapReader extends CaptureReader {
   private boolean done;
   private String pendingHeaderError;
 
-  PcapReader(String fileName, CaptureInput in, long start) throws IOException {
-    super(fileName, in);
+  PcapReader(String fileName, CaptureInput in, long start, FrameDecoder decoder)
+      throws IOException {
+    super(fileName, in, decoder);
     this.start = start;
     if (!in.request(0, FILE_HEADER)) {
       done = start != 0;
@@ -194,7 +195,7 @@ final class PcapReader extends CaptureReader {
       long sec = u32(i);
       long frac = u32(i + 4);
       long micros = sec * 1_000_000L + (nanos ? frac / 1000 : frac);
-      decodeFrame(pos, i + RECORD_HEADER, cap, linkType, micros, wireLen);
+      decodeFrame(pos, i + RECORD_HEADER, cap, linkType, bigEndian, micros, wireLen);
       return true;
     }
     return false;

@@ -67,9 +67,15 @@ final class PcapngReader extends CaptureReader {
   /**
    * @param checkpoints the file's recorded states, shared with the readers of its other ranges; or
    *     null, to hop from the file start
+   * @param decoder the decoder of the file's frames
    */
-  PcapngReader(String fileName, CaptureInput in, long start, PcapngCheckpoints checkpoints) {
-    super(fileName, in);
+  PcapngReader(
+      String fileName,
+      CaptureInput in,
+      long start,
+      PcapngCheckpoints checkpoints,
+      FrameDecoder decoder) {
+    super(fileName, in, decoder);
     this.start = start;
     this.checkpoints = checkpoints;
     if (checkpoints != null) {
@@ -323,7 +329,8 @@ final class PcapngReader extends CaptureReader {
     if (wireLen < capLen) {
       return fail(true, pos, "original length " + wireLen + " < captured length " + capLen);
     }
-    decodeFrame(pos, in.index(pos) + dataOffset, (int) capLen, itf.linkType, micros, wireLen);
+    decodeFrame(
+        pos, in.index(pos) + dataOffset, (int) capLen, itf.linkType, bigEndian, micros, wireLen);
     return true;
   }
 

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.stream.Stream;
 import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.Packet;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.tcp.TcpFlowAssembler;
 import org.flowbeam.testing.SharedData;
@@ -56,9 +57,6 @@ class CaptureFlowAgreementTest {
    */
   static final Map<String, Map<String, Integer>> EXPLAINED =
       Map.ofEntries(
-          Map.entry("dpkt/nb6-http.pcap", Map.of("tunnel_inner_header", 1)),
-          Map.entry("ndpi/4in6tunnel.pcap", Map.of("tunnel_inner_header", 1)),
-          Map.entry("wireshark/ipoipoip.pcap", Map.of("tunnel_inner_header", 1)),
           Map.entry("wireshark/wireguard-ping-tcp-dsb.pcapng", Map.of("tunnel_inner_header", 1)),
           Map.entry("ndpi/ip_fragmented_garbage.pcap", Map.of("ip_fragment", 30)),
           Map.entry("ndpi/fuzz-2006-06-26-2594.pcap", Map.of("ip_fragment", 1)),
@@ -101,13 +99,15 @@ class CaptureFlowAgreementTest {
     }
     assertThat(name + " has no refs and is not excluded", Files.exists(ref(name, ".flows.csv")));
     SharedCaptures.Result read = SharedCaptures.readAll(SharedCaptures.capture(name));
-    List<FlowRecord> flows = TcpFlowAssembler.assemble(read.packets, FlowRules.defaults());
+    // Tunnelled packets are decoded to the inner packet; name them as the references do.
+    List<Packet> packets = FrameDifferences.asTsharkNamesThem(read.packets, read.tunnels);
+    List<FlowRecord> flows = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
     List<SharedData.TsharkStream> streams = SharedData.streams(ref(name, ".flows.csv"));
     TsharkAgreement.Result result = TsharkAgreement.compare(flows, streams);
     if (!result.agrees()) {
       // Only then look frame by frame for differences by design (tunnels, fragments).
       Map<String, String> frameRules =
-          FrameDifferences.find(read.packets, FrameDifferences.readRows(ref(name, ".packets.csv")));
+          FrameDifferences.find(packets, FrameDifferences.readRows(ref(name, ".packets.csv")));
       result = TsharkAgreement.compare(flows, streams, frameRules);
     }
     RESULTS.put(name, result);
@@ -122,7 +122,8 @@ class CaptureFlowAgreementTest {
     SharedCaptures.Result read = SharedCaptures.readAll(SharedCaptures.capture(name));
     FlowRules formerLinger =
         FlowRules.defaults().withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US);
-    List<FlowRecord> flows = TcpFlowAssembler.assemble(read.packets, formerLinger);
+    List<Packet> packets = FrameDifferences.asTsharkNamesThem(read.packets, read.tunnels);
+    List<FlowRecord> flows = TcpFlowAssembler.assemble(packets, formerLinger);
     TsharkAgreement.Result result =
         TsharkAgreement.compare(flows, SharedData.streams(ref(name, ".flows.csv")));
     assertThat(name + ": " + result, result.unexplained(), empty());

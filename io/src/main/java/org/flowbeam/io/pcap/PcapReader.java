@@ -144,7 +144,7 @@ final class PcapReader extends CaptureReader {
   }
 
   @Override
-  public boolean advance() throws IOException {
+  protected boolean next() throws IOException {
     if (pendingHeaderError != null) {
       String reason = pendingHeaderError;
       pendingHeaderError = null;

@@ -114,7 +114,7 @@ final class PcapngReader extends CaptureReader {
   }
 
   @Override
-  public boolean advance() throws IOException {
+  protected boolean next() throws IOException {
     while (!done) {
       long pos = next;
       boolean emit = pos >= start;

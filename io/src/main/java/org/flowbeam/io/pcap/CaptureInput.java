@@ -118,6 +118,11 @@ final class CaptureInput implements Closeable {
     return streamError;
   }
 
+  /** True if {@code pos} can still be requested: always when seekable, else if not behind. */
+  boolean canReach(long pos) {
+    return channel != null || pos >= bufPos;
+  }
+
   /** Bytes of the input seen so far: the file offset after the last byte read. */
   long end() {
     return bufPos + lim;

@@ -302,10 +302,16 @@ public abstract class CaptureReader implements RecordReader {
   /** The snapshot length of the file (pcap) or of the first interface (pcapng); 0 if none. */
   public abstract long snaplen();
 
-  /** Sets the current record to an error at {@code at}, dumping up to 64 bytes from there. */
+  /**
+   * Sets the current record to an error at {@code at}, dumping up to 64 bytes from there (none if a
+   * compressed input has already moved past it).
+   */
   protected void setError(long at, String reason) throws IOException {
-    in.request(at, MAX_DUMP_BYTES);
-    int n = Math.min(MAX_DUMP_BYTES, in.available(at));
+    int n = 0;
+    if (in.canReach(at)) {
+      in.request(at, MAX_DUMP_BYTES);
+      n = Math.min(MAX_DUMP_BYTES, in.available(at));
+    }
     String raw = n <= 0 ? "" : hex(in.array(), in.index(at), n);
     offset = at;
     kind = Kind.ERROR;

@@ -161,7 +161,12 @@ public final class IpMap implements Serializable {
     void add(String address, long id) {
       if (id < 0 || id > Integer.MAX_VALUE) {
         throw new IllegalArgumentException(
-            source + ": id " + id + " of '" + address + "' is not a non-negative int");
+            source
+                + ": id "
+                + id
+                + " of '"
+                + RejectedRowException.oneLine(address)
+                + "' is not a non-negative int");
       }
       if (v4Count + v6Count >= MAX_ENTRIES) {
         throw new IllegalArgumentException(
@@ -171,7 +176,8 @@ public final class IpMap implements Serializable {
       try {
         a = IpAddresses.parse(address);
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(source + ": " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            source + ": " + RejectedRowException.oneLine(e.getMessage()), e);
       }
       if (a.length == 4) {
         if (v4Count == v4Ids.length) {
@@ -409,7 +415,11 @@ public final class IpMap implements Serializable {
 
     private IllegalArgumentException error(String what) {
       return new IllegalArgumentException(
-          source + ": not an IP map JSON object {\"address\": id, ...}: " + what + " at char " + i);
+          source
+              + ": not an IP map JSON object {\"address\": id, ...}: "
+              + RejectedRowException.oneLine(what)
+              + " at char "
+              + i);
     }
   }
 }

@@ -93,7 +93,12 @@ public final class IpMap implements Serializable {
    *     has more than {@value #MAX_ENTRIES} entries
    */
   public static IpMap parseJson(String json, String source) {
-    Builder b = new Builder(source);
+    return parseJson(json, source, MAX_ENTRIES);
+  }
+
+  /** As {@link #parseJson(String, String)}, refusing more than {@code maxEntries} entries. */
+  static IpMap parseJson(String json, String source, int maxEntries) {
+    Builder b = new Builder(source, maxEntries);
     new JsonObjectParser(json, source).parse(b);
     return b.build();
   }
@@ -154,8 +159,15 @@ public final class IpMap implements Serializable {
     private byte[] v6Addresses = new byte[64];
     private int v6Count;
 
+    private final int maxEntries;
+
     Builder(String source) {
+      this(source, MAX_ENTRIES);
+    }
+
+    Builder(String source, int maxEntries) {
       this.source = source;
+      this.maxEntries = maxEntries;
     }
 
     void add(String address, long id) {
@@ -168,9 +180,9 @@ public final class IpMap implements Serializable {
                 + RejectedRowException.oneLine(address)
                 + "' is not a non-negative int");
       }
-      if (v4Count + v6Count >= MAX_ENTRIES) {
+      if (v4Count + v6Count >= maxEntries) {
         throw new IllegalArgumentException(
-            source + ": IP map has more than " + MAX_ENTRIES + " entries: refused");
+            source + ": IP map has more than " + maxEntries + " entries: refused");
       }
       byte[] a;
       try {

@@ -31,11 +31,12 @@ final class CsvLineReader {
     }
   }
 
-  private static final int BUFFER_BYTES = 64 * 1024;
+  /** The read buffer's size, at most. */
+  static final int BUFFER_BYTES = 64 * 1024;
 
   private final InputStream in;
   private final int maxLineBytes;
-  private final byte[] buf = new byte[BUFFER_BYTES];
+  private final byte[] buf;
   private int pos;
   private int limit;
   private long bufferStart;
@@ -48,7 +49,15 @@ final class CsvLineReader {
    * @param maxLineBytes the longest line kept whole
    */
   CsvLineReader(InputStream in, long startOffset, int maxLineBytes) {
+    this(in, startOffset, maxLineBytes, BUFFER_BYTES);
+  }
+
+  /**
+   * As {@link #CsvLineReader(InputStream, long, int)} with a smaller read buffer, for a small file.
+   */
+  CsvLineReader(InputStream in, long startOffset, int maxLineBytes, int bufferBytes) {
     this.in = in;
+    this.buf = new byte[Math.max(1, Math.min(BUFFER_BYTES, bufferBytes))];
     this.bufferStart = startOffset;
     this.maxLineBytes = maxLineBytes;
   }

@@ -68,11 +68,13 @@ final class PacketCsvReader implements RecordReader {
       throws IOException {
     InputStream in = Channels.newInputStream(channel);
     channel.position(0);
-    CsvLineReader lines = new CsvLineReader(in, 0, maxRowBytes);
+    // A small file's buffers are no larger than the file.
+    int buffer = (int) Math.min(CsvLineReader.BUFFER_BYTES, channel.size() + 1);
+    CsvLineReader lines = new CsvLineReader(in, 0, maxRowBytes, buffer);
     CsvColumns columns = readHeader(file, lines);
     if (from > 0) {
       channel.position(from - 1);
-      lines = new CsvLineReader(in, from - 1, maxRowBytes);
+      lines = new CsvLineReader(in, from - 1, maxRowBytes, buffer);
       lines.skipPastNewline();
     }
     return new PacketCsvReader(file, maxRowBytes, in, lines, columns, ipMap);

@@ -162,7 +162,7 @@ public final class FlowBeamMain {
     return eq < 0 ? arg : arg.substring(0, eq);
   }
 
-  private static FlowBeamOptions parse(List<String> all) {
+  static FlowBeamOptions parse(List<String> all) {
     EnumOption.checkListArgs(FlowBeamOptions.class, all);
     try {
       return PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))

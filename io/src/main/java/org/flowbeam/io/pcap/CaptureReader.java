@@ -8,6 +8,8 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.flowbeam.io.DecompressionGuard;
 import org.flowbeam.io.RecordReader;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
@@ -55,6 +57,11 @@ public abstract class CaptureReader implements RecordReader {
   protected long offset;
   protected Kind kind;
   protected RejectedRecord error;
+
+  /** The offset of the last record {@link #next()} framed, or -1. */
+  private long lastOffset = -1;
+
+  private boolean streamErrorReported;
 
   protected CaptureReader(String fileName, CaptureInput in, FrameDecoder decoder) {
     this.fileName = fileName;
@@ -114,7 +121,22 @@ public abstract class CaptureReader implements RecordReader {
         return new EmptyReader(fileName, CaptureInput.of(channel, 0, 16), null, new byte[0]);
       }
       channel.position(0);
-      InputStream gz = new GZIPInputStream(Channels.newInputStream(channel), 1 << 16);
+      DecompressionGuard.CountingStream raw =
+          DecompressionGuard.counting(Channels.newInputStream(channel));
+      InputStream gz;
+      try {
+        gz = DecompressionGuard.guard(new GZIPInputStream(raw, 1 << 16), raw);
+      } catch (IOException e) {
+        IOException why = DecompressionGuard.classify(e, raw);
+        if (!(why instanceof ZipException)) {
+          throw why;
+        }
+        return new EmptyReader(
+            fileName,
+            CaptureInput.of(channel, 0, 16),
+            "unreadable gzip: " + why.getMessage(),
+            magic);
+      }
       return open(fileName, CaptureInput.of(gz, bufferSize), 0, true, null, decapsulate);
     }
     return open(
@@ -183,11 +205,45 @@ public abstract class CaptureReader implements RecordReader {
   }
 
   /**
-   * Frames the next record.
+   * Frames the next record. After the format's last record, a compressed input that ended early
+   * (corrupt or truncated data, or a decompression bomb refused: {@link CaptureInput#streamError})
+   * gives one more: an error record saying where and why, so that the records before it are kept
+   * and the loss is counted.
    *
    * @return false at the end of the input
    */
-  public abstract boolean advance() throws IOException;
+  @Override
+  public final boolean advance() throws IOException {
+    if (next()) {
+      lastOffset = offset;
+      return true;
+    }
+    String why = in == null ? null : in.streamError();
+    if (why == null || streamErrorReported) {
+      return false;
+    }
+    streamErrorReported = true;
+    offset = Math.max(in.end(), lastOffset + 1);
+    kind = Kind.ERROR;
+    error =
+        new RejectedRecord(
+            fileName,
+            offset,
+            "",
+            "compressed input unreadable after "
+                + in.end()
+                + " bytes ("
+                + why
+                + "): the rest of the file is not read");
+    return true;
+  }
+
+  /**
+   * Frames the next record of the format.
+   *
+   * @return false at the end of the input
+   */
+  protected abstract boolean next() throws IOException;
 
   /** The format read. */
   public abstract CaptureFormat format();
@@ -246,10 +302,16 @@ public abstract class CaptureReader implements RecordReader {
   /** The snapshot length of the file (pcap) or of the first interface (pcapng); 0 if none. */
   public abstract long snaplen();
 
-  /** Sets the current record to an error at {@code at}, dumping up to 64 bytes from there. */
+  /**
+   * Sets the current record to an error at {@code at}, dumping up to 64 bytes from there (none if a
+   * compressed input has already moved past it).
+   */
   protected void setError(long at, String reason) throws IOException {
-    in.request(at, MAX_DUMP_BYTES);
-    int n = Math.min(MAX_DUMP_BYTES, in.available(at));
+    int n = 0;
+    if (in.canReach(at)) {
+      in.request(at, MAX_DUMP_BYTES);
+      n = Math.min(MAX_DUMP_BYTES, in.available(at));
+    }
     String raw = n <= 0 ? "" : hex(in.array(), in.index(at), n);
     offset = at;
     kind = Kind.ERROR;
@@ -316,7 +378,7 @@ public abstract class CaptureReader implements RecordReader {
     }
 
     @Override
-    public boolean advance() {
+    protected boolean next() {
       if (reason == null) {
         return false;
       }

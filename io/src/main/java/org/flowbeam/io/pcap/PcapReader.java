@@ -144,7 +144,7 @@ final class PcapReader extends CaptureReader {
   }
 
   @Override
-  public boolean advance() throws IOException {
+  protected boolean next() throws IOException {
     if (pendingHeaderError != null) {
       String reason = pendingHeaderError;
       pendingHeaderError = null;
@@ -172,10 +172,14 @@ final class PcapReader extends CaptureReader {
       long wireLen = u32(i + 12);
       String bad = checkHeader(caplen, wireLen);
       if (bad != null) {
+        if (emit) {
+          // Dumped before the resynchronisation scan moves on: a compressed input cannot seek
+          // back to it.
+          setError(pos, bad);
+        }
         next = resync(pos + 1);
         done = next < 0;
         if (emit) {
-          setError(pos, bad);
           return true;
         }
         continue;

@@ -114,7 +114,7 @@ final class PcapngReader extends CaptureReader {
   }
 
   @Override
-  public boolean advance() throws IOException {
+  protected boolean next() throws IOException {
     while (!done) {
       long pos = next;
       boolean emit = pos >= start;
@@ -142,10 +142,14 @@ final class PcapngReader extends CaptureReader {
       }
       String bad = checkFraming(pos);
       if (bad != null) {
+        if (emit) {
+          // Dumped before the resynchronisation scan moves on: a compressed input cannot seek
+          // back to it.
+          setError(pos, bad);
+        }
         next = resync(pos + 4);
         done = next < 0;
         if (emit) {
-          setError(pos, bad);
           return true;
         }
         continue;

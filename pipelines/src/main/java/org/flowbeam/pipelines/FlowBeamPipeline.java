@@ -188,7 +188,7 @@ public final class FlowBeamPipeline {
     PCollection<KV<FlowKey, KeyAssembly>> carriedIn = null;
     PCollection<KV<FlowKey, KeyAssembly>> carriedOut = null;
     if (series == null) {
-      flows = digest.tcpByKey().apply("AssembleFlows", assemble);
+      flows = digest.byFlowKey().apply("AssembleFlows", assemble);
     } else {
       carriedIn = readCarried(p, series);
       AssembleFlows.Carrying.Result run = assembleRun(digest, assemble, carriedIn, series);
@@ -282,7 +282,7 @@ public final class FlowBeamPipeline {
     if (series.flush()) {
       carrying = carrying.flushing();
     }
-    AssembleFlows.Carrying.Result run = digest.tcpByKey().apply("AssembleFlows", carrying);
+    AssembleFlows.Carrying.Result run = digest.byFlowKey().apply("AssembleFlows", carrying);
     if (!series.flush()) {
       run.carried()
           .apply("WriteCarried", CarriedFlows.write(series.carriedOut(), run.seriesEndUs()));

@@ -14,8 +14,8 @@ import org.apache.beam.sdk.values.TimestampedValue;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
+import org.flowbeam.tcp.FlowAssembler;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.TcpFlowAssembler;
 import org.flowbeam.testing.SharedData;
 import org.flowbeam.transforms.AssembleFlows;
 import org.joda.time.Instant;
@@ -36,7 +36,7 @@ class FlinkEmbeddedAssemblyTest {
     for (String capture : SharedData.capturesIn("tcp-edge")) {
       packets.addAll(SharedData.packets(SharedData.ref("tcp-edge", capture, ".packets.csv")));
     }
-    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, FlowRules.defaults());
     List<Packet> shuffled = new ArrayList<>(packets);
     Collections.shuffle(shuffled, new Random(3));
     List<TimestampedValue<Packet>> input = new ArrayList<>();

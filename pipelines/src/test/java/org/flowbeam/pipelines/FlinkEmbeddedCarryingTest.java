@@ -77,7 +77,7 @@ class FlinkEmbeddedCarryingTest {
                 previous.seriesEndUs());
     boolean last = run == slices.size() - 1;
     AssembleFlows.Carrying.Result result =
-        digest.tcpByKey().apply(last ? carrying.flushing() : carrying);
+        digest.byFlowKey().apply(last ? carrying.flushing() : carrying);
 
     PAssert.that(result.flows()).containsInAnyOrder(expected.get(run).flows());
     List<KV<String, String>> expectedCarried = new ArrayList<>();

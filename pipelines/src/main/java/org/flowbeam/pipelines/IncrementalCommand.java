@@ -31,18 +31,12 @@ final class IncrementalCommand {
   /** Directory of the staging tree that holds the job's own manifest; not published. */
   static final String JOB_DIR = "_job";
 
-  /** Counts of the job's manifest that add up over runs (the root manifest sums them). */
+  /**
+   * Counts of the job's manifest that add up over runs (the root manifest sums them): all but the
+   * number of distinct addresses.
+   */
   private static final List<String> ADDITIVE =
-      List.of(
-          RunManifest.RECORDS_READ,
-          RunManifest.PACKETS,
-          RunManifest.REJECTED,
-          RunManifest.NON_IP_FRAMES,
-          RunManifest.TCP_PACKETS,
-          RunManifest.FLOWS,
-          RunManifest.PACKETS_IN_FLOWS,
-          RunManifest.CARRIED_IN_PACKETS,
-          RunManifest.CARRIED_OUT_PACKETS);
+      RunManifest.COUNT_ORDER.stream().filter(n -> !n.equals(RunManifest.IP_ADDRESSES)).toList();
 
   private IncrementalCommand() {}
 

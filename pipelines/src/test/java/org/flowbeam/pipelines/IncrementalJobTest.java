@@ -48,6 +48,19 @@ class IncrementalJobTest {
     assertSeriesEqualsOneRun(files, "pcap");
   }
 
+  /**
+   * A capture with UDP (STUN, DNS, Skype's) and ICMP flows that span the runs: the UDP and ICMP
+   * flows carried from run to run are those of one run, and each run's manifest reconciles its
+   * packets with the carried ones.
+   */
+  @Test
+  void udpAndIcmpFlowsCarriedAcrossRunsGiveTheFlowsOfOneRun() throws IOException {
+    Path capture = SharedData.root().resolve("captures/ndpi/skype.pcap");
+    Path slices = Files.createDirectories(tmp.resolve("slices"));
+    List<Path> files = TimeSlicedPcap.cut(capture, TimeSlicedPcap.equalCuts(capture, 5), slices);
+    assertSeriesEqualsOneRun(files, "pcap");
+  }
+
   @Test
   void aRunWithNothingNewChangesNothingAndSaysSo() throws IOException {
     Path sample = Path.of("..", "src", "samples", "loopback-5k.csv");
@@ -144,9 +157,35 @@ class IncrementalJobTest {
     assertThat(
         JobFixtures.number(totals(rootManifest), "flows"),
         equalTo(JobFixtures.number(singleCounts, "flows")));
-    assertThat(
-        JobFixtures.number(totals(rootManifest), "packets"),
-        equalTo(JobFixtures.number(singleCounts, "packets")));
+    for (String count :
+        List.of(
+            "packets",
+            "flow_protocol_packets",
+            "udp_flows",
+            "udp_packets_in_flows",
+            "icmp_flows",
+            "icmp_packets_in_flows")) {
+      assertThat(
+          count,
+          JobFixtures.number(totals(rootManifest), count),
+          equalTo(JobFixtures.number(singleCounts, count)));
+    }
+    // Each run: its packets and those it resumed are in the flows it wrote or those it carries.
+    try (Stream<Path> runs = Files.list(root.resolve("_flowbeam/runs"))) {
+      for (Path run : runs.toList()) {
+        Map<String, Object> m =
+            ManifestWriter.parse(Files.readString(run.resolve("manifest.json")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = (Map<String, Object>) m.get("counts");
+        assertThat(
+            run.toString(),
+            JobFixtures.number(c, "flow_protocol_packets")
+                + JobFixtures.number(c, "carried_in_packets"),
+            equalTo(
+                JobFixtures.number(c, "packets_in_flows")
+                    + JobFixtures.number(c, "carried_out_packets")));
+      }
+    }
     assertThat(
         "results are Hive partitions, internals under _",
         resultFiles(root),

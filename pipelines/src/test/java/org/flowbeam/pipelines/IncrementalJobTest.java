@@ -78,6 +78,35 @@ class IncrementalJobTest {
     assertThat(tree(root), equalTo(before));
   }
 
+  /** A run whose flow options differ from those the carried flows were assembled with: one line. */
+  @Test
+  void changedFlowOptionsInASeriesAreOneLine() throws IOException {
+    Path sample = Path.of("..", "src", "samples", "loopback-5k.csv");
+    Path slices = Files.createDirectories(tmp.resolve("slices"));
+    List<Path> files = TimeSlices.csv(sample, 2, slices, "cap");
+    Path captures = Files.createDirectories(tmp.resolve("captures"));
+    Path root = tmp.resolve("root");
+    String input = "--input=" + captures.resolve("cap-*.csv");
+    Files.copy(files.get(0), captures.resolve(files.get(0).getFileName()));
+    assertThat(JobFixtures.run("--incremental", input, "--output=" + root).exitCode(), is(0));
+    Files.copy(files.get(1), captures.resolve(files.get(1).getFileName()));
+
+    JobFixtures.Run changed =
+        JobFixtures.run(
+            "--incremental", input, "--output=" + root, "--protocols=tcp", "--udpIdleTimeout=30");
+
+    assertThat(changed.exitCode(), is(2));
+    assertThat(
+        changed.err(),
+        containsString(
+            "were assembled with --protocols=tcp,udp,icmp --idleTimeout=300 --udpIdleTimeout=60"
+                + " --icmpIdleTimeout=60 --activeTimeout=0 --closeLinger=2, this run asks for"
+                + " --protocols=tcp --idleTimeout=300 --udpIdleTimeout=30"));
+    assertThat(changed.err().strip().lines().count(), is(1L));
+    // The series goes on with its options.
+    assertThat(JobFixtures.run("--incremental", input, "--output=" + root).exitCode(), is(0));
+  }
+
   @Test
   void noMatchingFileYetIsNothingToDo() {
     JobFixtures.Run run =

@@ -73,8 +73,19 @@ class DatagramFlowsJobTest {
     // flow_id,initiator_ip,initiator_port,responder_ip,responder_port,protocol,start_us,end_us,
     // duration_us,packets,bytes,packets_fwd,packets_rev,bytes_fwd,bytes_rev,fin,syn,rst,psh,ack,
     // urg,ece,cwr,handshake_complete,state,invalid_reason,close_reason
-    List<String> flows =
-        csvRows(out, "flows").stream().map(l -> l.substring(l.indexOf(',') + 1)).toList();
+    List<String> withIds = csvRows(out, "flows");
+    // The rows of the README's example, ids included.
+    assertThat(
+        withIds,
+        hasItem(
+            "cd3441bdf46ca52d,10.0.0.1,5353,10.0.0.53,53,17,1000000,30015000,29015000,4,580,2,2,"
+                + "160,420,0,0,0,0,0,0,0,0,false,bidirectional,,idle_timeout"));
+    assertThat(
+        withIds,
+        hasItem(
+            "58a2e87e92161f22,10.0.0.1,8,8.8.8.8,0,1,10000000,12030000,2030000,6,588,3,3,294,294,"
+                + "0,0,0,0,0,0,0,0,false,bidirectional,,idle_timeout"));
+    List<String> flows = withIds.stream().map(l -> l.substring(l.indexOf(',') + 1)).toList();
     assertThat(flows, hasSize(9));
     assertThat(
         flows,

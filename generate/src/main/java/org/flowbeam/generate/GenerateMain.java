@@ -68,7 +68,8 @@ public final class GenerateMain {
           "  90% of 5M packets in 5 flows:",
           "    --elephants=5 --elephantShare=0.9 --packets=5000000",
           "",
-          "The truth assumes FlowBeam's default flow rules (--idleTimeout=300, --closeLinger=2).",
+          "The truth assumes FlowBeam's default flow rules (--idleTimeout=300, --closeLinger=none);"
+              + " nothing follows a close but its last ACK, so --closeLinger=2 finds the same flows.",
           "See src/docs/generate.md.");
 
   private GenerateMain() {}

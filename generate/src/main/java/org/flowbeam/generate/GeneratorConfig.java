@@ -45,9 +45,6 @@ public record GeneratorConfig(
   /** The idle timeout the ground truth assumes: FlowBeam's default. */
   static final long IDLE_TIMEOUT_US = FlowRules.DEFAULT_IDLE_TIMEOUT_US;
 
-  /** The close linger the ground truth assumes: FlowBeam's default. */
-  static final long CLOSE_LINGER_US = FlowRules.DEFAULT_CLOSE_LINGER_US;
-
   /** FlowBeam's default UDP idle timeout, by which the truth splits UDP flows. */
   static final long UDP_IDLE_TIMEOUT_US = FlowRules.DEFAULT_UDP_IDLE_TIMEOUT_US;
 

@@ -30,7 +30,6 @@ final class TruthFlow {
   private boolean finFwd;
   private boolean finRev;
   CloseReason terminatedBy;
-  long terminatedAtUs;
 
   TruthFlow(Endpoints endpoints) {
     this.endpoints = endpoints;
@@ -71,7 +70,6 @@ final class TruthFlow {
     }
     if ((p.flags & TcpFlags.RST) != 0) {
       terminatedBy = CloseReason.RST;
-      terminatedAtUs = p.timestampUs;
     } else if ((p.flags & TcpFlags.FIN) != 0) {
       if (p.fromClient) {
         finFwd = true;
@@ -80,7 +78,6 @@ final class TruthFlow {
       }
       if (finFwd && finRev) {
         terminatedBy = CloseReason.FIN;
-        terminatedAtUs = p.timestampUs;
       }
     }
   }

@@ -72,6 +72,20 @@ class GeneratedTrafficTruthTest {
     assertThat(found, equalTo(expected));
   }
 
+  /**
+   * Nothing follows a close but its last ACK, within milliseconds, so the truth holds as well with
+   * the former default close linger ({@code --closeLinger=2}), which split off later packets.
+   */
+  @Test
+  void aTwoSecondCloseLingerFindsTheSameFlows() {
+    List<FlowRecord> withLinger =
+        FlowAssembler.assemble(
+            packets, FlowRules.defaults().withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US));
+    assertThat(
+        withLinger.stream().map(GeneratedFiles::truthRow).sorted().toList(),
+        equalTo(truth.stream().sorted().toList()));
+  }
+
   @Test
   void truthCoversEveryStateAndCloseReason() {
     Map<String, Long> byOutcome =

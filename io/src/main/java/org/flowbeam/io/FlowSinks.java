@@ -30,6 +30,7 @@ import org.flowbeam.io.sink.RecordFormats;
 import org.flowbeam.io.sink.WrittenFiles;
 import org.flowbeam.io.timearcs.TimeArcsOptions;
 import org.flowbeam.io.timearcs.TimeArcsWrite;
+import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpStats;
 import org.flowbeam.model.RejectedRecord;
@@ -91,9 +92,19 @@ public final class FlowSinks {
 
   private FlowSinks() {}
 
-  /** Writes flow records (their retained packets are not written) to {@code outputDir/flows/}. */
+  /**
+   * Writes flow records (their retained packets are not written) to {@code outputDir/flows/}, their
+   * Community IDs with the default seed.
+   */
   public static Write<FlowRecord> flows(String outputDir, int numShards) {
-    return Write.of(RecordFormats.FLOWS, outputDir, numShards);
+    return flows(outputDir, numShards, CommunityId.DEFAULT);
+  }
+
+  /**
+   * As {@link #flows(String, int)}, the {@code community_id} column hashed by {@code communityId}.
+   */
+  public static Write<FlowRecord> flows(String outputDir, int numShards, CommunityId communityId) {
+    return Write.of(RecordFormats.flows(communityId), outputDir, numShards);
   }
 
   /** Writes per-address statistics to {@code outputDir/ip_stats/}. */

@@ -1,6 +1,7 @@
 package org.flowbeam.io;
 
 import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.flowbeam.io.pcap.CaptureRecords;
@@ -16,7 +17,11 @@ import org.flowbeam.io.pcap.CaptureSummary;
  * r.getOutput();                  // packets, event time = capture time
  * r.getErrors();                  // corrupt records, with file, offset, hex dump, reason
  * PcapIO.summaries(r);            // what capinfos would say of each file
+ * p.apply(PcapIO.read().from("/data/*.pcap").withDecapsulation(false));  // outer headers
  * }</pre>
+ *
+ * <p>A tunnelled packet (IP-in-IP, GRE, GTP-U, VXLAN... see {@code src/docs/encapsulations.md}) is
+ * read as the packet inside the tunnel, unless {@link Read#withDecapsulation} turns that off.
  *
  * <p>{@link #read()} is a {@link PacketFileRead} (match, open, {@link #readFiles()}), and the
  * records are framed by {@link CaptureRecords}; options, step names and outputs are those of every
@@ -27,12 +32,24 @@ public final class PcapIO {
 
   /** Reads the captures matching a file pattern or a comma-separated list of patterns. */
   public static Read read() {
-    return new Read(ReadSpec.defaults());
+    return new Read(ReadSpec.defaults(), true);
   }
 
-  /** Reads captures from {@link org.apache.beam.sdk.io.FileIO.ReadableFile}s. */
+  /**
+   * Reads captures from {@link org.apache.beam.sdk.io.FileIO.ReadableFile}s, decoding tunnelled
+   * packets to the inner packet.
+   */
   public static ReadFiles readFiles() {
-    return ReadFiles.of(new CaptureRecords());
+    return readFiles(true);
+  }
+
+  /**
+   * Reads captures from {@link org.apache.beam.sdk.io.FileIO.ReadableFile}s.
+   *
+   * @param decapsulate whether a tunnelled packet is the inner packet (true) or the outer one
+   */
+  public static ReadFiles readFiles(boolean decapsulate) {
+    return ReadFiles.of(new CaptureRecords(decapsulate));
   }
 
   /** One {@link CaptureSummary} per capture file read, merged over its ranges. */
@@ -43,18 +60,39 @@ public final class PcapIO {
 
   /** See {@link #read()}. */
   public static final class Read extends PacketFileRead<Read> {
-    private Read(ReadSpec spec) {
+    private final boolean decapsulate;
+
+    private Read(ReadSpec spec, boolean decapsulate) {
       super(spec);
+      this.decapsulate = decapsulate;
     }
 
     @Override
     protected Read with(ReadSpec spec) {
-      return new Read(spec);
+      return new Read(spec, decapsulate);
+    }
+
+    /**
+     * Whether a tunnelled packet is read as the packet inside the tunnel (true, the default) or as
+     * the outer packet, as FlowBeam read it before it decoded tunnels.
+     */
+    public Read withDecapsulation(boolean decapsulate) {
+      return new Read(spec(), decapsulate);
+    }
+
+    public boolean decapsulates() {
+      return decapsulate;
     }
 
     @Override
     protected ReadFiles readFiles() {
-      return PcapIO.readFiles();
+      return PcapIO.readFiles(decapsulate);
+    }
+
+    @Override
+    public void populateDisplayData(DisplayData.Builder builder) {
+      super.populateDisplayData(builder);
+      builder.add(DisplayData.item("decapsulate", decapsulate));
     }
 
     @Override

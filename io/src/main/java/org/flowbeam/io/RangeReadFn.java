@@ -2,6 +2,7 @@ package org.flowbeam.io;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
@@ -9,6 +10,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.ZipException;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO.ReadableFile;
@@ -191,12 +193,63 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
     ranges.inc();
     long from = tracker.currentRestriction().getFrom();
     ResourceId id = file.resourceId();
-    try (ReadableByteChannel channel =
-            compression == Compression.UNCOMPRESSED
-                ? FileSystems.open(id)
-                : compression.readDecompressed(FileSystems.open(id));
+    try (ReadableByteChannel channel = openChannel(id, compression);
         Range<?> range = open(format, file, channel, from)) {
+      checkUnchanged(file, channel);
       range.read(from, minEventMillis, tracker, out);
+      checkUnchanged(file, channel);
+    }
+  }
+
+  /**
+   * The file's bytes: a seekable channel if uncompressed, else the decompressed stream bounded by a
+   * {@link DecompressionGuard} (whose faults the readers report as an error record ending the
+   * file).
+   */
+  private static ReadableByteChannel openChannel(ResourceId id, Compression compression)
+      throws IOException {
+    if (compression == Compression.UNCOMPRESSED) {
+      return FileSystems.open(id);
+    }
+    DecompressionGuard.CountingChannel raw = DecompressionGuard.counting(FileSystems.open(id));
+    InputStream decompressed;
+    try {
+      decompressed = Channels.newInputStream(compression.readDecompressed(raw));
+    } catch (IOException e) {
+      IOException why = DecompressionGuard.classify(e, raw);
+      if (!(why instanceof ZipException)) {
+        raw.close();
+        throw why;
+      }
+      decompressed =
+          new InputStream() {
+            @Override
+            public int read() throws IOException {
+              throw why;
+            }
+          };
+    }
+    return Channels.newChannel(DecompressionGuard.guard(decompressed, raw));
+  }
+
+  /**
+   * Refuses to go on reading a file whose size is no longer the one it was listed with: its ranges
+   * were cut for that size, so records would be cut, lost or read twice. One line, naming the file.
+   */
+  private static void checkUnchanged(MatchResult.Metadata file, ReadableByteChannel channel)
+      throws IOException {
+    if (!(channel instanceof SeekableByteChannel)) {
+      return;
+    }
+    long now = ((SeekableByteChannel) channel).size();
+    if (now != file.sizeBytes()) {
+      throw new InputChangedException(
+          file.resourceId()
+              + ": changed while being read ("
+              + file.sizeBytes()
+              + " bytes when listed, "
+              + now
+              + " now): read it once it is complete");
     }
   }
 

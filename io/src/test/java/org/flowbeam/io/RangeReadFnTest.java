@@ -2,8 +2,11 @@ package org.flowbeam.io;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+import static org.hamcrest.Matchers.lessThan;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -196,6 +199,119 @@ class RangeReadFnTest {
     assertThat(ReaderMetrics.counter(result, "errors"), equalTo(4L));
     assertThat(ReaderMetrics.counter(result, "non_ip"), equalTo(2L));
     assertThat(ReaderMetrics.counter(result, "ranges"), greaterThan(10L));
+  }
+
+  @Test
+  void aFileThatGrewOrShrankSinceItWasListedIsRefusedInOneLine() throws IOException {
+    OffsetRangeTracker tracker = new OffsetRangeTracker(new OffsetRange(0, size));
+    MatchResult.Metadata listed = metadata(file, size);
+    Files.writeString(file, LINES + "P 6000000 1000\n");
+    InputChangedException grew =
+        assertThrows(
+            InputChangedException.class,
+            () ->
+                packetsFn()
+                    .readRange(listed, Compression.UNCOMPRESSED, MIN_MILLIS, tracker, sink()));
+    assertThat(
+        grew.getMessage(),
+        equalTo(
+            file
+                + ": changed while being read ("
+                + size
+                + " bytes when listed, "
+                + (size + 15)
+                + " now): read it once it is complete"));
+    Files.writeString(file, LINES.substring(0, 20));
+    InputChangedException shrank =
+        assertThrows(
+            InputChangedException.class,
+            () ->
+                packetsFn()
+                    .readRange(
+                        listed,
+                        Compression.UNCOMPRESSED,
+                        MIN_MILLIS,
+                        new OffsetRangeTracker(new OffsetRange(0, size)),
+                        sink()));
+    assertThat(shrank.getMessage(), containsString("(" + size + " bytes when listed, 20 now)"));
+  }
+
+  @Test
+  void aFileThatGrowsWhileARangeIsReadIsRefused() throws IOException {
+    // The file grows once its reader has framed the first record, as a capture being written.
+    InputFormat<RecordReader> growing =
+        new InputFormat<>() {
+          @Override
+          public RecordReader open(
+              MatchResult.Metadata m, java.nio.channels.SeekableByteChannel channel, long start)
+              throws IOException {
+            RecordReader r = new LineRecords().open(m, channel, start);
+            Files.writeString(file, "P 7000000 1000\n", java.nio.file.StandardOpenOption.APPEND);
+            return r;
+          }
+
+          @Override
+          public RecordReader open(MatchResult.Metadata m, java.io.InputStream stream) {
+            throw new UnsupportedOperationException();
+          }
+        };
+    RangeReadFn<Packet> fn = RangeReadFn.packets(growing, 64, mux(ReadResult.PACKETS));
+    OffsetRangeTracker tracker = new OffsetRangeTracker(new OffsetRange(0, size));
+    InputChangedException e =
+        assertThrows(
+            InputChangedException.class,
+            () ->
+                fn.readRange(
+                    metadata(file, size), Compression.UNCOMPRESSED, MIN_MILLIS, tracker, sink()));
+    assertThat(e.getMessage(), containsString("changed while being read"));
+  }
+
+  @Test
+  void aCorruptOrCutGzipEndsWithOneErrorRecordAfterTheRecordsBeforeIt() throws IOException {
+    String csv = "timestamp,src_ip,dst_ip,length\n";
+    StringBuilder rows = new StringBuilder(csv);
+    for (int i = 0; i < 20_000; i++) {
+      rows.append(1_000_000L + i).append(",10.0.0.1,10.0.").append(i % 250).append(".2,60\n");
+    }
+    java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+    try (OutputStream out = new GZIPOutputStream(z)) {
+      out.write(rows.toString().getBytes(StandardCharsets.UTF_8));
+    }
+    byte[] gz = z.toByteArray();
+    byte[] corrupt = gz.clone();
+    corrupt[gz.length / 2] ^= 0x5a;
+    corrupt[gz.length / 2 + 1] ^= 0x33;
+    byte[][] bad = {java.util.Arrays.copyOf(gz, gz.length / 2), corrupt};
+    for (byte[] variant : bad) {
+      Path f = dir.resolve("rows.csv.gz");
+      Files.write(f, variant);
+      RangeReadFn<Packet> fn =
+          RangeReadFn.packets(
+              new org.flowbeam.io.csv.PacketCsvFormat(org.flowbeam.io.csv.IpMap.empty()),
+              64,
+              mux(ReadResult.PACKETS));
+      Outputs out = new Outputs();
+      read(fn, 0, Long.MAX_VALUE, Compression.GZIP, f, MIN_MILLIS, out);
+      RejectedRecord last = out.errors.get(out.errors.size() - 1);
+      assertThat(last.reason(), containsString("compressed input unreadable after "));
+      assertThat(last.reason(), containsString("the rest of the file is not read"));
+      assertThat(out.packets.size(), greaterThan(1000));
+      assertThat(out.packets.size(), lessThan(20_000));
+      assertThat(out.records(), equalTo((long) out.packets.size() + out.errors.size()));
+    }
+  }
+
+  private static MatchResult.Metadata metadata(Path file, long size) {
+    return MatchResult.Metadata.builder()
+        .setResourceId(FileSystems.matchNewResource(file.toString(), false))
+        .setSizeBytes(size)
+        .setIsReadSeekEfficient(true)
+        .setLastModifiedMillis(0)
+        .build();
+  }
+
+  private static MultiOutputReceiver sink() {
+    return new Outputs().receiver();
   }
 
   private static RangeReadFn<Packet> packetsFn() {

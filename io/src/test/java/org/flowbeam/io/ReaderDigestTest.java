@@ -23,7 +23,7 @@ import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.Packet;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.testing.BeamTest;
-import org.flowbeam.testing.SharedData;
+import org.flowbeam.testing.Samples;
 import org.flowbeam.transforms.AssembleFlows;
 import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketTotals;
@@ -43,7 +43,7 @@ class ReaderDigestTest {
 
   @Test
   void captureReaderDigestsAsASeparateStepWould(TestPipeline p) {
-    String captures = SharedData.root().resolve("captures/tcp-edge") + "/*.pcap";
+    String captures = Samples.tcpEdge() + "/*.pcap";
     PcapIO.Read read = PcapIO.read().from(captures).withSplitSize(300);
     compare(
         p,
@@ -54,8 +54,8 @@ class ReaderDigestTest {
 
   @Test
   void csvReaderDigestsAsASeparateStepWould(TestPipeline p) {
-    String csv = SharedData.root().resolve("refs/tcp-edge") + "/*.pcap.packets.csv";
-    PacketCsvIO.Read read = PacketCsvIO.read().from(csv).withSplitSize(500);
+    String csv = Samples.loopbackCsv().toString();
+    PacketCsvIO.Read read = PacketCsvIO.read().from(csv).withSplitSize(20_000);
     compare(
         p,
         p.apply("Digesting", read.withDigest(DIGEST)).getDigest(),
@@ -65,7 +65,7 @@ class ReaderDigestTest {
 
   @Test
   void aDigestingReadKeepsThePacketsWithTheirTimesWhenAsked(TestPipeline p) {
-    String captures = SharedData.root().resolve("captures/tcp-edge") + "/*.pcap";
+    String captures = Samples.tcpEdge() + "/*.pcap";
     PcapIO.Read read = PcapIO.read().from(captures).withSplitSize(300);
     DigestReadResult digesting = p.apply("Digesting", read.withDigest(DIGEST).withPackets());
     PCollection<String> kept = timed("Kept", digesting.getPackets());
@@ -82,10 +82,7 @@ class ReaderDigestTest {
   @Test
   void aDigestingReadNotAskedForPacketsSaysSo(TestPipeline p) {
     DigestReadResult r =
-        p.apply(
-            PacketCsvIO.read()
-                .from(SharedData.root().resolve("refs/tcp-edge") + "/*.csv")
-                .withDigest(DIGEST));
+        p.apply(PacketCsvIO.read().from(Samples.loopbackCsv().toString()).withDigest(DIGEST));
     org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, r::getPackets);
     p.enableAbandonedNodeEnforcement(false);
   }

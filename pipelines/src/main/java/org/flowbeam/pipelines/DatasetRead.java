@@ -63,7 +63,10 @@ record DatasetRead(
     }
     if (!inputs.captures().isEmpty()) {
       PcapIO.Read read =
-          PcapIO.read().from(String.join(",", inputs.captures())).withSplitSize(splitSize);
+          PcapIO.read()
+              .from(String.join(",", inputs.captures()))
+              .withSplitSize(splitSize)
+              .withDecapsulation(o.getDecapsulate());
       DigestReadResult pcap = p.apply("ReadCaptures", digesting(read, digest, keepPackets));
       reads.add(pcap);
       summaries.add(PcapIO.summaries(pcap));

@@ -64,10 +64,12 @@ public final class FlowBeamMain {
       return EXIT_OK;
     }
     OutputDirectory output = null;
+    String outputPath = null;
     try {
       List<String> expanded = expandArgFiles(args);
       FlowBeamOptions options = parse(expanded);
       FlowBeamPipeline.validate(options);
+      outputPath = options.getOutput();
       if (options.getIncremental()) {
         return IncrementalCommand.run(options, expanded, out, err);
       }
@@ -98,7 +100,7 @@ public final class FlowBeamMain {
       if (output != null) {
         output.abandon();
       }
-      return report(e, err);
+      return report(e, err, outputPath);
     }
   }
 
@@ -160,7 +162,7 @@ public final class FlowBeamMain {
     return eq < 0 ? arg : arg.substring(0, eq);
   }
 
-  private static FlowBeamOptions parse(List<String> all) {
+  static FlowBeamOptions parse(List<String> all) {
     EnumOption.checkListArgs(FlowBeamOptions.class, all);
     try {
       return PipelineOptionsFactory.fromArgs(all.toArray(new String[0]))
@@ -260,6 +262,14 @@ public final class FlowBeamMain {
 
   /** Prints one line for {@code e} and returns the exit code. */
   static int report(Throwable e, PrintStream err) {
+    return report(e, err, null);
+  }
+
+  /**
+   * Prints one line for {@code e}, a failure of a run writing to {@code output} (null if it had not
+   * got that far), and returns the exit code.
+   */
+  static int report(Throwable e, PrintStream err, String output) {
     if (System.getenv("FLOWBEAM_DEBUG") != null) {
       e.printStackTrace(err);
     }
@@ -271,6 +281,15 @@ public final class FlowBeamMain {
     Throwable root = e;
     while (root.getCause() != null && root.getCause() != root) {
       root = root.getCause();
+    }
+    if (output != null && isDiskFull(root)) {
+      err.println(
+          "flowbeam: failed: the file system of "
+              + output
+              + " is full ("
+              + firstLine(root.getMessage())
+              + "); nothing of this run was kept and the previous output is unchanged");
+      return EXIT_FAILURE;
     }
     err.println(
         "flowbeam: failed: "
@@ -298,6 +317,13 @@ public final class FlowBeamMain {
       }
     }
     return null;
+  }
+
+  /** Whether {@code root} is the operating system's report of a full disk or an exceeded quota. */
+  private static boolean isDiskFull(Throwable root) {
+    String m = String.valueOf(root.getMessage());
+    return root instanceof IOException
+        && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
   }
 
   private static String firstLine(String message) {

@@ -10,6 +10,7 @@ import org.apache.beam.sdk.options.Validation;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.sink.FileFormat;
+import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowProtocol;
 
 /**
@@ -88,12 +89,15 @@ public interface FlowBeamOptions extends PipelineOptions {
   void setActiveTimeout(double value);
 
   @Description(
-      "Seconds after a FIN/RST close during which packets other than a new SYN still belong to"
-          + " the closed flow.")
-  @Default.Double(2)
-  double getCloseLinger();
+      "How long after a FIN/RST close packets without a new connection's SYN still join the"
+          + " closed flow: 'none' (no limit: they join it until the idle timeout, as they join the"
+          + " closed connection's stream in tshark) or seconds. With seconds, a packet that comes"
+          + " later (mostly a late RST) starts a flow of its own (invalid, incomplete_no_syn), an"
+          + " 'appendix' flow as CICFlowMeter makes; 2 is FlowBeam's former default.")
+  @Default.String(FlowBeamPipeline.NO_CLOSE_LINGER)
+  String getCloseLinger();
 
-  void setCloseLinger(double value);
+  void setCloseLinger(String value);
 
   @Description(
       "How packets reach the keyed flow stage: 'fragments' (gathered per flow key and bundle"
@@ -135,6 +139,14 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   void setFormats(List<OutputFormat> value);
 
+  @Description(
+      "Seed of the flows' community_id (Community ID v1), 0 to 65535. Flows join with another"
+          + " tool's (Zeek, Suricata, tshark) only when both use the same seed.")
+  @Default.Integer(CommunityId.DEFAULT_SEED)
+  int getCommunityIdSeed();
+
+  void setCommunityIdSeed(int value);
+
   @Description("Flows per TimeArcs chunk file.")
   @Default.Integer(200)
   int getFlowsPerChunk();
@@ -148,6 +160,16 @@ public interface FlowBeamOptions extends PipelineOptions {
   int getNumShards();
 
   void setNumShards(int value);
+
+  @Description(
+      "Read a tunnelled packet in a capture (IP-in-IP, 6in4, 4in6, GRE, PPTP, ERSPAN, GTP-U,"
+          + " VXLAN, Geneve, Teredo, AYIYA, L2TP; see src/docs/encapsulations.md) as the packet"
+          + " inside the tunnel, keyed by its own 5-tuple. --decapsulate=false reads it as the outer"
+          + " packet between the tunnel endpoints.")
+  @Default.Boolean(true)
+  boolean getDecapsulate();
+
+  void setDecapsulate(boolean value);
 
   @Description("Byte range size into which plain input files are split for parallel reading, MiB.")
   @Default.Integer(ReadSpec.DEFAULT_SPLIT_SIZE_MB)

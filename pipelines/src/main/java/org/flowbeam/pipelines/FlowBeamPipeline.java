@@ -4,6 +4,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -22,6 +23,7 @@ import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.sink.FileFormat;
 import org.flowbeam.io.timearcs.TimeArcsOptions;
 import org.flowbeam.io.timearcs.TimeArcsWrite;
+import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowKeyCoder;
 import org.flowbeam.model.FlowProtocol;
@@ -49,12 +51,18 @@ import org.flowbeam.transforms.TrafficStats;
 public final class FlowBeamPipeline {
   private FlowBeamPipeline() {}
 
+  /** {@code --closeLinger}'s default: no limit after a close but the idle timeout. */
+  static final String NO_CLOSE_LINGER = "none";
+
   /** The flow rules the options ask for. */
   public static FlowRules rules(FlowBeamOptions o) {
+    OptionalDouble closeLinger = closeLingerSeconds(o);
     return new FlowRules(
         seconds("idleTimeout", o.getIdleTimeout(), false),
         seconds("activeTimeout", o.getActiveTimeout(), true),
-        seconds("closeLinger", o.getCloseLinger(), true),
+        closeLinger.isPresent()
+            ? seconds("closeLinger", closeLinger.getAsDouble(), true)
+            : FlowRules.NO_CLOSE_LINGER_LIMIT,
         o.getLayout() == Layout.TIMEARCS,
         seconds("udpIdleTimeout", o.getUdpIdleTimeout(), false),
         seconds("icmpIdleTimeout", o.getIcmpIdleTimeout(), false),
@@ -68,6 +76,29 @@ public final class FlowBeamPipeline {
       throw new UsageException("--protocols must list at least one of tcp, udp or icmp");
     }
     return FlowProtocol.setOf(asked.stream().map(Protocol::flowProtocol).toList());
+  }
+
+  /**
+   * The seconds of {@code --closeLinger}, or empty for {@code none} (any case), its default.
+   *
+   * @throws UsageException if it is neither
+   */
+  static OptionalDouble closeLingerSeconds(FlowBeamOptions o) {
+    String text = o.getCloseLinger() == null ? NO_CLOSE_LINGER : o.getCloseLinger().trim();
+    if (text.equalsIgnoreCase(NO_CLOSE_LINGER)) {
+      return OptionalDouble.empty();
+    }
+    double seconds;
+    try {
+      seconds = Double.parseDouble(text);
+    } catch (NumberFormatException e) {
+      seconds = Double.NaN;
+    }
+    if (Double.isNaN(seconds) || seconds < 0 || seconds > 1e9) {
+      throw new UsageException(
+          "--closeLinger must be 'none' or zero or more seconds, got '" + o.getCloseLinger() + "'");
+    }
+    return OptionalDouble.of(seconds);
   }
 
   /** The time-bin width the options ask for, in µs. */
@@ -121,12 +152,26 @@ public final class FlowBeamPipeline {
     return formats;
   }
 
+  /** The Community ID hash of the flows' {@code community_id} ({@code --communityIdSeed}). */
+  public static CommunityId communityId(FlowBeamOptions o) {
+    try {
+      return CommunityId.withSeed(o.getCommunityIdSeed());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(
+          "--communityIdSeed must be between 0 and "
+              + CommunityId.MAX_SEED
+              + ", got "
+              + o.getCommunityIdSeed());
+    }
+  }
+
   /** Checks option values that Beam's own validation does not. */
   public static void validate(FlowBeamOptions o) {
     rules(o);
     fragmentPackets(o);
     binSizeUs(o);
     formats(o);
+    communityId(o);
     if (o.getNumShards() < 0 || o.getNumShards() > 10_000) {
       throw new UsageException("--numShards must be between 0 and 10000, got " + o.getNumShards());
     }
@@ -153,7 +198,9 @@ public final class FlowBeamPipeline {
       String outputDir,
       Map<String, Object> head) {
     validate(o);
-    build(p, o, inputs, OutputSinks.flat(outputDir, o.getNumShards(), formats(o)), head);
+    OutputSinks sinks =
+        OutputSinks.flat(outputDir, o.getNumShards(), formats(o)).withCommunityId(communityId(o));
+    build(p, o, inputs, sinks, head);
   }
 
   /**
@@ -334,14 +381,18 @@ public final class FlowBeamPipeline {
     options.put("udp_idle_timeout_s", o.getUdpIdleTimeout());
     options.put("icmp_idle_timeout_s", o.getIcmpIdleTimeout());
     options.put("active_timeout_s", o.getActiveTimeout());
-    options.put("close_linger_s", o.getCloseLinger());
+    OptionalDouble closeLinger = closeLingerSeconds(o);
+    options.put(
+        "close_linger_s", closeLinger.isPresent() ? closeLinger.getAsDouble() : NO_CLOSE_LINGER);
     options.put("bin_size_s", o.getBinSize());
     options.put("layout", o.getLayout().toString());
     options.put("assembly", o.getAssembly().toString());
     options.put("fragment_packets", o.getFragmentPackets());
     options.put("formats", o.getFormats().stream().map(EnumOption::spelling).toList());
+    options.put("community_id_seed", o.getCommunityIdSeed());
     options.put("num_shards", o.getNumShards());
     options.put("split_size_mb", o.getSplitSizeMb());
+    options.put("decapsulate", o.getDecapsulate());
     head.put("options", options);
     return head;
   }

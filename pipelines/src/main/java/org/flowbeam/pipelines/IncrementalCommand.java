@@ -81,6 +81,22 @@ final class IncrementalCommand {
     return FlowBeamMain.EXIT_OK;
   }
 
+  /**
+   * The bytes a run has to work through, by which the runner is chosen: its input files and the
+   * carried flows it resumes, which are work for the keyed stage as input is (a flush with nothing
+   * new but thousands of carried flows is no job for the Direct Runner).
+   */
+  static long workBytes(StagedJob.Input in) throws IOException {
+    long bytes = 0;
+    for (Path f : in.inputFiles()) {
+      bytes += Files.size(f);
+    }
+    if (in.carriedStateIn().isPresent()) {
+      bytes += Files.size(in.carriedStateIn().get());
+    }
+    return bytes;
+  }
+
   /** The job of one run: the pipeline over {@code in}'s files into its staging directory. */
   private static StagedJob.Output runJob(FlowBeamOptions o, List<String> args, StagedJob.Input in)
       throws IOException {
@@ -88,12 +104,10 @@ final class IncrementalCommand {
       checkCarriedRules(in.carriedStateIn().get(), FlowBeamPipeline.rules(o));
     }
     List<String> files = new ArrayList<>();
-    long bytes = 0;
     for (Path f : in.inputFiles()) {
       files.add(f.toString());
-      bytes += Files.size(f);
     }
-    RunnerChoice.apply(o, args, bytes);
+    RunnerChoice.apply(o, args, workBytes(in));
     InputFiles inputs = InputFiles.classify(files, o.getFormat());
     String runner = o.getRunner().getSimpleName();
     Map<String, Object> head = FlowBeamPipeline.manifestHead(o, inputs, runner);
@@ -111,6 +125,7 @@ final class IncrementalCommand {
             jobDir.toString());
     OutputSinks sinks =
         OutputSinks.flat(in.stagingDir().toString(), o.getNumShards(), FlowBeamPipeline.formats(o))
+            .withCommunityId(FlowBeamPipeline.communityId(o))
             .partitioned(in.runId());
     Pipeline p = Pipeline.create(o);
     FlowBeamPipeline.build(p, o, inputs, sinks, head, series);
@@ -152,7 +167,9 @@ final class IncrementalCommand {
         seconds(rules.udpIdleTimeoutUs()),
         seconds(rules.icmpIdleTimeoutUs()),
         seconds(rules.activeTimeoutUs()),
-        seconds(rules.closeLingerUs()));
+        rules.closeLingerUs() == FlowRules.NO_CLOSE_LINGER_LIMIT
+            ? "none"
+            : seconds(rules.closeLingerUs()));
   }
 
   private static String seconds(long us) {

@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.stream.Stream;
 import org.flowbeam.pipelines.incremental.FileTrees;
 
@@ -17,6 +18,12 @@ import org.flowbeam.pipelines.incremental.FileTrees;
  * <p>An existing directory is replaced only if it is empty or holds a FlowBeam {@code
  * manifest.json}; anything else is refused, so a mistyped {@code --output} cannot delete a user's
  * files. Local file system only.
+ *
+ * <p>The hidden directories beside the target ({@code .NAME.staging-PID-…} while a run writes,
+ * {@code .NAME.old-PID-…} for the moment of the swap) name the process that made them. A run that
+ * was killed leaves them behind; the next run for the same target removes those whose process is
+ * gone, and if the kill fell between the two moves of the swap, it puts the previous output back
+ * first.
  */
 final class OutputDirectory {
   static final String MANIFEST = "manifest.json";
@@ -50,11 +57,65 @@ final class OutputDirectory {
     try {
       Path parent = target.getParent();
       Files.createDirectories(parent);
-      Path staging = Files.createTempDirectory(parent, "." + target.getFileName() + ".staging-");
+      removeLeftovers(target);
+      Path staging = Files.createTempDirectory(parent, prefix(target, STAGING));
       return new OutputDirectory(target, staging);
     } catch (IOException e) {
       throw new UsageException(
           "cannot create output directory next to " + dir + ": " + e.getMessage());
+    }
+  }
+
+  private static final String STAGING = "staging";
+  private static final String OLD = "old";
+
+  /** {@code .NAME.KIND-PID-}: a hidden sibling of {@code target} owned by this process. */
+  private static String prefix(Path target, String kind) {
+    return "." + target.getFileName() + "." + kind + "-" + ProcessHandle.current().pid() + "-";
+  }
+
+  /**
+   * Removes the staging and old directories that killed runs for {@code target} left beside it;
+   * restores a previous output that a run killed during the swap had moved aside.
+   */
+  static void removeLeftovers(Path target) throws IOException {
+    Path parent = target.getParent();
+    String name = "." + target.getFileName() + ".";
+    List<Path> leftovers;
+    try (Stream<Path> siblings = Files.list(parent)) {
+      leftovers =
+          siblings
+              .filter(p -> p.getFileName().toString().startsWith(name))
+              .filter(p -> ownerIsGone(p.getFileName().toString().substring(name.length())))
+              .sorted()
+              .toList();
+    }
+    for (Path p : leftovers) {
+      String kind = p.getFileName().toString().substring(name.length());
+      if (kind.startsWith(OLD + "-")
+          && !Files.exists(target)
+          && Files.isRegularFile(p.resolve(MANIFEST))) {
+        move(p, target);
+      } else {
+        FileTrees.deleteRecursively(p);
+      }
+    }
+  }
+
+  /**
+   * Whether {@code kindPidRest} ({@code staging-PID-…} or {@code old-PID-…}) names a process that
+   * is no longer running. Names of another form are not FlowBeam's and are left alone.
+   */
+  private static boolean ownerIsGone(String kindPidRest) {
+    String[] parts = kindPidRest.split("-", 3);
+    if (parts.length < 3 || !(parts[0].equals(STAGING) || parts[0].equals(OLD))) {
+      return false;
+    }
+    try {
+      long pid = Long.parseLong(parts[1]);
+      return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+    } catch (NumberFormatException e) {
+      return false;
     }
   }
 
@@ -72,8 +133,7 @@ final class OutputDirectory {
   void commit() {
     try {
       if (Files.exists(target)) {
-        Path old =
-            Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".old-");
+        Path old = Files.createTempDirectory(target.getParent(), prefix(target, OLD));
         Files.delete(old);
         move(target, old);
         move(staging, target);

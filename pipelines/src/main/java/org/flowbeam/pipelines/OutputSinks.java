@@ -9,6 +9,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.sink.FileFormat;
 import org.flowbeam.io.sink.HivePartitions;
+import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpStats;
 import org.flowbeam.model.RejectedRecord;
@@ -16,8 +17,8 @@ import org.flowbeam.model.TimeBin;
 
 /**
  * How the job writes its five sharded outputs: where, in which file formats, in how many shards,
- * and, for a run of the recurring job, in the Hive partitions of {@code src/docs/incremental.md}
- * with the run id in every file name:
+ * with which seed the flows' {@code community_id} is hashed, and, for a run of the recurring job,
+ * in the Hive partitions of {@code src/docs/incremental.md} with the run id in every file name:
  *
  * <pre>
  * flows/date=YYYY-MM-DD/hour=HH/flows-RUN-SSSSS-of-NNNNN.parquet       by the flow's first packet
@@ -38,13 +39,19 @@ public final class OutputSinks {
   private final int numShards;
   private final Set<FileFormat> formats;
   private final @Nullable String runId;
+  private final CommunityId communityId;
 
   private OutputSinks(
-      String outputDir, int numShards, Set<FileFormat> formats, @Nullable String runId) {
+      String outputDir,
+      int numShards,
+      Set<FileFormat> formats,
+      @Nullable String runId,
+      CommunityId communityId) {
     this.outputDir = outputDir;
     this.numShards = numShards;
     this.formats = Collections.unmodifiableSet(EnumSet.copyOf(formats));
     this.runId = runId;
+    this.communityId = communityId;
   }
 
   /**
@@ -53,7 +60,12 @@ public final class OutputSinks {
    * choice), one shard for flag statistics and time bins.
    */
   public static OutputSinks flat(String outputDir, int numShards, Set<FileFormat> formats) {
-    return new OutputSinks(outputDir, numShards, formats, null);
+    return new OutputSinks(outputDir, numShards, formats, null, CommunityId.DEFAULT);
+  }
+
+  /** The same outputs, the flows' {@code community_id} hashed by {@code id} (its seed). */
+  public OutputSinks withCommunityId(CommunityId id) {
+    return new OutputSinks(outputDir, numShards, formats, runId, id);
   }
 
   /**
@@ -63,7 +75,8 @@ public final class OutputSinks {
    *     HivePartitions#checkRunId})
    */
   public OutputSinks partitioned(String runId) {
-    return new OutputSinks(outputDir, numShards, formats, HivePartitions.checkRunId(runId));
+    return new OutputSinks(
+        outputDir, numShards, formats, HivePartitions.checkRunId(runId), communityId);
   }
 
   /** The output directory (the root, with the partitioned layout). */
@@ -84,7 +97,7 @@ public final class OutputSinks {
   /** The write of the flows. */
   public FlowSinks.Write<FlowRecord> flows() {
     return partition(
-        FlowSinks.flows(outputDir, numShards).withFormats(formats),
+        FlowSinks.flows(outputDir, numShards, communityId).withFormats(formats),
         HivePartitions.flowsByStartHour());
   }
 

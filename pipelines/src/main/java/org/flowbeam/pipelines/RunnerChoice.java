@@ -34,7 +34,8 @@ final class RunnerChoice {
   /**
    * Sets the runner of {@code options} unless {@code args} (the expanded command line) names one.
    *
-   * @param inputBytes the total size of the input files
+   * @param inputBytes the total size of the input files, and in a run of a recurring job of the
+   *     carried-flows file it resumes (about 260 bytes a flow)
    */
   static void apply(PipelineOptions options, List<String> args, long inputBytes) {
     if (given(args, "--runner")) {

@@ -74,18 +74,22 @@ class DatagramFlowsJobTest {
     // duration_us,packets,bytes,packets_fwd,packets_rev,bytes_fwd,bytes_rev,fin,syn,rst,psh,ack,
     // urg,ece,cwr,handshake_complete,state,invalid_reason,close_reason
     List<String> withIds = csvRows(out, "flows");
-    // The rows of the README's example, ids included.
+    // The rows of the README's example, ids included (the community ids checked with an
+    // independent implementation of the spec).
     assertThat(
         withIds,
         hasItem(
             "cd3441bdf46ca52d,10.0.0.1,5353,10.0.0.53,53,17,1000000,30015000,29015000,4,580,2,2,"
-                + "160,420,0,0,0,0,0,0,0,0,false,bidirectional,,idle_timeout"));
+                + "160,420,0,0,0,0,0,0,0,0,false,bidirectional,,idle_timeout,"
+                + "1:SDEXDl65XMdu7j7EFg6VWLuprH4="));
     assertThat(
         withIds,
         hasItem(
             "58a2e87e92161f22,10.0.0.1,8,8.8.8.8,0,1,10000000,12030000,2030000,6,588,3,3,294,294,"
-                + "0,0,0,0,0,0,0,0,false,bidirectional,,idle_timeout"));
-    List<String> flows = withIds.stream().map(l -> l.substring(l.indexOf(',') + 1)).toList();
+                + "0,0,0,0,0,0,0,0,false,bidirectional,,idle_timeout,1:BOUVryuJaU7sglBpPefJgFhDQDA="));
+    // Without flow_id and community_id.
+    List<String> flows =
+        withIds.stream().map(l -> l.substring(l.indexOf(',') + 1, l.lastIndexOf(','))).toList();
     assertThat(flows, hasSize(9));
     assertThat(
         flows,

@@ -118,9 +118,9 @@ class FlinkClusterIT {
       Files.write(sample, lines.limit(SAMPLE_ROWS + 1L).collect(Collectors.toList()));
     }
 
-    // One dataset of a packet CSV and real captures, so both readers run on the cluster.
-    String input =
-        sample + "," + org.flowbeam.testing.SharedData.root().resolve("captures/tcp-edge/*.pcap");
+    // One dataset of a packet CSV and real captures, so both readers run on the cluster: the
+    // bundled samples, which every clone has.
+    String input = sample + "," + repo.resolve("src/samples/tcp-edge/*.pcap");
 
     Path onCluster = tmp.resolve("out-cluster");
     long finishedBefore = finishedJobs();

@@ -81,17 +81,24 @@ class FlowBeamJobTest {
     assertThat(flows, hasSize(2));
     // flow_id,initiator_ip,initiator_port,responder_ip,responder_port,protocol,start_us,end_us,
     // duration_us,packets,bytes,packets_fwd,packets_rev,bytes_fwd,bytes_rev,fin,syn,rst,psh,ack,
-    // urg,ece,cwr,handshake_complete,state,invalid_reason,close_reason
+    // urg,ece,cwr,handshake_complete,state,invalid_reason,close_reason,community_id
     String closed =
-        flows.stream().filter(l -> l.endsWith(",closed,,fin")).findFirst().orElseThrow();
+        flows.stream().filter(l -> l.contains(",closed,,fin,")).findFirst().orElseThrow();
     String[] c = closed.split(",");
     assertThat(c[1] + ":" + c[2] + ">" + c[3] + ":" + c[4], equalTo("10.0.0.1:40000>10.0.0.2:80"));
     assertThat(c[9], equalTo("10"));
     assertThat(c[11] + "/" + c[12], equalTo("6/4"));
     assertThat(c[13] + "/" + c[14], equalTo((6 * 54 + 200) + "/" + (4 * 54 + 3000)));
     String reset =
-        flows.stream().filter(l -> l.endsWith(",aborted,,rst")).findFirst().orElseThrow();
+        flows.stream().filter(l -> l.contains(",aborted,,rst,")).findFirst().orElseThrow();
     assertThat(reset.split(",")[9], equalTo("4"));
+    // Both connections are 10.0.0.1:40000 - 10.0.0.2:80 TCP, so one Community ID (seed 0),
+    // computed by hand from the spec.
+    assertThat(c[27], equalTo("1:3k1SoWXs/FltHw2aBCgUTgbDQF4="));
+    assertThat(reset.split(",")[27], equalTo("1:3k1SoWXs/FltHw2aBCgUTgbDQF4="));
+    assertThat(
+        ((Map<?, ?>) JobFixtures.manifest(out).get("options")).get("community_id_seed"),
+        equalTo(0));
 
     List<String> rejected = csvRows(out, "rejected");
     assertThat(rejected, hasSize(3));
@@ -144,12 +151,15 @@ class FlowBeamJobTest {
       {"--input=" + dir.resolve("nothing-*.csv"), "no file matches input"},
       {"--input=" + noColumn, "length"},
       {"--input=" + input + " --idleTimeout=-1", "--idleTimeout"},
+      {"--input=" + input + " --closeLinger=later", "--closeLinger must be 'none' or"},
       {"--input=" + input + " --layout=bogus", "--layout"},
       {"--input=" + input + " --binSize=0.0005", "--binSize"},
       {"--input=" + input + " --assembly=bogus", "--assembly"},
       {"--input=" + input + " --format=parquet", "--format"},
       {"--input=" + input + " --fragmentPackets=0", "--fragmentPackets"},
       {"--input=" + input + " --numShards=-1", "--numShards"},
+      {"--input=" + input + " --communityIdSeed=65536", "--communityIdSeed must be between 0"},
+      {"--input=" + input + " --communityIdSeed=-1", "--communityIdSeed"},
       {"--input=" + input + " --formats=csv,orc", "--formats must be csv, avro or parquet"},
       {"--input=" + input + " --formats=", "--formats"},
       {"--input=" + input + " --formats=,parquet", "--formats"},

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.testing.Samples;
 import org.flowbeam.testing.SharedData;
 import org.flowbeam.testing.TimeSlicedPcap;
 import org.junit.jupiter.api.Test;
@@ -42,7 +43,7 @@ class IncrementalJobTest {
 
   @Test
   void loopbackCaptureCutInSlicesGivesTheFlowsOfOneRun() throws IOException {
-    Path capture = SharedData.root().resolve("captures/loopback/lo-http-ab-2ip.pcap");
+    Path capture = Samples.loopbackPcap();
     Path slices = Files.createDirectories(tmp.resolve("slices"));
     List<Path> files = TimeSlicedPcap.cut(capture, TimeSlicedPcap.equalCuts(capture, 4), slices);
     assertSeriesEqualsOneRun(files, "pcap");
@@ -100,7 +101,7 @@ class IncrementalJobTest {
         changed.err(),
         containsString(
             "were assembled with --protocols=tcp,udp,icmp --idleTimeout=300 --udpIdleTimeout=60"
-                + " --icmpIdleTimeout=60 --activeTimeout=0 --closeLinger=2, this run asks for"
+                + " --icmpIdleTimeout=60 --activeTimeout=0 --closeLinger=none, this run asks for"
                 + " --protocols=tcp --idleTimeout=300 --udpIdleTimeout=30"));
     assertThat(changed.err().strip().lines().count(), is(1L));
     // The series goes on with its options.

@@ -18,7 +18,7 @@ import java.util.TreeMap;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.TcpFlags;
-import org.flowbeam.testing.SharedData;
+import org.flowbeam.testing.Samples;
 import org.flowbeam.testing.Trace;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -82,17 +82,18 @@ class TimeArcsLayoutJobTest {
   }
 
   /**
-   * A capture with connections closed by FIN and by RST: in the layout, the viewer's graceful and
-   * abortive closes, open and invalid flows (by {@code closeType}, as its legend counts them) are
-   * the TCP flows FlowBeam wrote to its own CSV, by close reason and handshake.
+   * Captures with connections closed by FIN and by RST (the bundled TCP corner cases): in the
+   * layout, the viewer's graceful and abortive closes, open and invalid flows (by {@code
+   * closeType}, as its legend counts them) are the TCP flows FlowBeam wrote to its own CSV, by
+   * close reason and handshake.
    */
   @Test
   void aCapturesClosesAreTheViewersCloseTypes() throws Exception {
-    Path capture = SharedData.root().resolve("captures/ndpi/android.pcap");
+    String captures = Samples.tcpEdge() + "/*.pcap";
     Path out = dir.resolve("out");
     JobFixtures.Run r =
         JobFixtures.run(
-            "--runner=DirectRunner", "--input=" + capture, "--output=" + out, "--layout=timearcs");
+            "--runner=DirectRunner", "--input=" + captures, "--output=" + out, "--layout=timearcs");
     assertThat(r.err(), r.exitCode(), is(0));
 
     Map<String, Long> expected = new TreeMap<>();

@@ -2,7 +2,7 @@ package org.flowbeam.model;
 
 /** Why FlowBeam ended a flow record. */
 public enum CloseReason {
-  /** Both sides sent FIN (then the last ACK, or the close linger passed). */
+  /** Both sides sent FIN; later packets without a new SYN (the last ACK, a late RST) joined it. */
   FIN("fin"),
   /** A RST ended it. */
   RST("rst"),

@@ -1,6 +1,7 @@
 package org.flowbeam.tcp;
 
 import java.io.Serializable;
+import java.math.BigDecimal;
 import java.util.Set;
 import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.model.IpProtocol;
@@ -13,9 +14,12 @@ import org.flowbeam.model.IpProtocol;
  *     idle_timeout}); the packets after the gap form a continuation flow
  * @param activeTimeoutUs when positive, a flow (of any protocol) longer than this is split ({@code
  *     active_timeout}), as NetFlow does; 0 turns it off
- * @param closeLingerUs after a flow has closed (both FINs, or a RST), packets other than a new SYN
- *     that arrive within this time still belong to it (retransmitted FINs, final ACKs, a trailing
- *     RST), as tshark counts them
+ * @param closeLingerUs how long after a TCP flow has closed (both FINs, or a RST) packets other
+ *     than a new connection's SYN still belong to it; a packet that comes later starts a flow of
+ *     its own (an "appendix" flow, {@code invalid} / {@code incomplete_no_syn}). {@link
+ *     #NO_CLOSE_LINGER_LIMIT}, the default, sets no limit: such packets (retransmitted FINs, final
+ *     ACKs, a RST seconds later) join the closed flow until the idle timeout, as they join the
+ *     closed connection's stream in tshark
  * @param retainPackets whether TCP flow records keep their packets (for the TimeArcs layout)
  * @param udpIdleTimeoutUs a gap longer than this between two packets of a UDP flow ends it ({@code
  *     idle_timeout}); Zeek's default is 60 s
@@ -34,7 +38,20 @@ public record FlowRules(
     implements Serializable {
 
   public static final long DEFAULT_IDLE_TIMEOUT_US = 300_000_000L;
-  public static final long DEFAULT_CLOSE_LINGER_US = 2_000_000L;
+
+  /**
+   * A close linger without limit (the default): after a close, only the idle timeout or a new
+   * connection's SYN ends the flow. Stored as the largest value, so the rule of a set linger
+   * ({@code time since the close > closeLingerUs}) never splits, and a carried-flows file holds it
+   * as any other linger.
+   */
+  public static final long NO_CLOSE_LINGER_LIMIT = Long.MAX_VALUE;
+
+  /**
+   * The close linger FlowBeam applied by default before it had no limit ({@code --closeLinger=2}):
+   * a packet more than 2 s after a close started an appendix flow.
+   */
+  public static final long FORMER_CLOSE_LINGER_US = 2_000_000L;
 
   /** Zeek's {@code udp_inactivity_timeout}. */
   public static final long DEFAULT_UDP_IDLE_TIMEOUT_US = 60_000_000L;
@@ -81,11 +98,19 @@ public record FlowRules(
   }
 
   /**
-   * 300 s TCP and 60 s UDP and ICMP idle timeouts, no active timeout, 2 s close linger, packets not
-   * retained, flows of every protocol.
+   * 300 s TCP and 60 s UDP and ICMP idle timeouts, no active timeout, no close linger limit,
+   * packets not retained, flows of every protocol.
    */
   public static FlowRules defaults() {
-    return new FlowRules(DEFAULT_IDLE_TIMEOUT_US, 0, DEFAULT_CLOSE_LINGER_US, false);
+    return new FlowRules(DEFAULT_IDLE_TIMEOUT_US, 0, NO_CLOSE_LINGER_LIMIT, false);
+  }
+
+  /**
+   * Whether a packet at {@code timeUs} comes too late to join a flow that closed (both FINs, or a
+   * RST) at {@code closedAtUs}: only when a close linger is set and has passed.
+   */
+  public boolean closeLingerPassed(long closedAtUs, long timeUs) {
+    return closeLingerUs != NO_CLOSE_LINGER_LIMIT && timeUs - closedAtUs > closeLingerUs;
   }
 
   /**
@@ -131,6 +156,7 @@ public record FlowRules(
         protocols);
   }
 
+  /** These rules with a close linger of {@code v} µs ({@link #NO_CLOSE_LINGER_LIMIT} for none). */
   public FlowRules withCloseLingerUs(long v) {
     return new FlowRules(
         idleTimeoutUs,
@@ -185,5 +211,34 @@ public record FlowRules(
         udpIdleTimeoutUs,
         icmpIdleTimeoutUs,
         v);
+  }
+
+  /**
+   * The rules in the words of the options that set them, for messages such as the refusal to resume
+   * flows carried with other rules: {@code FlowRules[protocols tcp,udp,icmp, idle timeout 300 s,
+   * UDP idle timeout 60 s, ICMP idle timeout 60 s, active timeout off, close linger none, packets
+   * not retained]}.
+   */
+  @Override
+  public String toString() {
+    return "FlowRules[protocols "
+        + String.join(",", protocols.stream().map(FlowProtocol::label).toList())
+        + ", idle timeout "
+        + seconds(idleTimeoutUs)
+        + ", UDP idle timeout "
+        + seconds(udpIdleTimeoutUs)
+        + ", ICMP idle timeout "
+        + seconds(icmpIdleTimeoutUs)
+        + ", active timeout "
+        + (activeTimeoutUs == 0 ? "off" : seconds(activeTimeoutUs))
+        + ", close linger "
+        + (closeLingerUs == NO_CLOSE_LINGER_LIMIT ? "none" : seconds(closeLingerUs))
+        + ", packets "
+        + (retainPackets ? "retained" : "not retained")
+        + "]";
+  }
+
+  private static String seconds(long us) {
+    return BigDecimal.valueOf(us, 6).stripTrailingZeros().toPlainString() + " s";
   }
 }

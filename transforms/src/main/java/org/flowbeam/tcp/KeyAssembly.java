@@ -171,10 +171,11 @@ public final class KeyAssembly {
    *
    * <p>The open flow is kept if a packet of a later run could still join it ({@link
    * TcpFlowTracker#openFlowMayGrowAt}, {@link DatagramFlowTracker#openFlowMayGrowAt}): its newest
-   * packet is within its protocol's idle timeout of {@code seriesEndUs}, and if it closed (FIN,
-   * RST), it did so within the close linger. Otherwise no later packet can change it, and it is
-   * written now, named by {@link EndOfDataRule} against {@code seriesEndUs}: {@code idle_timeout},
-   * or {@code fin} / {@code rst}, as one pass over all the data would name it.
+   * packet is within its protocol's idle timeout of {@code seriesEndUs}, and, if it closed (FIN,
+   * RST) and a close linger is set, it did so within the close linger (by default a closed flow is
+   * carried as long as an open one). Otherwise no later packet can change it, and it is written
+   * now, named by {@link EndOfDataRule} against {@code seriesEndUs}: {@code idle_timeout}, or
+   * {@code fin} / {@code rst}, as one pass over all the data would name it.
    *
    * @param seriesEndUs the newest packet of this run and of every run before it (any protocol)
    * @return true if the assembly holds an open flow to carry ({@link #writeTo}), to be resumed by

@@ -26,9 +26,15 @@ import org.flowbeam.model.Packet;
  *   <li>a SYN without ACK carries a sequence number other than its direction's base: the 5-tuple is
  *       reused by a new connection ({@code port_reuse}, or {@code fin} / {@code rst} if the old one
  *       had closed), as tshark, tcptrace and suricata split; a SYN with the same sequence number is
- *       a retransmission and stays;
- *   <li>the flow had terminated (both FINs, or a RST) more than the close linger before the packet.
+ *       a retransmission and stays, also after a close (as in tshark);
+ *   <li>only when a close linger is set ({@link FlowRules#closeLingerUs}): the flow had terminated
+ *       (both FINs, or a RST) more than the close linger before the packet, which starts a flow of
+ *       its own (an "appendix" flow, as CICFlowMeter makes of a late RST).
  * </ol>
+ *
+ * <p>By default there is no close linger limit: after a close, packets without a new connection's
+ * SYN (a late RST, a retransmitted FIN, a stray ACK) join the closed flow until the idle timeout,
+ * as they join the closed connection's stream in tshark.
  *
  * <p>Whatever is open at {@link #finish} ends with {@code end_of_data}. Flow ids are deterministic:
  * a hash of the key, the start time and the flow's ordinal among the key's flows that start in the
@@ -92,7 +98,7 @@ public final class TcpFlowTracker {
     } else if (current.isNewConnection(p)) {
       emit(current, CloseReason.PORT_REUSE, out);
       current = TcpConnection.startWith(p, rules.retainPackets());
-    } else if (current.isTerminated() && ts - current.terminatedAt() > rules.closeLingerUs()) {
+    } else if (current.isTerminated() && rules.closeLingerPassed(current.terminatedAt(), ts)) {
       emit(current, CloseReason.END_OF_DATA, out); // terminated: its own reason wins
       current = TcpConnection.startWith(p, rules.retainPackets());
     } else {
@@ -128,16 +134,17 @@ public final class TcpFlowTracker {
 
   /**
    * Whether a packet at {@code timeUs} or later could still join the open flow: there is one, its
-   * newest packet is within the idle timeout of {@code timeUs}, and it has not closed (both FINs,
-   * or a RST) longer than the close linger before {@code timeUs}. If not, any packet from {@code
-   * timeUs} on ends the open flow as it is now, so {@link #finish} already gives its final record
-   * once {@link EndOfDataRule} names it against {@code timeUs} or later.
+   * newest packet is within the idle timeout of {@code timeUs}, and, when a close linger is set, it
+   * has not closed (both FINs, or a RST) longer than the close linger before {@code timeUs}. A
+   * closed flow may grow until its idle timeout by default: a late RST still joins it. If not, any
+   * packet from {@code timeUs} on ends the open flow as it is now, so {@link #finish} already gives
+   * its final record once {@link EndOfDataRule} names it against {@code timeUs} or later.
    */
   public boolean openFlowMayGrowAt(long timeUs) {
     if (current == null || timeUs - current.lastTs() > rules.idleTimeoutUs()) {
       return false;
     }
-    return !current.isTerminated() || timeUs - current.terminatedAt() <= rules.closeLingerUs();
+    return !current.isTerminated() || !rules.closeLingerPassed(current.terminatedAt(), timeUs);
   }
 
   /** Writes the tracker's state (not its key and rules) for {@link #readFrom}. */

@@ -171,9 +171,10 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
    * resumed as if that run had never ended; at the end of this run's data, a key's open flow is
    * carried if a later packet could still join it, that is if its newest packet is within its
    * protocol's idle timeout of the <em>series end</em> (the newest packet of this run and of every
-   * run before it) and it has not closed longer than the close linger before; otherwise it is
-   * written, named by the end-of-data rule against the series end ({@code idle_timeout}, {@code
-   * fin}, {@code rst}). See {@link KeyAssembly#endRun}.
+   * run before it) and, when a close linger is set, it has not closed longer than the close linger
+   * before (by default a closed flow is carried as an open one is: a late RST may still join it);
+   * otherwise it is written, named by the end-of-data rule against the series end ({@code
+   * idle_timeout}, {@code fin}, {@code rst}). See {@link KeyAssembly#endRun}.
    *
    * <p>The carried flows travel between runs as a file ({@code org.flowbeam.io.CarriedFlows}):
    *

@@ -17,6 +17,7 @@ import org.flowbeam.model.CloseReason;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowState;
+import org.flowbeam.model.InvalidReason;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
 import org.flowbeam.model.TcpFlags;
@@ -31,8 +32,13 @@ import org.junit.jupiter.api.Test;
  * wherever the data is cut into runs.
  */
 class KeyAssemblyCarryTest {
-  /** A 10 s idle timeout and the default 2 s close linger keep the hand-built traces short. */
+  /** A 10 s idle timeout keeps the hand-built traces short; no close linger limit (the default). */
   private static final FlowRules RULES = FlowRules.defaults().withIdleTimeoutUs(10_000_000);
+
+  /** The same with the former 2 s close linger ({@code --closeLinger=2}). */
+  private static final FlowRules LINGER = RULES.withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US);
+
+  private static final List<FlowRules> BOTH = List.of(RULES, LINGER);
 
   /** The flows written by each run (see {@link RunByRun}). */
   private static List<List<FlowRecord>> runs(
@@ -48,7 +54,11 @@ class KeyAssemblyCarryTest {
   }
 
   private static List<FlowRecord> oneRun(List<Packet> packets) {
-    List<FlowRecord> flows = new ArrayList<>(FlowAssembler.assemble(packets, RULES));
+    return oneRun(packets, RULES);
+  }
+
+  private static List<FlowRecord> oneRun(List<Packet> packets, FlowRules rules) {
+    List<FlowRecord> flows = new ArrayList<>(FlowAssembler.assemble(packets, rules));
     flows.sort(Comparator.comparing(FlowRecord::flowId));
     return flows;
   }
@@ -78,10 +88,10 @@ class KeyAssemblyCarryTest {
 
   /**
    * One 5-tuple: a handshake, data, a silence longer than the idle timeout and more data (an idle
-   * split), a FIN close whose last ACK comes 1.5 s later (within the close linger), a stray ACK 3 s
-   * later (its own flow), a new connection on the same 5-tuple that is reset, and two SYNs with
-   * different sequence numbers in the same microsecond (two flows starting together), the second
-   * left open.
+   * split), a FIN close whose last ACK comes 1.5 s later, a stray ACK 3 s later (in the closed
+   * flow; with the 2 s close linger, its own flow), a new connection on the same 5-tuple that is
+   * reset, and two SYNs with different sequence numbers in the same microsecond (two flows starting
+   * together), the second left open.
    */
   private static List<Packet> oneLongStory() {
     Trace a = Trace.between("10.0.0.1", 40000, "10.0.0.2", 80).at(1_000_000);
@@ -99,9 +109,19 @@ class KeyAssemblyCarryTest {
   @Test
   void theStoryHasWhatTheTestsNeed() {
     List<FlowRecord> flows = oneRun(oneLongStory());
-    List<CloseReason> reasons = flows.stream().map(FlowRecord::closeReason).sorted().toList();
     assertThat(
-        reasons,
+        flows.stream().map(FlowRecord::closeReason).sorted().toList(),
+        contains(
+            CloseReason.FIN,
+            CloseReason.RST,
+            CloseReason.IDLE_TIMEOUT,
+            CloseReason.PORT_REUSE,
+            CloseReason.END_OF_DATA));
+    assertThat(flows.stream().map(FlowRecord::startUs).distinct().count(), equalTo(4L));
+    // With the close linger the stray ACK is a flow of its own, ended by the new connection.
+    List<FlowRecord> withLinger = oneRun(oneLongStory(), LINGER);
+    assertThat(
+        withLinger.stream().map(FlowRecord::closeReason).sorted().toList(),
         contains(
             CloseReason.FIN,
             CloseReason.RST,
@@ -109,17 +129,21 @@ class KeyAssemblyCarryTest {
             CloseReason.PORT_REUSE,
             CloseReason.PORT_REUSE,
             CloseReason.END_OF_DATA));
-    assertThat(flows.stream().map(FlowRecord::startUs).distinct().count(), equalTo(5L));
+    assertThat(withLinger.stream().map(FlowRecord::startUs).distinct().count(), equalTo(5L));
   }
 
   @Test
   void oneConnectionCutBetweenAnyTwoPacketsGivesTheUncutFlows() {
     List<Packet> packets = oneLongStory();
-    List<FlowRecord> expected = oneRun(packets);
-    for (long cut : cutPoints(packets)) {
-      for (int cap : new int[] {1, 3, 1000}) {
-        assertThat(
-            "cut at " + cut, all(runs(packets, List.of(cut), RULES, cap)), equalTo(expected));
+    for (FlowRules rules : BOTH) {
+      List<FlowRecord> expected = oneRun(packets, rules);
+      for (long cut : cutPoints(packets)) {
+        for (int cap : new int[] {1, 3, 1000}) {
+          assertThat(
+              rules + " cut at " + cut,
+              all(runs(packets, List.of(cut), rules, cap)),
+              equalTo(expected));
+        }
       }
     }
   }
@@ -127,12 +151,15 @@ class KeyAssemblyCarryTest {
   @Test
   void oneConnectionCutTwiceAnywhereGivesTheUncutFlows() {
     List<Packet> packets = oneLongStory();
-    List<FlowRecord> expected = oneRun(packets);
     List<Long> cuts = cutPoints(packets);
-    for (int i = 0; i < cuts.size(); i++) {
-      for (int j = i + 1; j < cuts.size(); j++) {
-        List<Long> two = List.of(cuts.get(i), cuts.get(j));
-        assertThat("cuts at " + two, all(runs(packets, two, RULES, 2)), equalTo(expected));
+    for (FlowRules rules : BOTH) {
+      List<FlowRecord> expected = oneRun(packets, rules);
+      for (int i = 0; i < cuts.size(); i++) {
+        for (int j = i + 1; j < cuts.size(); j++) {
+          List<Long> two = List.of(cuts.get(i), cuts.get(j));
+          assertThat(
+              rules + " cuts at " + two, all(runs(packets, two, rules, 2)), equalTo(expected));
+        }
       }
     }
   }
@@ -170,16 +197,19 @@ class KeyAssemblyCarryTest {
   @Test
   void busyTrafficCutAnywhereGivesTheUncutFlows() {
     List<Packet> packets = busyTraffic();
-    List<FlowRecord> expected = oneRun(packets);
-    assertThat(
-        expected.stream().filter(f -> f.closeReason() == CloseReason.IDLE_TIMEOUT).count(),
-        equalTo(1L));
     List<Long> cuts = cutPoints(packets);
-    for (int i = 0; i < cuts.size(); i++) {
-      assertThat(all(runs(packets, List.of(cuts.get(i)), RULES, 4)), equalTo(expected));
-      for (int j = i + 1; j < cuts.size(); j += 3) {
-        List<Long> two = List.of(cuts.get(i), cuts.get(j));
-        assertThat("cuts at " + two, all(runs(packets, two, RULES, 4)), equalTo(expected));
+    for (FlowRules rules : BOTH) {
+      List<FlowRecord> expected = oneRun(packets, rules);
+      assertThat(
+          expected.stream().filter(f -> f.closeReason() == CloseReason.IDLE_TIMEOUT).count(),
+          equalTo(1L));
+      for (int i = 0; i < cuts.size(); i++) {
+        assertThat(all(runs(packets, List.of(cuts.get(i)), rules, 4)), equalTo(expected));
+        for (int j = i + 1; j < cuts.size(); j += 3) {
+          List<Long> two = List.of(cuts.get(i), cuts.get(j));
+          assertThat(
+              rules + " cuts at " + two, all(runs(packets, two, rules, 4)), equalTo(expected));
+        }
       }
     }
   }
@@ -191,11 +221,13 @@ class KeyAssemblyCarryTest {
     for (long t = 500_000; t < 50_000_000; t += 1_000_000) {
       everySecond.add(t);
     }
-    List<FlowRecord> flows = all(runs(packets, everySecond, RULES, 2));
-    assertThat(flows, equalTo(oneRun(packets)));
-    Set<String> ids = new HashSet<>();
-    flows.forEach(f -> ids.add(f.flowId()));
-    assertThat(ids, hasSize(flows.size()));
+    for (FlowRules rules : BOTH) {
+      List<FlowRecord> flows = all(runs(packets, everySecond, rules, 2));
+      assertThat(flows, equalTo(oneRun(packets, rules)));
+      Set<String> ids = new HashSet<>();
+      flows.forEach(f -> ids.add(f.flowId()));
+      assertThat(ids, hasSize(flows.size()));
+    }
   }
 
   @Test
@@ -232,13 +264,59 @@ class KeyAssemblyCarryTest {
         packets.stream().filter(p -> p.srcPort() == 40000 || p.dstPort() == 40000).toList();
     // The FIN-ACK closes the flow; its last ACK comes 1.5 s later.
     long closed = story.get(12).timestampMicros();
-    List<List<FlowRecord>> withinLinger = runs(packets, List.of(closed + 1_000_000), RULES, 1000);
+    List<List<FlowRecord>> withinLinger = runs(packets, List.of(closed + 1_000_000), LINGER, 1000);
     assertThat(finFlows(withinLinger.get(0)), empty());
     assertThat(finFlows(withinLinger.get(1)), hasSize(1));
     List<List<FlowRecord>> pastLinger =
-        runs(packets, List.of(closed + 1_500_000 + 2_500_000), RULES, 1000);
+        runs(packets, List.of(closed + 1_500_000 + 2_500_000), LINGER, 1000);
     assertThat(finFlows(pastLinger.get(0)), hasSize(1));
     assertThat(finFlows(pastLinger.get(1)), empty());
+    // Without a linger it is still carried there: the stray ACK after it may join it.
+    List<List<FlowRecord>> noLinger =
+        runs(packets, List.of(closed + 1_500_000 + 2_500_000), RULES, 1000);
+    assertThat(finFlows(noLinger.get(0)), empty());
+    assertThat(finFlows(noLinger.get(1)), hasSize(1));
+  }
+
+  /**
+   * A connection closed by FIN at 2 s whose server sends a RST 7 s later, beside a keep-alive
+   * connection that moves the series end on: without a close linger the closed flow is carried
+   * while the RST may still come (within the idle timeout), takes it, and is written once the
+   * series has passed its idle timeout; with the 2 s linger the first run writes the closed flow
+   * and the RST is an appendix flow. Both as one pass over the data.
+   */
+  @Test
+  void aLateRstJoinsTheCarriedClosedFlow() {
+    List<Packet> packets = new ArrayList<>();
+    Trace keepAlive = Trace.between("10.0.1.1", 5000, "10.0.1.2", 22).at(0).handshake();
+    for (int i = 0; i < 30; i++) {
+      keepAlive.after(1_000_000).fromClient(TcpFlags.ACK, 0);
+    }
+    packets.addAll(keepAlive.packets());
+    Trace closing = Trace.between("10.0.0.1", 40000, "10.0.0.2", 80).at(1_000_000);
+    closing.handshake().clientData(100).after(1_000_000).closeByClient();
+    closing.after(7_000_000).fromServer(TcpFlags.RST, 0);
+    packets.addAll(closing.packets());
+    packets.sort(Packet.EVENT_ORDER);
+    List<Long> cuts = List.of(6_000_000L, 9_500_000L, 25_000_000L);
+
+    List<List<FlowRecord>> byRun = runs(packets, cuts, RULES, 1000);
+    assertThat(finFlows(byRun.get(0)), empty());
+    assertThat(finFlows(byRun.get(1)), empty());
+    List<FlowRecord> written = finFlows(byRun.get(2));
+    assertThat(written, hasSize(1));
+    assertThat(written.get(0).packetCount(), equalTo(9L));
+    assertThat(written.get(0).flagCounts().rst(), equalTo(1L));
+    assertThat(all(byRun), equalTo(oneRun(packets, RULES)));
+
+    List<List<FlowRecord>> withLinger = runs(packets, cuts, LINGER, 1000);
+    assertThat(finFlows(withLinger.get(0)), hasSize(1));
+    assertThat(finFlows(withLinger.get(0)).get(0).packetCount(), equalTo(8L));
+    List<FlowRecord> appendix =
+        all(withLinger).stream().filter(f -> f.initiatorPort() == 80).toList();
+    assertThat(appendix, hasSize(1));
+    assertThat(appendix.get(0).invalidReason(), equalTo(InvalidReason.INCOMPLETE_NO_SYN));
+    assertThat(all(withLinger), equalTo(oneRun(packets, LINGER)));
   }
 
   private static List<FlowRecord> finFlows(List<FlowRecord> flows) {

@@ -180,17 +180,118 @@ class TcpFlowTrackerTest {
     assertThat(flows.get(1).handshakeComplete(), is(true));
   }
 
-  @Test
-  void packetsWithinTheLingerJoinTheClosedFlow() {
+  /** The former default close linger, {@code --closeLinger=2}. */
+  private static final FlowRules FORMER_LINGER =
+      RULES.withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US);
+
+  /** A connection closed by FIN at 1.004 s (the FIN-ACK), then the server's RST 10 s later. */
+  private static Trace lateRstAfterFinClose() {
     Trace t = conversation().handshake().closeByClient();
-    t.after(500_000).fromServer(TcpFlags.ACK, 0);
-    t.after(3_000_000).fromServer(TcpFlags.ACK, 0);
+    return t.after(10_000_000).fromServer(TcpFlags.RST, 0);
+  }
+
+  @Test
+  void aLateRstAfterAFinCloseJoinsTheClosedFlow() {
+    List<Packet> p = lateRstAfterFinClose().packets();
+    List<FlowRecord> flows = track(p);
+    assertThat(flows, hasSize(1));
+    FlowRecord f = flows.get(0);
+    assertThat(f.packetCount(), equalTo(7L));
+    // client: SYN, ACK, FIN, last ACK; server: SYN-ACK, FIN-ACK, RST
+    assertThat(f.packetsFwd(), equalTo(4L));
+    assertThat(f.packetsRev(), equalTo(3L));
+    assertThat(f.endUs(), equalTo(11_006_000L));
+    assertThat(f.flagCounts().rst(), equalTo(1L));
+    // The FIN close came first: the RST after it changes neither the state nor the reason.
+    assertThat(f.state(), equalTo(FlowState.CLOSED));
+    assertThat(f.closeReason(), equalTo(CloseReason.FIN));
+  }
+
+  @Test
+  void packetsAfterAResetJoinTheAbortedFlow() {
+    Trace t = conversation().handshake().clientData(10).resetByServer();
+    t.after(30_000_000).fromClient(TcpFlags.ACK, 0).fromServer(TcpFlags.RST, 0);
+    List<FlowRecord> flows = track(t.packets());
+    assertThat(flows, hasSize(1));
+    assertThat(flows.get(0).packetCount(), equalTo(8L));
+    assertThat(flows.get(0).state(), equalTo(FlowState.ABORTED));
+    assertThat(flows.get(0).closeReason(), equalTo(CloseReason.RST));
+  }
+
+  @Test
+  void aPacketPastTheIdleTimeoutAfterACloseStartsAFlowOfItsOwn() {
+    Trace t = conversation().handshake().closeByClient();
+    t.after(301_000_000).fromServer(TcpFlags.RST, 0);
     List<FlowRecord> flows = track(t.packets());
     assertThat(flows, hasSize(2));
+    assertThat(flows.get(0).packetCount(), equalTo(6L));
+    assertThat(flows.get(0).closeReason(), equalTo(CloseReason.FIN));
+    assertThat(flows.get(0).state(), equalTo(FlowState.CLOSED));
+    // Not a continuation of the closed connection: a fresh flow, from the RST's sender.
+    FlowRecord late = flows.get(1);
+    assertThat(late.packetCount(), equalTo(1L));
+    assertThat(late.initiatorIp(), equalTo("10.0.0.2"));
+    assertThat(late.state(), equalTo(FlowState.INVALID));
+    assertThat(late.invalidReason(), equalTo(InvalidReason.INCOMPLETE_NO_SYN));
+    assertThat(late.closeReason(), equalTo(CloseReason.RST));
+    // Exactly at the idle timeout it still joins.
+    Trace u = conversation().handshake().closeByClient();
+    u.after(300_000_000 - 1_000).fromServer(TcpFlags.RST, 0);
+    assertThat(track(u.packets()), hasSize(1));
+  }
+
+  @Test
+  void aRetransmittedSynAfterACloseJoinsTheClosedFlow() {
+    // The same ISN as the connection's SYN: a retransmission, as tshark counts it (its stream
+    // stays the same, also long after the close; tcp-edge/syn_duplicate_after_closed.pcap).
+    Trace t = conversation().handshake().closeByClient();
+    t.after(30_000_000).clientIsn(1_000).syn();
+    List<FlowRecord> flows = track(t.packets());
+    assertThat(flows, hasSize(1));
+    assertThat(flows.get(0).flagCounts().syn(), equalTo(3L));
+    assertThat(flows.get(0).closeReason(), equalTo(CloseReason.FIN));
+  }
+
+  @Test
+  void aCloseLingerSplitsOffTheLatePacketsAsTheFormerDefaultDid() {
+    Trace t = conversation().handshake().closeByClient();
+    t.after(500_000).fromServer(TcpFlags.ACK, 0);
+    t.after(10_000_000).fromServer(TcpFlags.RST, 0);
+    List<FlowRecord> flows = track(t.packets(), FORMER_LINGER);
+    assertThat(flows, hasSize(2));
+    // The ACK 0.5 s after the close is within the linger.
     assertThat(flows.get(0).packetCount(), equalTo(7L));
     assertThat(flows.get(0).closeReason(), equalTo(CloseReason.FIN));
-    assertThat(flows.get(1).packetCount(), equalTo(1L));
-    assertThat(flows.get(1).invalidReason(), equalTo(InvalidReason.INCOMPLETE_NO_SYN));
+    // The RST 10 s later is an appendix flow.
+    FlowRecord appendix = flows.get(1);
+    assertThat(appendix.packetCount(), equalTo(1L));
+    assertThat(appendix.startUs(), equalTo(11_507_000L));
+    assertThat(appendix.state(), equalTo(FlowState.INVALID));
+    assertThat(appendix.invalidReason(), equalTo(InvalidReason.INCOMPLETE_NO_SYN));
+    assertThat(appendix.closeReason(), equalTo(CloseReason.RST));
+    // So does a retransmitted SYN past the linger, and the late RST of the trace above.
+    Trace u = conversation().handshake().closeByClient();
+    u.after(30_000_000).clientIsn(1_000).syn();
+    assertThat(track(u.packets(), FORMER_LINGER), hasSize(2));
+    assertThat(track(lateRstAfterFinClose().packets(), FORMER_LINGER), hasSize(2));
+    // Without a linger the same trace is one flow.
+    assertThat(track(t.packets()), hasSize(1));
+  }
+
+  @Test
+  void aClosedFlowMayGrowUntilItsIdleTimeoutUnlessALingerIsSet() {
+    List<Packet> closed = conversation().handshake().closeByClient().packets();
+    long last = closed.get(closed.size() - 1).timestampMicros();
+    long closedAt = closed.get(4).timestampMicros();
+    TcpFlowTracker byDefault = new TcpFlowTracker(FlowKey.of(closed.get(0)), RULES);
+    TcpFlowTracker withLinger = new TcpFlowTracker(FlowKey.of(closed.get(0)), FORMER_LINGER);
+    closed.forEach(p -> byDefault.accept(p, f -> {}));
+    closed.forEach(p -> withLinger.accept(p, f -> {}));
+    assertThat(byDefault.openFlowMayGrowAt(closedAt + 30_000_000), is(true));
+    assertThat(byDefault.openFlowMayGrowAt(last + 300_000_000), is(true));
+    assertThat(byDefault.openFlowMayGrowAt(last + 300_000_001), is(false));
+    assertThat(withLinger.openFlowMayGrowAt(closedAt + 2_000_000), is(true));
+    assertThat(withLinger.openFlowMayGrowAt(closedAt + 2_000_001), is(false));
   }
 
   @Test

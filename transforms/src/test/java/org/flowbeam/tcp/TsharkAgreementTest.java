@@ -2,6 +2,7 @@ package org.flowbeam.tcp;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 
 import java.util.List;
@@ -42,12 +43,36 @@ class TsharkAgreementTest {
 
   @Test
   void passedTimeoutSplitsWhereTsharkDoesNot() {
-    // tshark keeps one stream across a gap of ten years; FlowBeam (like suricata) ends the flow: it
-    // was reset, and the packets a decade later come long after the close linger (and the idle
-    // timeout), so they form a flow of their own.
+    // tshark keeps one stream across a gap of ten years; FlowBeam (like suricata) ends the flow at
+    // the idle timeout, after a close as before one, so the packets a decade later form a flow of
+    // their own.
     TsharkAgreement.Result r = compare("tcp-edge", "passed_timeout.pcap");
-    assertThat(r.explained(), equalTo(Map.of("close_linger", 1)));
+    assertThat(r.explained(), equalTo(Map.of("idle_timeout", 1)));
     assertThat(r.flowBeamFlows(), equalTo(2));
+  }
+
+  /**
+   * A FIN close, then the server's RST 10 s later: one tshark stream (as tshark 4.0.17 splits this
+   * trace written as a capture). FlowBeam's default agrees; with a close linger the RST is a flow
+   * of its own, which the comparison joins as a {@code close_linger} split.
+   */
+  @Test
+  void aLateRstAgreesWithTsharkUnlessACloseLingerIsSet() {
+    Trace t = Trace.between("10.0.0.1", 40000, "10.0.0.2", 80).at(1_000_000);
+    t.handshake().clientData(100).closeByClient().after(10_000_000).fromServer(TcpFlags.RST, 0);
+    List<Packet> p = t.packets();
+    List<TsharkStream> streams = List.of(stream(0, p));
+    TsharkAgreement.Result byDefault =
+        TsharkAgreement.compare(TcpFlowAssembler.assemble(p, FlowRules.defaults()), streams);
+    assertThat(byDefault.toString(), byDefault.agrees(), is(true));
+    assertThat(byDefault.explained(), equalTo(Map.of()));
+    List<FlowRecord> withLinger =
+        TcpFlowAssembler.assemble(
+            p, FlowRules.defaults().withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US));
+    assertThat(withLinger, hasSize(2));
+    TsharkAgreement.Result r = TsharkAgreement.compare(withLinger, streams);
+    assertThat(r.toString(), r.agrees(), is(true));
+    assertThat(r.explained(), equalTo(Map.of("close_linger", 1)));
   }
 
   @Test

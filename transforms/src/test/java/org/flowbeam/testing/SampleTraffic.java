@@ -30,9 +30,9 @@ public final class SampleTraffic {
   /**
    * Several 5-tuples at once over 45 s, so that the time of the newest packet runs ahead of a key's
    * own: a connection (port 5000) that sends a keep-alive every second throughout; one (port 40000)
-   * with a FIN close whose last ACK comes 1.5 s later, a stray ACK 3 s after that and a new
-   * connection reset by the server; and one (port 6000) that stops after 7 packets without a FIN
-   * and never comes back.
+   * with a FIN close whose last ACK comes 1.5 s later, a stray ACK 3 s after that (in the closed
+   * flow; with a 2 s close linger, a flow of its own) and a new connection reset by the server; and
+   * one (port 6000) that stops after 7 packets without a FIN and never comes back.
    */
   public static List<Packet> busyTraffic() {
     List<Packet> all = new ArrayList<>();
@@ -58,7 +58,8 @@ public final class SampleTraffic {
   /**
    * {@link #busyTraffic()} and a UDP packet at 7.9 s: the newest packet of a first run cut before
    * the port-40000 connection's stray ACK, so non-TCP traffic moves the series end past that
-   * connection's close linger and the run writes it.
+   * connection's close linger when one of 2 s is set ({@code --closeLinger=2}), and the run writes
+   * it; without one the run carries it.
    */
   public static List<Packet> busyTrafficWithLateUdp() {
     List<Packet> all = new ArrayList<>(busyTraffic());

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.InvalidReason;
+import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.testing.SharedData.TsharkStream;
 
 /**
@@ -14,13 +15,14 @@ import org.flowbeam.testing.SharedData.TsharkStream;
  * a documented FlowBeam rule or reporting it as unexplained.
  *
  * <p>Per conversation (unordered endpoint pair), FlowBeam's consecutive flows are first joined
- * wherever FlowBeam split for a reason tshark does not have: an idle or active timeout, or a packet
- * that arrived more than the close linger after a FIN/RST close (tshark keeps such packets in the
- * stream). Each join is counted as an explained difference under its rule. Where tshark has more
- * streams than that, its consecutive streams are joined where tshark split a connection with no TCP
- * cause (the later stream has no SYN, the earlier neither FIN nor RST: {@code
- * tshark_split_without_syn}). The joined flows must then equal tshark's streams one for one: same
- * start, same packets and bytes in each direction.
+ * wherever FlowBeam split for a reason tshark does not have: an idle or active timeout (the flows
+ * are taken to be assembled with the default idle timeout), or, with a close linger set ({@code
+ * --closeLinger}), a packet that arrived more than the close linger after a FIN/RST close (tshark
+ * keeps such packets in the stream). Each join is counted as an explained difference under its
+ * rule. Where tshark has more streams than that, its consecutive streams are joined where tshark
+ * split a connection with no TCP cause (the later stream has no SYN, the earlier neither FIN nor
+ * RST: {@code tshark_split_without_syn}). The joined flows must then equal tshark's streams one for
+ * one: same start, same packets and bytes in each direction.
  *
  * <p>A conversation that still differs is explained only if the caller names it in {@code
  * frameRules}: conversations holding frames that the two decoders read differently by design
@@ -237,12 +239,16 @@ public final class TsharkAgreement {
         return "active_timeout";
       case FIN:
       case RST:
-        // The late packet started a flow without a SYN: incomplete_no_syn, or invalid_ack when a
-        // SYN-ACK turned up among its packets (no SYN, so not a new connection either).
-        return next.invalidReason() == InvalidReason.INCOMPLETE_NO_SYN
-                || next.invalidReason() == InvalidReason.INVALID_ACK
-            ? "close_linger"
-            : null;
+        // A packet after the close started a flow without a SYN (incomplete_no_syn, or invalid_ack
+        // when a SYN-ACK turned up among its packets: no SYN, so not a new connection either). The
+        // idle timeout splits after a close as before one; else the close linger did.
+        if (next.invalidReason() != InvalidReason.INCOMPLETE_NO_SYN
+            && next.invalidReason() != InvalidReason.INVALID_ACK) {
+          return null;
+        }
+        return next.startUs() - previous.endUs() > FlowRules.DEFAULT_IDLE_TIMEOUT_US
+            ? "idle_timeout"
+            : "close_linger";
       default:
         return null;
     }

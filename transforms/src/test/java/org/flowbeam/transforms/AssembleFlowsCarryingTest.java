@@ -2,6 +2,7 @@ package org.flowbeam.transforms;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -50,12 +51,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class AssembleFlowsCarryingTest {
   private static final FlowRules RULES = FlowRules.defaults().withIdleTimeoutUs(10_000_000);
 
+  /** The same with the former 2 s close linger ({@code --closeLinger=2}). */
+  private static final FlowRules LINGER = RULES.withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US);
+
   /** Runs end at 8 s, 16 s and 30 s, then the last one flushes. */
   private static final List<Long> CUTS = List.of(8_000_000L, 16_000_000L, 30_000_000L);
 
   /**
-   * The busy sample, and a UDP packet at 7.9 s: the series end of the first run, which passes the
-   * close linger of the connection on port 40000 (closed at 5.01 s), so that run writes it.
+   * The busy sample, and a UDP packet at 7.9 s: the series end of the first run, which passes the 2
+   * s close linger of the connection on port 40000 (closed at 5.01 s), so that run writes it when a
+   * close linger is set.
    */
   private static List<Packet> traffic() {
     return SampleTraffic.busyTrafficWithLateUdp();
@@ -64,6 +69,11 @@ class AssembleFlowsCarryingTest {
   /** Run {@code run} in Beam: its packets shuffled, the previous run's carried flows. */
   private static AssembleFlows.Carrying.Result runInBeam(
       TestPipeline p, List<Packet> packets, RunByRun.Run previous, boolean flush) {
+    return runInBeam(p, packets, previous, flush, RULES);
+  }
+
+  private static AssembleFlows.Carrying.Result runInBeam(
+      TestPipeline p, List<Packet> packets, RunByRun.Run previous, boolean flush, FlowRules rules) {
     List<Packet> shuffled = new ArrayList<>(packets);
     Collections.shuffle(shuffled, new Random(packets.size()));
     List<TimestampedValue<Packet>> timestamped = new ArrayList<>();
@@ -84,7 +94,7 @@ class AssembleFlowsCarryingTest {
             "Carried",
             Create.of(carried).withCoder(KvCoder.of(FlowKeyCoder.of(), KeyAssemblyCoder.of())));
     AssembleFlows.Carrying carrying =
-        AssembleFlows.keyed(RULES, AssembleFlows.lastPacketUs(TrafficStats.totals(digest)))
+        AssembleFlows.keyed(rules, AssembleFlows.lastPacketUs(TrafficStats.totals(digest)))
             .carrying(carriedIn, seriesEndBefore);
     return digest.byFlowKey().apply(flush ? carrying.flushing() : carrying);
   }
@@ -114,7 +124,8 @@ class AssembleFlowsCarryingTest {
     List<Packet> packets = traffic();
     List<List<Packet>> slices = RunByRun.cut(packets, CUTS);
     List<RunByRun.Run> expected = RunByRun.assemble(slices, RULES, 2);
-    assertThat(RunByRun.allFlows(expected), hasSize(5 + 1));
+    // 4 TCP flows and the UDP packet's.
+    assertThat(RunByRun.allFlows(expected), hasSize(4 + 1));
     boolean last = run == slices.size() - 1;
     AssembleFlows.Carrying.Result result =
         runInBeam(p, slices.get(run), run == 0 ? null : expected.get(run - 1), last);
@@ -128,13 +139,34 @@ class AssembleFlowsCarryingTest {
 
   @Test
   void theRunsCarrySomethingAndTheUdpPacketCounts() {
-    List<RunByRun.Run> runs = RunByRun.assemble(traffic(), CUTS, RULES, 2);
-    assertThat(runs.get(0).seriesEndUs(), equalTo(7_900_000L));
+    List<RunByRun.Run> linger = RunByRun.assemble(traffic(), CUTS, LINGER, 2);
+    assertThat(linger.get(0).seriesEndUs(), equalTo(7_900_000L));
     assertThat(
-        runs.get(0).flows().stream().map(FlowRecord::closeReason).toList(),
+        linger.get(0).flows().stream().map(FlowRecord::closeReason).toList(),
         equalTo(List.of(CloseReason.FIN)));
     // The UDP packet's flow is carried until the flush, within UDP's 60 s idle timeout.
-    assertThat(runs.stream().map(r -> r.carried().size()).toList(), equalTo(List.of(3, 2, 2, 0)));
+    assertThat(linger.stream().map(r -> r.carried().size()).toList(), equalTo(List.of(3, 2, 2, 0)));
+    // Without a linger a closed flow is carried until its idle timeout: the FIN-closed one out of
+    // the first run (the stray ACK at 9.5 s joins it), the one reset at 10.5 s out of the second.
+    List<RunByRun.Run> runs = RunByRun.assemble(traffic(), CUTS, RULES, 2);
+    assertThat(runs.get(0).flows(), empty());
+    assertThat(runs.stream().map(r -> r.carried().size()).toList(), equalTo(List.of(4, 3, 2, 0)));
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 1})
+  void withACloseLingerEachRunWritesAndCarriesWhatThePlainRunsDo(int run, TestPipeline p) {
+    List<List<Packet>> slices = RunByRun.cut(traffic(), CUTS);
+    List<RunByRun.Run> expected = RunByRun.assemble(slices, LINGER, 2);
+    assertThat(RunByRun.allFlows(expected), hasSize(5 + 1));
+    AssembleFlows.Carrying.Result result =
+        runInBeam(p, slices.get(run), run == 0 ? null : expected.get(run - 1), false, LINGER);
+    PAssert.that(result.flows()).containsInAnyOrder(expected.get(run).flows());
+    PAssert.that(
+            asBytes(result.carried())
+                .setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())))
+        .containsInAnyOrder(asBytes(expected.get(run).carried()));
+    p.run().waitUntilFinish();
   }
 
   @Test

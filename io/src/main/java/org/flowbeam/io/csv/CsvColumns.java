@@ -127,7 +127,8 @@ final class CsvColumns implements Serializable {
         records.get(0).forEach(names::add);
       }
     } catch (IOException | UncheckedIOException | IllegalStateException e) {
-      throw new PacketCsvFormatException(file + ": unreadable header line: " + e.getMessage());
+      throw new PacketCsvFormatException(
+          file + ": unreadable header line: " + RejectedRowException.oneLine(e.getMessage()));
     }
     EnumMap<Field, List<Column>> found = new EnumMap<>(Field.class);
     Map<String, Integer> seen = new LinkedHashMap<>();
@@ -138,7 +139,8 @@ final class CsvColumns implements Serializable {
         continue;
       }
       if (seen.put(name, i) != null) {
-        throw new PacketCsvFormatException(file + ": column '" + name + "' appears twice");
+        throw new PacketCsvFormatException(
+            file + ": column '" + RejectedRowException.oneLine(name) + "' appears twice");
       }
       found
           .computeIfAbsent(f, k -> new ArrayList<>())
@@ -169,7 +171,7 @@ final class CsvColumns implements Serializable {
   }
 
   private static String abbreviate(String s) {
-    return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    return RejectedRowException.oneLine(s.length() <= 200 ? s : s.substring(0, 200) + "...");
   }
 
   /** The number of columns the header names; every row must have as many fields. */

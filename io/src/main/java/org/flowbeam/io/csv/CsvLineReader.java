@@ -1,9 +1,11 @@
 package org.flowbeam.io.csv;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.zip.ZipException;
 
 /**
  * Frames lines of a byte stream and knows the file offset of each.
@@ -16,6 +18,10 @@ import java.util.Arrays;
  * <p>A line longer than the cap is not held in memory: its first {@code maxLineBytes} bytes are
  * kept, the rest skipped up to the next newline, and the line is marked {@link Line#truncated}.
  * This bounds memory for any input, a gzip bomb included. The reader does not own the stream.
+ *
+ * <p>A compressed stream found corrupt or cut short ({@link ZipException}, {@link EOFException}, as
+ * {@link org.flowbeam.io.DecompressionGuard} reports them) ends the input there, and {@link
+ * #streamError()} says why.
  */
 final class CsvLineReader {
   /** One framed line. */
@@ -25,15 +31,17 @@ final class CsvLineReader {
     }
   }
 
-  private static final int BUFFER_BYTES = 64 * 1024;
+  /** The read buffer's size, at most. */
+  static final int BUFFER_BYTES = 64 * 1024;
 
   private final InputStream in;
   private final int maxLineBytes;
-  private final byte[] buf = new byte[BUFFER_BYTES];
+  private final byte[] buf;
   private int pos;
   private int limit;
   private long bufferStart;
   private boolean eof;
+  private String streamError;
   private byte[] line = new byte[256];
 
   /**
@@ -41,7 +49,15 @@ final class CsvLineReader {
    * @param maxLineBytes the longest line kept whole
    */
   CsvLineReader(InputStream in, long startOffset, int maxLineBytes) {
+    this(in, startOffset, maxLineBytes, BUFFER_BYTES);
+  }
+
+  /**
+   * As {@link #CsvLineReader(InputStream, long, int)} with a smaller read buffer, for a small file.
+   */
+  CsvLineReader(InputStream in, long startOffset, int maxLineBytes, int bufferBytes) {
     this.in = in;
+    this.buf = new byte[Math.max(1, Math.min(BUFFER_BYTES, bufferBytes))];
     this.bufferStart = startOffset;
     this.maxLineBytes = maxLineBytes;
   }
@@ -49,6 +65,11 @@ final class CsvLineReader {
   /** The file offset of the next unread byte. */
   long offset() {
     return bufferStart + pos;
+  }
+
+  /** Why a compressed stream ended before its end, or null if it did not. */
+  String streamError() {
+    return streamError;
   }
 
   /** True if a byte remains to be read. */
@@ -64,7 +85,13 @@ final class CsvLineReader {
     pos = 0;
     limit = 0;
     while (limit == 0) {
-      int n = in.read(buf, 0, buf.length);
+      int n;
+      try {
+        n = in.read(buf, 0, buf.length);
+      } catch (ZipException | EOFException e) {
+        streamError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        n = -1;
+      }
       if (n < 0) {
         eof = true;
         return false;

@@ -34,6 +34,10 @@ final class PacketCsvReader implements RecordReader {
   private final @Nullable PacketCsvRowParser parser;
   private final InputStream in;
 
+  /** The lines read from offset 0 or {@code from}: where a compressed stream's fault shows. */
+  private final CsvLineReader source;
+
+  private boolean streamErrorReported;
   private Line line;
   private Kind kind;
   private Packet packet;
@@ -49,6 +53,7 @@ final class PacketCsvReader implements RecordReader {
     this.file = file;
     this.maxRowBytes = maxRowBytes;
     this.in = in;
+    this.source = lines;
     this.lines = columns == null ? null : lines;
     this.parser = columns == null ? null : new PacketCsvRowParser(columns, ipMap);
   }
@@ -63,11 +68,13 @@ final class PacketCsvReader implements RecordReader {
       throws IOException {
     InputStream in = Channels.newInputStream(channel);
     channel.position(0);
-    CsvLineReader lines = new CsvLineReader(in, 0, maxRowBytes);
+    // A small file's buffers are no larger than the file.
+    int buffer = (int) Math.min(CsvLineReader.BUFFER_BYTES, channel.size() + 1);
+    CsvLineReader lines = new CsvLineReader(in, 0, maxRowBytes, buffer);
     CsvColumns columns = readHeader(file, lines);
     if (from > 0) {
       channel.position(from - 1);
-      lines = new CsvLineReader(in, from - 1, maxRowBytes);
+      lines = new CsvLineReader(in, from - 1, maxRowBytes, buffer);
       lines.skipPastNewline();
     }
     return new PacketCsvReader(file, maxRowBytes, in, lines, columns, ipMap);
@@ -88,6 +95,10 @@ final class PacketCsvReader implements RecordReader {
   private static @Nullable CsvColumns readHeader(String file, CsvLineReader lines)
       throws IOException {
     Line header = lines.readLine(CsvColumns.MAX_HEADER_BYTES, true);
+    if (header != null && lines.streamError() != null && !lines.hasMore()) {
+      throw new PacketCsvFormatException(
+          file + ": compressed input unreadable in its header line (" + lines.streamError() + ")");
+    }
     if (header == null) {
       return null;
     }
@@ -98,11 +109,34 @@ final class PacketCsvReader implements RecordReader {
     return CsvColumns.fromHeader(file, header.text());
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>After the last row, a compressed input that ended early (corrupt, truncated, or refused as a
+   * decompression bomb) gives one more record: an error saying where and why.
+   */
   @Override
   public boolean advance() throws IOException {
-    if (parser == null) {
+    if (parser != null && nextRow()) {
+      return true;
+    }
+    String why = source.streamError();
+    if (why == null || streamErrorReported) {
       return false;
     }
+    streamErrorReported = true;
+    long at = Math.max(source.offset(), line == null ? 0 : line.offset() + 1);
+    line = new Line(at, "", false);
+    setError(
+        "compressed input unreadable after "
+            + source.offset()
+            + " bytes ("
+            + why
+            + "): the rest of the file is not read");
+    return true;
+  }
+
+  private boolean nextRow() throws IOException {
     while (lines.hasMore()) {
       line = lines.readLine();
       if (line.isBlank()) {

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
+import java.util.Arrays;
+import java.util.zip.ZipException;
 
 /**
  * A large reusable buffer over a seekable channel (uncompressed files) or a forward-only stream
@@ -13,7 +15,13 @@ import java.nio.channels.SeekableByteChannel;
  *
  * <p>Callers ask for a window {@code [pos, pos + n)} with {@link #request}; the data is then read
  * from {@link #array()} at {@link #index(long)}. The buffer only grows when a caller asks for a
- * window larger than it, and callers bound every such size first.
+ * window larger than it, and callers bound every such size first; it grows as the data arrives (at
+ * most doubling), so a window asked for by a length field larger than what the file holds costs no
+ * more than the file's bytes.
+ *
+ * <p>A compressed stream that turns out corrupt or cut short ({@link ZipException}, {@link
+ * EOFException}) ends the input where it became unreadable, and {@link #streamError()} says why:
+ * the readers report it as an error record rather than failing the read.
  */
 final class CaptureInput implements Closeable {
   static final int DEFAULT_BUFFER = 4 << 20;
@@ -31,6 +39,9 @@ final class CaptureInput implements Closeable {
 
   /** True once the underlying input returned end of file after {@code bufPos + lim}. */
   private boolean eof;
+
+  /** Why a compressed stream ended early, or null. */
+  private String streamError;
 
   private CaptureInput(SeekableByteChannel channel, InputStream stream, int bufferSize) {
     this.channel = channel;
@@ -89,25 +100,32 @@ final class CaptureInput implements Closeable {
       if (eof) {
         return false;
       }
-      if (n > buf.length) {
-        byte[] bigger = new byte[Math.max(n, buf.length * 2)];
-        System.arraycopy(buf, (int) (pos - bufPos), bigger, 0, keep);
-        buf = bigger;
-        view = ByteBuffer.wrap(buf);
-      } else {
-        System.arraycopy(buf, (int) (pos - bufPos), buf, 0, keep);
-      }
+      System.arraycopy(buf, (int) (pos - bufPos), buf, 0, keep);
       bufPos = pos;
       lim = keep;
     } else {
       reposition(pos);
-      if (n > buf.length) {
-        buf = new byte[Math.max(n, buf.length * 2)];
-        view = ByteBuffer.wrap(buf);
-      }
     }
     fill(n);
     return lim >= n;
+  }
+
+  /**
+   * Why a compressed stream ended before its end (corrupt or truncated data, or a decompression
+   * bomb refused), or null if it did not.
+   */
+  String streamError() {
+    return streamError;
+  }
+
+  /** True if {@code pos} can still be requested: always when seekable, else if not behind. */
+  boolean canReach(long pos) {
+    return channel != null || pos >= bufPos;
+  }
+
+  /** Bytes of the input seen so far: the file offset after the last byte read. */
+  long end() {
+    return bufPos + lim;
   }
 
   private void reposition(long pos) throws IOException {
@@ -118,15 +136,19 @@ final class CaptureInput implements Closeable {
       if (skip < 0) {
         throw new IOException("cannot seek backwards in a compressed capture");
       }
-      while (skip > 0) {
-        long s = stream.skip(skip);
-        if (s <= 0) {
-          if (stream.read() < 0) {
-            throw new EOFException("seek past end of compressed capture");
+      try {
+        while (skip > 0 && streamError == null) {
+          long s = stream.skip(skip);
+          if (s <= 0) {
+            if (stream.read() < 0) {
+              break; // past the end: the next fill finds it
+            }
+            s = 1;
           }
-          s = 1;
+          skip -= s;
         }
-        skip -= s;
+      } catch (ZipException | EOFException e) {
+        streamError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       }
     }
     bufPos = pos;
@@ -134,20 +156,41 @@ final class CaptureInput implements Closeable {
     eof = false;
   }
 
+  /**
+   * Reads until the buffer holds {@code n} bytes or the input ends, growing the buffer (at most
+   * doubling it) only when it is full and more data arrives.
+   */
   private void fill(int n) throws IOException {
     while (lim < n) {
+      if (lim == buf.length) {
+        buf = Arrays.copyOf(buf, (int) Math.min(n, 2L * buf.length));
+        view = ByteBuffer.wrap(buf);
+      }
       int r;
       if (channel != null) {
         view.limit(buf.length).position(lim);
         r = channel.read(view);
       } else {
-        r = stream.read(buf, lim, buf.length - lim);
+        r = readStream();
       }
       if (r < 0) {
         eof = true;
         return;
       }
       lim += r;
+    }
+  }
+
+  /** One read of the stream; a corrupt or truncated compressed stream ends it ({@code -1}). */
+  private int readStream() throws IOException {
+    if (streamError != null) {
+      return -1;
+    }
+    try {
+      return stream.read(buf, lim, buf.length - lim);
+    } catch (ZipException | EOFException e) {
+      streamError = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      return -1;
     }
   }
 

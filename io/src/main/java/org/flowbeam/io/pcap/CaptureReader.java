@@ -8,6 +8,8 @@ import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipException;
+import org.flowbeam.io.DecompressionGuard;
 import org.flowbeam.io.RecordReader;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
@@ -49,16 +51,22 @@ public abstract class CaptureReader implements RecordReader {
 
   protected final String fileName;
   protected final CaptureInput in;
-  protected final FrameDecoder decoder = new FrameDecoder();
+  protected final FrameDecoder decoder;
   protected final TreeSet<String> linkTypes = new TreeSet<>();
 
   protected long offset;
   protected Kind kind;
   protected RejectedRecord error;
 
-  protected CaptureReader(String fileName, CaptureInput in) {
+  /** The offset of the last record {@link #next()} framed, or -1. */
+  private long lastOffset = -1;
+
+  private boolean streamErrorReported;
+
+  protected CaptureReader(String fileName, CaptureInput in, FrameDecoder decoder) {
     this.fileName = fileName;
     this.in = in;
+    this.decoder = decoder;
   }
 
   /**
@@ -91,6 +99,21 @@ public abstract class CaptureReader implements RecordReader {
       int bufferSize,
       PcapngCheckpoints checkpoints)
       throws IOException {
+    return open(fileName, channel, start, bufferSize, checkpoints, true);
+  }
+
+  /**
+   * As {@link #open(String, SeekableByteChannel, long, int, PcapngCheckpoints)}, looking into
+   * tunnels or not ({@link FrameDecoder#FrameDecoder(boolean)}).
+   */
+  static CaptureReader open(
+      String fileName,
+      SeekableByteChannel channel,
+      long start,
+      int bufferSize,
+      PcapngCheckpoints checkpoints,
+      boolean decapsulate)
+      throws IOException {
     byte[] magic = readMagic(channel);
     CaptureFormat format = CaptureFormat.detect(magic);
     if (format == CaptureFormat.GZIP) {
@@ -98,15 +121,43 @@ public abstract class CaptureReader implements RecordReader {
         return new EmptyReader(fileName, CaptureInput.of(channel, 0, 16), null, new byte[0]);
       }
       channel.position(0);
-      InputStream gz = new GZIPInputStream(Channels.newInputStream(channel), 1 << 16);
-      return open(fileName, CaptureInput.of(gz, bufferSize), 0, true, null);
+      DecompressionGuard.CountingStream raw =
+          DecompressionGuard.counting(Channels.newInputStream(channel));
+      InputStream gz;
+      try {
+        gz = DecompressionGuard.guard(new GZIPInputStream(raw, 1 << 16), raw);
+      } catch (IOException e) {
+        IOException why = DecompressionGuard.classify(e, raw);
+        if (!(why instanceof ZipException)) {
+          throw why;
+        }
+        return new EmptyReader(
+            fileName,
+            CaptureInput.of(channel, 0, 16),
+            "unreadable gzip: " + why.getMessage(),
+            magic);
+      }
+      return open(fileName, CaptureInput.of(gz, bufferSize), 0, true, null, decapsulate);
     }
-    return open(fileName, CaptureInput.of(channel, 0, bufferSize), start, false, checkpoints);
+    return open(
+        fileName, CaptureInput.of(channel, 0, bufferSize), start, false, checkpoints, decapsulate);
   }
 
   /** Opens a reader on a whole uncompressed capture stream (for instance a decompressed one). */
   public static CaptureReader open(String fileName, InputStream stream) throws IOException {
-    return open(fileName, CaptureInput.of(stream, CaptureInput.DEFAULT_BUFFER), 0, false, null);
+    return open(fileName, stream, true);
+  }
+
+  /** As {@link #open(String, InputStream)}, looking into tunnels or not. */
+  public static CaptureReader open(String fileName, InputStream stream, boolean decapsulate)
+      throws IOException {
+    return open(
+        fileName,
+        CaptureInput.of(stream, CaptureInput.DEFAULT_BUFFER),
+        0,
+        false,
+        null,
+        decapsulate);
   }
 
   private static CaptureReader open(
@@ -114,16 +165,17 @@ public abstract class CaptureReader implements RecordReader {
       CaptureInput in,
       long start,
       boolean compressed,
-      PcapngCheckpoints checkpoints)
+      PcapngCheckpoints checkpoints,
+      boolean decapsulate)
       throws IOException {
     in.request(0, 4);
     byte[] magic = new byte[Math.min(4, in.available(0))];
     System.arraycopy(in.array(), in.index(0), magic, 0, magic.length);
     switch (CaptureFormat.detect(magic)) {
       case PCAP:
-        return new PcapReader(fileName, in, start);
+        return new PcapReader(fileName, in, start, new FrameDecoder(decapsulate));
       case PCAPNG:
-        return new PcapngReader(fileName, in, start, checkpoints);
+        return new PcapngReader(fileName, in, start, checkpoints, new FrameDecoder(decapsulate));
       default:
         String reason =
             compressed
@@ -153,11 +205,45 @@ public abstract class CaptureReader implements RecordReader {
   }
 
   /**
-   * Frames the next record.
+   * Frames the next record. After the format's last record, a compressed input that ended early
+   * (corrupt or truncated data, or a decompression bomb refused: {@link CaptureInput#streamError})
+   * gives one more: an error record saying where and why, so that the records before it are kept
+   * and the loss is counted.
    *
    * @return false at the end of the input
    */
-  public abstract boolean advance() throws IOException;
+  @Override
+  public final boolean advance() throws IOException {
+    if (next()) {
+      lastOffset = offset;
+      return true;
+    }
+    String why = in == null ? null : in.streamError();
+    if (why == null || streamErrorReported) {
+      return false;
+    }
+    streamErrorReported = true;
+    offset = Math.max(in.end(), lastOffset + 1);
+    kind = Kind.ERROR;
+    error =
+        new RejectedRecord(
+            fileName,
+            offset,
+            "",
+            "compressed input unreadable after "
+                + in.end()
+                + " bytes ("
+                + why
+                + "): the rest of the file is not read");
+    return true;
+  }
+
+  /**
+   * Frames the next record of the format.
+   *
+   * @return false at the end of the input
+   */
+  protected abstract boolean next() throws IOException;
 
   /** The format read. */
   public abstract CaptureFormat format();
@@ -174,6 +260,14 @@ public abstract class CaptureReader implements RecordReader {
   /** The current record's packet, if {@link #kind()} is {@link Kind#PACKET}. */
   public Packet packet() {
     return decoder.packet();
+  }
+
+  /**
+   * The outermost tunnel of the current record's packet, if {@link #kind()} is {@link Kind#PACKET}
+   * and the packet was decoded from inside a tunnel; otherwise null.
+   */
+  public Tunnel tunnel() {
+    return decoder.tunnel();
   }
 
   /** The current record's frame type, if {@link #kind()} is {@link Kind#NON_IP}. */
@@ -208,10 +302,16 @@ public abstract class CaptureReader implements RecordReader {
   /** The snapshot length of the file (pcap) or of the first interface (pcapng); 0 if none. */
   public abstract long snaplen();
 
-  /** Sets the current record to an error at {@code at}, dumping up to 64 bytes from there. */
+  /**
+   * Sets the current record to an error at {@code at}, dumping up to 64 bytes from there (none if a
+   * compressed input has already moved past it).
+   */
   protected void setError(long at, String reason) throws IOException {
-    in.request(at, MAX_DUMP_BYTES);
-    int n = Math.min(MAX_DUMP_BYTES, in.available(at));
+    int n = 0;
+    if (in.canReach(at)) {
+      in.request(at, MAX_DUMP_BYTES);
+      n = Math.min(MAX_DUMP_BYTES, in.available(at));
+    }
     String raw = n <= 0 ? "" : hex(in.array(), in.index(at), n);
     offset = at;
     kind = Kind.ERROR;
@@ -220,7 +320,13 @@ public abstract class CaptureReader implements RecordReader {
 
   /** Decodes a frame into the current record: a packet, a non-IP frame or an error. */
   protected void decodeFrame(
-      long recordOffset, int dataIndex, int capLen, int linkType, long tsMicros, long wireLen)
+      long recordOffset,
+      int dataIndex,
+      int capLen,
+      int linkType,
+      boolean bigEndian,
+      long tsMicros,
+      long wireLen)
       throws IOException {
     offset = recordOffset;
     if (wireLen > Integer.MAX_VALUE) {
@@ -230,7 +336,14 @@ public abstract class CaptureReader implements RecordReader {
     try {
       int r =
           decoder.decode(
-              in.array(), dataIndex, capLen, linkType, tsMicros, (int) wireLen, recordOffset);
+              in.array(),
+              dataIndex,
+              capLen,
+              linkType,
+              bigEndian,
+              tsMicros,
+              (int) wireLen,
+              recordOffset);
       kind = r == FrameDecoder.PACKET ? Kind.PACKET : Kind.NON_IP;
     } catch (CaptureFormatException e) {
       setError(recordOffset, e.reason());
@@ -259,13 +372,13 @@ public abstract class CaptureReader implements RecordReader {
     private final byte[] magic;
 
     EmptyReader(String fileName, CaptureInput in, String reason, byte[] magic) {
-      super(fileName, in);
+      super(fileName, in, new FrameDecoder());
       this.reason = reason;
       this.magic = magic;
     }
 
     @Override
-    public boolean advance() {
+    protected boolean next() {
       if (reason == null) {
         return false;
       }

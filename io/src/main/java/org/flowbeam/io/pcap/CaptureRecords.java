@@ -26,6 +26,26 @@ import org.flowbeam.io.InputFormat;
 public final class CaptureRecords implements InputFormat<CaptureReader> {
   private static final long serialVersionUID = 1L;
 
+  /** Whether frames are decoded to the packet inside a tunnel ({@link FrameDecoder}). */
+  private final boolean decapsulate;
+
+  /** Captures whose tunnelled packets are decoded to the inner packet. */
+  public CaptureRecords() {
+    this(true);
+  }
+
+  /**
+   * @param decapsulate whether a tunnelled packet is the inner packet (true) or the outer one
+   */
+  public CaptureRecords(boolean decapsulate) {
+    this.decapsulate = decapsulate;
+  }
+
+  /** Whether tunnelled packets are decoded to the inner packet. */
+  public boolean decapsulates() {
+    return decapsulate;
+  }
+
   /** Per-range capture summaries, keyed by file. */
   public static final TupleTag<KV<String, CaptureSummary>> SUMMARIES =
       new TupleTag<KV<String, CaptureSummary>>() {};
@@ -42,7 +62,12 @@ public final class CaptureRecords implements InputFormat<CaptureReader> {
     PcapngCheckpoints checkpoints =
         CaptureReader.formatOf(channel) == CaptureFormat.PCAPNG ? checkpoints(file) : null;
     return CaptureReader.open(
-        file.resourceId().toString(), channel, start, CaptureInput.DEFAULT_BUFFER, checkpoints);
+        file.resourceId().toString(),
+        channel,
+        start,
+        CaptureInput.DEFAULT_BUFFER,
+        checkpoints,
+        decapsulate);
   }
 
   /**
@@ -63,7 +88,7 @@ public final class CaptureRecords implements InputFormat<CaptureReader> {
 
   @Override
   public CaptureReader open(MatchResult.Metadata file, InputStream stream) throws IOException {
-    return CaptureReader.open(file.resourceId().toString(), stream);
+    return CaptureReader.open(file.resourceId().toString(), stream, decapsulate);
   }
 
   @Override

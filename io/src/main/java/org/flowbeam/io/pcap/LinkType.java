@@ -19,10 +19,20 @@ public final class LinkType {
   public static final int PPP_ETHER = 51;
   public static final int RAW = 101;
   public static final int C_HDLC = 104;
+  public static final int IEEE802_11 = 105;
   public static final int LOOP = 108;
   public static final int LINUX_SLL = 113;
+  public static final int IEEE802_11_RADIOTAP = 127;
+
+  /** PPP preceded by one direction byte. */
+  public static final int PPP_WITH_DIR = 204;
+
   public static final int IPV4 = 228;
   public static final int IPV6 = 229;
+
+  /** Linux netfilter's NFLOG (a packet logged by an iptables/nftables rule). */
+  public static final int NFLOG = 239;
+
   public static final int LINUX_SLL2 = 276;
 
   private LinkType() {}
@@ -60,12 +70,16 @@ public final class LinkType {
         return "IPV6";
       case LINUX_SLL2:
         return "LINUX_SLL2";
-      case 105:
+      case IEEE802_11:
         return "IEEE802_11";
       case 107:
         return "FRELAY";
-      case 127:
+      case IEEE802_11_RADIOTAP:
         return "IEEE802_11_RADIOTAP";
+      case PPP_WITH_DIR:
+        return "PPP_WITH_DIR";
+      case NFLOG:
+        return "NFLOG";
       default:
         return "LINKTYPE_" + linkType;
     }

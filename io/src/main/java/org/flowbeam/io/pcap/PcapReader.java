@@ -90,8 +90,9 @@ final class PcapReader extends CaptureReader {
   private boolean done;
   private String pendingHeaderError;
 
-  PcapReader(String fileName, CaptureInput in, long start) throws IOException {
-    super(fileName, in);
+  PcapReader(String fileName, CaptureInput in, long start, FrameDecoder decoder)
+      throws IOException {
+    super(fileName, in, decoder);
     this.start = start;
     if (!in.request(0, FILE_HEADER)) {
       done = start != 0;
@@ -143,7 +144,7 @@ final class PcapReader extends CaptureReader {
   }
 
   @Override
-  public boolean advance() throws IOException {
+  protected boolean next() throws IOException {
     if (pendingHeaderError != null) {
       String reason = pendingHeaderError;
       pendingHeaderError = null;
@@ -171,10 +172,14 @@ final class PcapReader extends CaptureReader {
       long wireLen = u32(i + 12);
       String bad = checkHeader(caplen, wireLen);
       if (bad != null) {
+        if (emit) {
+          // Dumped before the resynchronisation scan moves on: a compressed input cannot seek
+          // back to it.
+          setError(pos, bad);
+        }
         next = resync(pos + 1);
         done = next < 0;
         if (emit) {
-          setError(pos, bad);
           return true;
         }
         continue;
@@ -194,7 +199,7 @@ final class PcapReader extends CaptureReader {
       long sec = u32(i);
       long frac = u32(i + 4);
       long micros = sec * 1_000_000L + (nanos ? frac / 1000 : frac);
-      decodeFrame(pos, i + RECORD_HEADER, cap, linkType, micros, wireLen);
+      decodeFrame(pos, i + RECORD_HEADER, cap, linkType, bigEndian, micros, wireLen);
       return true;
     }
     return false;

@@ -67,9 +67,15 @@ final class PcapngReader extends CaptureReader {
   /**
    * @param checkpoints the file's recorded states, shared with the readers of its other ranges; or
    *     null, to hop from the file start
+   * @param decoder the decoder of the file's frames
    */
-  PcapngReader(String fileName, CaptureInput in, long start, PcapngCheckpoints checkpoints) {
-    super(fileName, in);
+  PcapngReader(
+      String fileName,
+      CaptureInput in,
+      long start,
+      PcapngCheckpoints checkpoints,
+      FrameDecoder decoder) {
+    super(fileName, in, decoder);
     this.start = start;
     this.checkpoints = checkpoints;
     if (checkpoints != null) {
@@ -108,7 +114,7 @@ final class PcapngReader extends CaptureReader {
   }
 
   @Override
-  public boolean advance() throws IOException {
+  protected boolean next() throws IOException {
     while (!done) {
       long pos = next;
       boolean emit = pos >= start;
@@ -136,10 +142,14 @@ final class PcapngReader extends CaptureReader {
       }
       String bad = checkFraming(pos);
       if (bad != null) {
+        if (emit) {
+          // Dumped before the resynchronisation scan moves on: a compressed input cannot seek
+          // back to it.
+          setError(pos, bad);
+        }
         next = resync(pos + 4);
         done = next < 0;
         if (emit) {
-          setError(pos, bad);
           return true;
         }
         continue;
@@ -323,7 +333,8 @@ final class PcapngReader extends CaptureReader {
     if (wireLen < capLen) {
       return fail(true, pos, "original length " + wireLen + " < captured length " + capLen);
     }
-    decodeFrame(pos, in.index(pos) + dataOffset, (int) capLen, itf.linkType, micros, wireLen);
+    decodeFrame(
+        pos, in.index(pos) + dataOffset, (int) capLen, itf.linkType, bigEndian, micros, wireLen);
     return true;
   }
 

@@ -3,7 +3,9 @@ package org.flowbeam.io.sink;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
+import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpStats;
@@ -16,7 +18,7 @@ import org.flowbeam.model.TimeBin;
  * times are microseconds since the epoch, enum values their lower-case labels.
  *
  * <pre>{@code
- * RecordFormats.FLOWS.columns(); // [flow_id, initiator_ip, ..., close_reason]
+ * RecordFormats.FLOWS.columns(); // [flow_id, initiator_ip, ..., close_reason, community_id]
  * }</pre>
  */
 public final class RecordFormats {
@@ -27,8 +29,9 @@ public final class RecordFormats {
    * Flows: {@code flow_id, initiator_ip, initiator_port, responder_ip, responder_port, protocol,
    * start_us, end_us, duration_us, packets, bytes, packets_fwd, packets_rev, bytes_fwd, bytes_rev,
    * fin, syn, rst, psh, ack, urg, ece, cwr, handshake_complete, state, invalid_reason,
-   * close_reason}. Forward is from the initiator; {@code invalid_reason} is empty unless the flow
-   * is invalid. Retained packets are not written.
+   * close_reason, community_id}. Forward is from the initiator; {@code invalid_reason} is empty
+   * unless the flow is invalid; {@code community_id} is the flow's Community ID v1 with the default
+   * seed ({@link #flows(CommunityId)} for another). Retained packets are not written.
    */
   public static final RecordFormat<FlowRecord> FLOWS =
       new RecordFormat<>(
@@ -51,9 +54,18 @@ public final class RecordFormats {
                   "bytes_fwd",
                   "bytes_rev"),
               FLAG_COLUMNS,
-              List.of("handshake_complete", "state", "invalid_reason", "close_reason")),
-          RecordFormats::flowValues,
+              List.of(
+                  "handshake_complete", "state", "invalid_reason", "close_reason", "community_id")),
+          flowValues(CommunityId.DEFAULT),
           "/avro/flow.avsc");
+
+  /** The flows of {@link #FLOWS}, their {@code community_id} hashed with {@code communityId}. */
+  public static RecordFormat<FlowRecord> flows(CommunityId communityId) {
+    return communityId.equals(CommunityId.DEFAULT)
+        ? FLOWS
+        : new RecordFormat<>(
+            FLOWS.name(), FLOWS.columns(), flowValues(communityId), FLOWS.avroSchemaResource());
+  }
 
   /**
    * Per-address statistics: {@code ip, sent_packets, recv_packets, sent_bytes, recv_bytes,
@@ -113,8 +125,13 @@ public final class RecordFormats {
 
   private RecordFormats() {}
 
-  private static List<Object> flowValues(FlowRecord f) {
-    List<Object> v = new ArrayList<>(27);
+  private static SerializableFunction<FlowRecord, List<Object>> flowValues(
+      CommunityId communityId) {
+    return f -> flowValues(f, communityId);
+  }
+
+  private static List<Object> flowValues(FlowRecord f, CommunityId communityId) {
+    List<Object> v = new ArrayList<>(28);
     v.add(f.flowId());
     v.add(f.initiatorIp());
     v.add(f.initiatorPort());
@@ -135,6 +152,7 @@ public final class RecordFormats {
     v.add(f.state().label());
     v.add(f.invalidReason().label());
     v.add(f.closeReason().label());
+    v.add(communityId.of(f));
     return v;
   }
 

@@ -34,6 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 class CarriedFlowsFileTest {
   private static final String NAME = "/root/_flowbeam/carried/run.state";
+
+  /** No close linger limit (the default): {@link FlowRules#NO_CLOSE_LINGER_LIMIT} round-trips. */
   private static final FlowRules RULES = FlowRules.defaults().withIdleTimeoutUs(10_000_000);
 
   /** The assemblies the busy sample carries out of its first run (cut at 8 s). */
@@ -176,7 +178,10 @@ class CarriedFlowsFileTest {
    * longer read, so {@link CarriedFlowsFile#VERSION} must be raised with it (then update the digest
    * here). Version 2 added the UDP and ICMP idle timeouts and the flow protocols to the rules, the
    * datagram tracker's state for UDP and ICMP keys, and the identifier of an ICMP echo key; a TCP
-   * assembly's encoding is otherwise version 1's.
+   * assembly's encoding is otherwise version 1's. The flows are assembled with a 2 s close linger,
+   * the default when versions 1 and 2 were pinned: the bytes are those that build wrote. A linger
+   * without limit is the same field holding {@link FlowRules#NO_CLOSE_LINGER_LIMIT} ({@link
+   * #whatIsWrittenIsReadBack} reads it back).
    */
   @Test
   void theEncodingOfVersionTwoIsPinned() throws Exception {
@@ -188,7 +193,9 @@ class CarriedFlowsFileTest {
             .fromClient(org.flowbeam.model.TcpFlags.FIN | org.flowbeam.model.TcpFlags.ACK, 0)
             .packets();
     FlowKey key = FlowKey.of(packets.get(0));
-    KeyAssembly a = new KeyAssembly(key, RULES.withRetainPackets(true));
+    FlowRules pinned =
+        RULES.withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US).withRetainPackets(true);
+    KeyAssembly a = new KeyAssembly(key, pinned);
     List<Packet> first = new ArrayList<>(packets.subList(0, 4));
     a.add(PacketFragment.of(key, first), 1_000_000, f -> {});
     a.add(PacketFragment.of(key, packets.subList(4, 6)), 1_003_000, f -> {});
@@ -199,7 +206,7 @@ class CarriedFlowsFileTest {
             Datagrams.udp(1_000_000, "10.0.0.1", 5353, "10.0.0.53", 53, 80),
             Datagrams.icmp(1_002_000, "2001:db8::2", "2001:db8::1", 129, 0, 0xbeef, 3, 118))) {
       FlowKey k = FlowKey.of(datagram);
-      KeyAssembly d = new KeyAssembly(k, RULES.withRetainPackets(true));
+      KeyAssembly d = new KeyAssembly(k, pinned);
       d.add(PacketFragment.of(k, List.of(datagram)), 1_000_000, f -> {});
       d.endRun(1_010_000, f -> {});
       records.add(RunByRun.encode(d));

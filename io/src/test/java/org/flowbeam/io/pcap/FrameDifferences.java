@@ -25,9 +25,9 @@ import org.flowbeam.testing.TsharkAgreement;
  * the inner TCP header of a tunnel with the outer IP protocol). Where the two differ:
  *
  * <ul>
- *   <li>{@code tunnel_inner_header}: FlowBeam's packet is not TCP (IP-in-IP, IPv6-in-IP, GRE, a UDP
- *       tunnel such as L2TP or decrypted WireGuard) while tshark shows the TCP header inside it:
- *       FlowBeam reports tunnels by their outer header.
+ *   <li>{@code tunnel_inner_header}: FlowBeam's packet is not TCP (a tunnel FlowBeam does not look
+ *       into, such as WireGuard, which tshark decrypts) while tshark shows the TCP header inside
+ *       it: FlowBeam reports such a tunnel by its outer header.
  *   <li>{@code ip_fragment}: either side has a TCP packet without ports (an IPv4 fragment):
  *       FlowBeam puts the ports on the first fragment and the later fragments, with no TCP header,
  *       in a port-0 flow; tshark reassembles the datagram and counts it at its last fragment.
@@ -84,6 +84,28 @@ final class FrameDifferences {
 
   private static String address(String text) {
     return text.isEmpty() ? "" : IpAddresses.format(IpAddresses.parse(text));
+  }
+
+  /**
+   * The packets as tshark's references name them. The references hold the first occurrence of
+   * {@code ip.src}/{@code ip.dst} (else of {@code ipv6.src}/{@code ipv6.dst}) with the innermost
+   * TCP/UDP header, so a packet decoded from inside a tunnel is named there by the outermost IPv4
+   * header: the tunnel's endpoints when they are IPv4, else the packet's own addresses when it is
+   * IPv4 (4in6), else the IPv6 endpoints (6in6). This is exact for frames with at most two IP
+   * versions in their header chain, as in every shared capture; ports, flags and lengths are
+   * unchanged.
+   */
+  static List<Packet> asTsharkNamesThem(List<Packet> packets, List<Tunnel> tunnels) {
+    List<Packet> out = new ArrayList<>(packets.size());
+    for (int i = 0; i < packets.size(); i++) {
+      Packet p = packets.get(i);
+      Tunnel t = tunnels.get(i);
+      if (t != null && (t.outerSrcIp().length == 4 || p.srcIp().length != 4)) {
+        p = p.toBuilder().srcIp(t.outerSrcIp()).dstIp(t.outerDstIp()).build();
+      }
+      out.add(p);
+    }
+    return out;
   }
 
   /**

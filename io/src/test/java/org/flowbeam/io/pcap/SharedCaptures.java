@@ -46,6 +46,10 @@ final class SharedCaptures {
   /** What reading a range gave. */
   static final class Result {
     final List<Packet> packets = new ArrayList<>();
+
+    /** Per packet, its outermost tunnel ({@link CaptureReader#tunnel()}), or null. */
+    final List<Tunnel> tunnels = new ArrayList<>();
+
     final List<RejectedRecord> errors = new ArrayList<>();
     long nonIp;
     long records;
@@ -73,6 +77,7 @@ final class SharedCaptures {
         switch (reader.kind()) {
           case PACKET:
             r.packets.add(reader.packet());
+            r.tunnels.add(reader.tunnel());
             break;
           case NON_IP:
             r.nonIp++;

@@ -53,9 +53,9 @@ class UdpConversationAgreementTest {
    */
   static final Map<String, Map<String, Integer>> EXPLAINED =
       Map.ofEntries(
-          Map.entry("ndpi/6in6tunnel.pcap", Map.of(UdpFrameDifferences.TUNNEL, 1)),
+          Map.entry("dpkt/nb6-http.pcap", Map.of(UdpFrameDifferences.TUNNEL, 1)),
           Map.entry("ndpi/capwap.pcap", Map.of(UdpFrameDifferences.TUNNEL, 1)),
-          Map.entry("ndpi/ipv6_in_gtp.pcap", Map.of(UdpFrameDifferences.TUNNEL, 1)),
+          Map.entry("ndpi/ipv6_in_gtp.pcap", Map.of(UdpFrameDifferences.TUNNEL, 2)),
           Map.entry(
               "wireshark/wireguard-ping-tcp-dsb.pcapng", Map.of(UdpFrameDifferences.TUNNEL, 1)),
           Map.entry(

@@ -22,9 +22,11 @@ import org.flowbeam.model.Packet;
  * make-udp-frames-apart.sh}).
  *
  * <ul>
- *   <li>{@code tunnel_inner_header}: tshark sees more than one IP (or UDP) header in the frame and
- *       counts it in the conversation of an inner UDP header (GTP, CAPWAP, a decrypted WireGuard
- *       tunnel, IPv6 in IPv6); FlowBeam reports the frame by its outer header.
+ *   <li>{@code tunnel}: tshark sees more than one IP (or UDP) header in the frame and counts it in
+ *       the conversation of each UDP header, the outer and the inner; FlowBeam counts it once, in
+ *       the flow of the packet it reads: the inner one where it decodes the tunnel (GTP-U, L2TP,
+ *       ...; {@code src/docs/encapsulations.md}), the outer one where it does not (CAPWAP, a
+ *       WireGuard tunnel that tshark decrypts).
  *   <li>{@code ip_fragment}: the frame is an IP fragment of a UDP datagram: FlowBeam puts the ports
  *       on the first fragment and the later fragments, with no UDP header, in a port-0 flow; tshark
  *       reassembles the datagram and counts it at its last fragment (that frame's length), or, when
@@ -36,7 +38,7 @@ import org.flowbeam.model.Packet;
  * packet at the frame's time and length.
  */
 final class UdpFrameDifferences {
-  static final String TUNNEL = "tunnel_inner_header";
+  static final String TUNNEL = "tunnel";
   static final String FRAGMENT = "ip_fragment";
 
   private UdpFrameDifferences() {}

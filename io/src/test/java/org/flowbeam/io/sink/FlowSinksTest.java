@@ -13,6 +13,7 @@ import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.flowbeam.io.FlowSinks;
+import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowRecordCoder;
@@ -94,6 +96,46 @@ class FlowSinksTest {
     assertThat(Files.exists(out.resolve("flows/flows-00000-of-00001.csv")), equalTo(true));
   }
 
+  /**
+   * A seed other than the default reaches every format's {@code community_id}: CSV, Avro and
+   * Parquet each hold, for every flow, {@link CommunityId} of its tuple with that seed, which is
+   * not the default seed's id.
+   */
+  @Test
+  void writesTheCommunityIdWithTheSeedAskedFor(TestPipeline p) throws Exception {
+    List<FlowRecord> flows = SinkFixtures.flows(12);
+    CommunityId seeded = CommunityId.withSeed(4321);
+    p.apply(Create.of(flows).withCoder(FlowRecordCoder.of()))
+        .apply(
+            FlowSinks.flows(out.toString(), 2, seeded)
+                .withFormats(EnumSet.of(FileFormat.CSV, FileFormat.AVRO, FileFormat.PARQUET)));
+    p.run().waitUntilFinish();
+
+    List<String> expected = new ArrayList<>();
+    for (FlowRecord f : flows) {
+      expected.add(f.flowId() + " " + seeded.of(f));
+      assertThat(seeded.of(f), not(equalTo(CommunityId.DEFAULT.of(f))));
+    }
+    Path dir = out.resolve("flows");
+    List<String> columns = RecordFormats.FLOWS.columns();
+    int id = columns.indexOf("community_id");
+    List<List<String>> csv = new ArrayList<>();
+    List<List<String>> avro = new ArrayList<>();
+    for (Path shard : files(dir, ".csv")) {
+      assertThat(csvHeader(shard), equalTo(columns));
+      csv.addAll(csvRows(shard));
+    }
+    for (Path shard : files(dir, ".avro")) {
+      avro.addAll(avroRows(shard, RecordFormats.FLOWS.avroSchemaResource()));
+    }
+    List<List<String>> parquet = SinkFixtures.parquetRows(dir, columns);
+    for (List<List<String>> rows : List.of(csv, avro, parquet)) {
+      assertThat(
+          rows.stream().map(r -> r.get(0) + " " + r.get(id)).collect(Collectors.toList()),
+          containsInAnyOrder(expected.toArray()));
+    }
+  }
+
   @Test
   void flowColumnsAreTheDocumentedOnes() {
     assertThat(
@@ -125,7 +167,8 @@ class FlowSinksTest {
             "handshake_complete",
             "state",
             "invalid_reason",
-            "close_reason"));
+            "close_reason",
+            "community_id"));
     FlowRecord f = SinkFixtures.flows(3).get(2);
     assertThat(
         asText(RecordFormats.FLOWS.values(f)),
@@ -156,7 +199,10 @@ class FlowSinksTest {
             "true",
             "invalid",
             "incomplete_no_synack",
-            "idle_timeout"));
+            "idle_timeout",
+            // Community ID of 10.0.0.2:40002 -> 192.168.1.1:443 TCP, computed by hand from the
+            // spec (SHA-1 of seed, ordered addresses, protocol, padding, ports; Base64).
+            "1:uAPKc4z5FYCjDS1qXsocuSUu/yU="));
   }
 
   @Test

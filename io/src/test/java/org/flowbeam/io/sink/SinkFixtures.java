@@ -31,7 +31,10 @@ import org.flowbeam.model.InvalidReason;
 final class SinkFixtures {
   private SinkFixtures() {}
 
-  /** {@code n} distinct flows covering every state, invalid reason and close reason. */
+  /**
+   * {@code n} distinct flows covering every state, invalid reason and close reason; the even ones
+   * over IPv4, the odd ones over IPv6.
+   */
   static List<FlowRecord> flows(int n) {
     List<FlowRecord> out = new ArrayList<>();
     for (int i = 0; i < n; i++) {
@@ -43,7 +46,7 @@ final class SinkFixtures {
       out.add(
           new FlowRecord(
               "flow-" + i,
-              "10.0.0." + (i % 250),
+              i % 2 == 0 ? "10.0.0." + (i % 250) : "2001:db8::a:" + Integer.toHexString(i),
               40000 + i,
               i % 2 == 0 ? "192.168.1.1" : "2001:db8::1",
               443,

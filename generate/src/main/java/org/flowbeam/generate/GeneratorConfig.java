@@ -45,6 +45,9 @@ public record GeneratorConfig(
   /** The idle timeout the ground truth assumes: FlowBeam's default. */
   static final long IDLE_TIMEOUT_US = FlowRules.DEFAULT_IDLE_TIMEOUT_US;
 
+  /** FlowBeam's default UDP idle timeout, by which the truth splits UDP flows. */
+  static final long UDP_IDLE_TIMEOUT_US = FlowRules.DEFAULT_UDP_IDLE_TIMEOUT_US;
+
   /** The snaplen of a capture that keeps whole frames (and libpcap's usual default). */
   public static final int DEFAULT_SNAPLEN = 65535;
 

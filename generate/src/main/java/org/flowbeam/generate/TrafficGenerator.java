@@ -56,14 +56,15 @@ import org.flowbeam.model.TcpFlags;
  *
  * <p>Each conversation accumulates its expected flows ({@link TruthFlow}) as its packets are
  * written, by the rules of {@code src/docs/flow-rules.md} with FlowBeam's defaults (300 s idle
- * timeout, no close linger limit, no active timeout). The traffic is built so that every rule has
- * one clear answer: gaps inside a conversation are at most about a minute or at least 360 s, never
- * near the idle timeout; a retransmitted SYN keeps its ISN; reordering never moves a handshake, FIN
- * or RST packet; nothing follows a close but the last ACK, within milliseconds (so a 2 s close
- * linger, {@code --closeLinger=2}, would find the same flows); a 5-tuple is never used by two
- * conversations at once, and every new connection on it starts with a SYN whose ISN differs from
- * any earlier one of that client (see {@link Hosts#isn}). The generator checks these invariants as
- * it writes and fails rather than write a wrong truth.
+ * timeout, no close linger limit, no active timeout); UDP datagrams make flows per 5-tuple with the
+ * 60 s UDP idle timeout ({@link UdpTruth}), whoever's exchanges share the tuple. The traffic is
+ * built so that every rule has one clear answer: gaps inside a conversation are at most about a
+ * minute or at least 360 s, never near the idle timeout; a retransmitted SYN keeps its ISN;
+ * reordering never moves a handshake, FIN or RST packet; nothing follows a close but the last ACK,
+ * within milliseconds (so a 2 s close linger, {@code --closeLinger=2}, would find the same flows);
+ * a 5-tuple is never used by two conversations at once, and every new connection on it starts with
+ * a SYN whose ISN differs from any earlier one of that client (see {@link Hosts#isn}). The
+ * generator checks these invariants as it writes and fails rather than write a wrong truth.
  *
  * <pre>{@code
  * GenerationSummary s = TrafficGenerator.generate(config, OutputFormat.PCAP, out, truth);
@@ -101,6 +102,9 @@ public final class TrafficGenerator {
   /** Open flows of finished conversations (SYN-only), by tuple, oldest first. */
   private final LinkedHashMap<Endpoints, TruthFlow> awaitingNextUse = new LinkedHashMap<>();
 
+  /** The UDP flows, by tuple. */
+  private final UdpTruth udpFlows;
+
   private long nextId;
   private int active;
   private long packets;
@@ -118,6 +122,7 @@ public final class TrafficGenerator {
     this.hosts = hosts;
     this.writer = writer;
     this.truth = truth;
+    this.udpFlows = new UdpTruth(truth, GeneratorConfig.UDP_IDLE_TIMEOUT_US);
   }
 
   /** What a run wrote. */
@@ -210,6 +215,7 @@ public final class TrafficGenerator {
     }
     if ((packets & 1023) == 0) {
       settleAwaiting();
+      udpFlows.settle(lastUs);
     }
   }
 
@@ -244,6 +250,7 @@ public final class TrafficGenerator {
       truth.write(f, f.reasonAtEnd(lastUs, GeneratorConfig.IDLE_TIMEOUT_US));
     }
     awaitingNextUse.clear();
+    udpFlows.finish(lastUs);
   }
 
   private long newId() {
@@ -452,7 +459,9 @@ public final class TrafficGenerator {
 
     @Override
     boolean fire() throws IOException {
-      emit(packets.get(next++));
+      SynthPacket p = packets.get(next++);
+      udpFlows.account(p);
+      emit(p);
       if (next == packets.size()) {
         active--;
         return false;

@@ -14,7 +14,7 @@ package org.flowbeam.generate;
  * @param refused a SYN answered by RST-ACK (a closed port)
  * @param unanswered a SYN with retransmissions and no answer, often retried from the same port with
  *     a new ISN
- * @param udp DNS and NTP exchanges (UDP, no flows)
+ * @param udp DNS and NTP exchanges (UDP flows)
  * @param scan a SYN scan of one host: a burst of half-open probes from one source port
  * @param reuseProbability chance that a closed web/other connection is followed, 10 ms to 10 s
  *     later, by a new connection on the same 5-tuple (new ISN)

@@ -2,11 +2,13 @@ package org.flowbeam.generate;
 
 import org.flowbeam.model.CloseReason;
 import org.flowbeam.model.FlowState;
+import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.TcpFlags;
 
 /**
  * The expected FlowBeam flow that a conversation's packets are building, accumulated as the packets
- * are written.
+ * are written. A UDP flow ({@link UdpTruth}) has no handshake: its state is whether both sides
+ * sent.
  *
  * <p>The generator decides where flows begin (a conversation's first SYN, a packet after an idle
  * gap it inserted) and knows each packet's role, so it follows the handshake by role rather than by
@@ -85,6 +87,9 @@ final class TruthFlow {
   }
 
   FlowState state() {
+    if (endpoints.protocol() != IpProtocol.TCP) {
+      return packetsFwd > 0 && packetsRev > 0 ? FlowState.BIDIRECTIONAL : FlowState.UNIDIRECTIONAL;
+    }
     if (!established) {
       return FlowState.INVALID;
     }

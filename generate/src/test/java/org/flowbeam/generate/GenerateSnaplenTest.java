@@ -20,8 +20,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.flowbeam.io.pcap.CaptureReader;
 import org.flowbeam.model.Packet;
+import org.flowbeam.tcp.FlowAssembler;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.TcpFlowAssembler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -93,7 +93,7 @@ class GenerateSnaplenTest {
         assertThat(packets.stream().filter(p -> p.length() > snaplen).count(), greaterThan(1_000L));
         assertThat(GeneratedFiles.truthRows(cut), equalTo(GeneratedFiles.truthRows(csv)));
         List<String> flows =
-            TcpFlowAssembler.assemble(packets, FlowRules.defaults()).stream()
+            FlowAssembler.assemble(packets, FlowRules.defaults()).stream()
                 .map(GeneratedFiles::truthRow)
                 .sorted()
                 .toList();

@@ -16,8 +16,8 @@ import java.util.List;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.TcpFlags;
+import org.flowbeam.tcp.FlowAssembler;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.TcpFlowAssembler;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +83,7 @@ class GeneratedElephantsTest {
         s,
         packets,
         GeneratedFiles.truthRows(file),
-        TcpFlowAssembler.assemble(packets, FlowRules.defaults()));
+        FlowAssembler.assemble(packets, FlowRules.defaults()));
   }
 
   private static void assertFlowBeamFindsTheTruth(Generated g) {

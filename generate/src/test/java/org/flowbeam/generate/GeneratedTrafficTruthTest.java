@@ -18,16 +18,16 @@ import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.TcpFlags;
+import org.flowbeam.tcp.FlowAssembler;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.TcpFlowAssembler;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The key check of the generator: FlowBeam's flow assembly, run on the generated packets, finds
- * exactly the flows of the ground truth, which the generator computed on its own from what it made.
- * The traffic has every feature on and dense, over more than three idle timeouts.
+ * exactly the flows of the ground truth (TCP and UDP), which the generator computed on its own from
+ * what it made. The traffic has every feature on and dense, over more than three idle timeouts.
  */
 class GeneratedTrafficTruthTest {
   @TempDir static Path dir;
@@ -41,7 +41,7 @@ class GeneratedTrafficTruthTest {
     GeneratedFiles.generate(denseConfig(20_000).build(), OutputFormat.CSV, csv);
     packets = GeneratedFiles.csvPackets(csv);
     truth = GeneratedFiles.truthRows(csv);
-    flows = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    flows = FlowAssembler.assemble(packets, FlowRules.defaults());
   }
 
   /** Every feature at a high rate, few conversations per second so that idle gaps show. */
@@ -79,7 +79,7 @@ class GeneratedTrafficTruthTest {
   @Test
   void aTwoSecondCloseLingerFindsTheSameFlows() {
     List<FlowRecord> withLinger =
-        TcpFlowAssembler.assemble(
+        FlowAssembler.assemble(
             packets, FlowRules.defaults().withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US));
     assertThat(
         withLinger.stream().map(GeneratedFiles::truthRow).sorted().toList(),
@@ -102,7 +102,8 @@ class GeneratedTrafficTruthTest {
             "invalid,port_reuse",
             "ongoing,idle_timeout",
             "invalid,idle_timeout",
-            "ongoing,end_of_data"));
+            "ongoing,end_of_data",
+            "bidirectional,idle_timeout"));
   }
 
   @Test

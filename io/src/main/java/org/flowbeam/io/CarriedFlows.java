@@ -50,7 +50,7 @@ import org.flowbeam.transforms.KeyAssemblyCoder;
  * // Before building the run: checks the whole file, so a bad one is one line, not a failed job.
  * CarriedFlowsFile.Summary before = CarriedFlows.inspect(previous);    // NONE if there is no file
  * AssembleFlows.Carrying.Result run =
- *     tcpByKey.apply(
+ *     byKey.apply(
  *         AssembleFlows.keyed(rules, lastPacketUs)
  *             .carrying(p.apply(CarriedFlows.read(previous)), before.seriesEndUs()));
  * run.carried().apply(CarriedFlows.write(next, run.seriesEndUs()));

@@ -16,7 +16,7 @@ import org.flowbeam.transforms.PacketDigest;
  *
  * <pre>{@code
  * DigestReadResult r = p.apply(PcapIO.read().from("/data/*.pcap").withDigest(digest));
- * r.getDigest().tcpByKey();   // fragments for AssembleFlows.keyed
+ * r.getDigest().byFlowKey();   // fragments for AssembleFlows.keyed
  * }</pre>
  */
 public final class DigestReadResult extends ReadResult {

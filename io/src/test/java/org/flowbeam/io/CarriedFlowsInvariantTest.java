@@ -34,8 +34,8 @@ import org.flowbeam.model.CloseReason;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
+import org.flowbeam.tcp.FlowAssembler;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.TcpFlowAssembler;
 import org.flowbeam.testing.BeamTest;
 import org.flowbeam.testing.RunByRun;
 import org.flowbeam.testing.SampleTraffic;
@@ -91,7 +91,7 @@ class CarriedFlowsInvariantTest {
               .carrying(p.apply("ReadCarried", CarriedFlows.read(previous)), before.seriesEndUs());
       boolean last = run == slices.size() - 1;
       AssembleFlows.Carrying.Result result =
-          digest.tcpByKey().apply(last ? carrying.flushing() : carrying);
+          digest.byFlowKey().apply(last ? carrying.flushing() : carrying);
       result.carried().apply("WriteCarried", CarriedFlows.write(next, result.seriesEndUs()));
       flows.add(collect(p, result.flows()));
       carried.add(CarriedFlows.inspect(next));
@@ -107,7 +107,7 @@ class CarriedFlowsInvariantTest {
     return collect(
         p,
         digest
-            .tcpByKey()
+            .byFlowKey()
             .apply(
                 AssembleFlows.keyed(
                     rules, AssembleFlows.lastPacketUs(TrafficStats.totals(digest)))));
@@ -185,7 +185,7 @@ class CarriedFlowsInvariantTest {
   void handBuiltTraceInSlicesGivesTheFlowsOfOneRun(int n) throws IOException {
     List<Packet> packets = handBuilt();
     List<FlowRecord> expected = oneRun(packets(packets), SHORT_IDLE);
-    assertThat(expected, equalTo(byId(TcpFlowAssembler.assemble(packets, SHORT_IDLE))));
+    assertThat(expected, equalTo(byId(FlowAssembler.assemble(packets, SHORT_IDLE))));
     List<Input> slices =
         RunByRun.cut(packets, equalCuts(packets, n)).stream()
             .map(CarriedFlowsInvariantTest::packets)
@@ -229,7 +229,7 @@ class CarriedFlowsInvariantTest {
         assertThat("run " + run, goneFlows, hasSize(0));
       }
     }
-    assertThat(series.all(), equalTo(byId(TcpFlowAssembler.assemble(packets, SHORT_IDLE))));
+    assertThat(series.all(), equalTo(byId(FlowAssembler.assemble(packets, SHORT_IDLE))));
   }
 
   // --- the real loopback capture, when the shared data is there ---
@@ -258,9 +258,9 @@ class CarriedFlowsInvariantTest {
 
   /**
    * Seven slices of about 11 s of the 75 s capture. The reference is one pass of the plain-Java
-   * assembly ({@link TcpFlowAssembler}, which the Beam stages agree with): one Beam run over the
-   * whole capture costs as much on the Direct Runner as the runs of the series, and fewer slices
-   * would cut fewer flows at about the same cost.
+   * assembly ({@link FlowAssembler}, which the Beam stages agree with): one Beam run over the whole
+   * capture costs as much on the Direct Runner as the runs of the series, and fewer slices would
+   * cut fewer flows at about the same cost.
    */
   @Test
   void loopbackCaptureInSevenTimeSlicesGivesTheFlowsOfOneRun() throws IOException {
@@ -268,7 +268,7 @@ class CarriedFlowsInvariantTest {
     Assumptions.assumeTrue(Files.isRegularFile(pcap), "no " + pcap);
     FlowRules rules = FlowRules.defaults();
     List<Packet> packets = packetsOf(pcap);
-    List<FlowRecord> expected = byId(TcpFlowAssembler.assemble(packets, rules));
+    List<FlowRecord> expected = byId(FlowAssembler.assemble(packets, rules));
     assertThat(expected, hasSize(20_311));
     List<Long> cuts = TimeSlicedPcap.equalCuts(pcap, 7);
     List<Input> slices =

@@ -132,7 +132,7 @@ class ReaderDigestTest {
   private static PCollection<String> everything(String side, PacketDigest.Result d) {
     PCollection<PacketTotals> totals = TrafficStats.totals(d);
     PCollection<FlowRecord> flows =
-        d.tcpByKey()
+        d.byFlowKey()
             .apply(
                 side + "Flows",
                 AssembleFlows.keyed(FlowRules.defaults(), AssembleFlows.lastPacketUs(totals)));

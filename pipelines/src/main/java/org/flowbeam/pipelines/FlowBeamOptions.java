@@ -11,6 +11,7 @@ import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.sink.FileFormat;
 import org.flowbeam.model.CommunityId;
+import org.flowbeam.model.FlowProtocol;
 
 /**
  * Options of the packets-to-flows job. Times are in seconds (fractions allowed); every option has a
@@ -52,11 +53,34 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   void setIpMap(String value);
 
-  @Description("Seconds without a packet after which a flow ends (idle_timeout).")
+  @Description(
+      "Which protocols' packets make flows, comma-separated: any of 'tcp', 'udp' and 'icmp' (ICMP"
+          + " and ICMPv6). Packets of the others count in the statistics only.")
+  @Default.InstanceFactory(Protocol.All.class)
+  List<Protocol> getProtocols();
+
+  void setProtocols(List<Protocol> value);
+
+  @Description("Seconds without a packet after which a TCP flow ends (idle_timeout).")
   @Default.Double(300)
   double getIdleTimeout();
 
   void setIdleTimeout(double value);
+
+  @Description(
+      "Seconds without a packet after which a UDP flow ends (idle_timeout); Zeek's default.")
+  @Default.Double(60)
+  double getUdpIdleTimeout();
+
+  void setUdpIdleTimeout(double value);
+
+  @Description(
+      "Seconds without a packet after which an ICMP or ICMPv6 flow ends (idle_timeout); Zeek's"
+          + " default.")
+  @Default.Double(60)
+  double getIcmpIdleTimeout();
+
+  void setIcmpIdleTimeout(double value);
 
   @Description("Seconds after which a long flow is split (active_timeout); 0 turns it off.")
   @Default.Double(0)
@@ -76,7 +100,7 @@ public interface FlowBeamOptions extends PipelineOptions {
   void setCloseLinger(String value);
 
   @Description(
-      "How TCP packets reach the keyed flow stage: 'fragments' (gathered per flow key and bundle"
+      "How packets reach the keyed flow stage: 'fragments' (gathered per flow key and bundle"
           + " before the shuffle; faster) or 'packets' (one by one). Both give the same flows.")
   @Default.Enum("FRAGMENTS")
   Assembly getAssembly();
@@ -193,7 +217,7 @@ public interface FlowBeamOptions extends PipelineOptions {
     }
   }
 
-  /** How {@code --assembly} sends TCP packets to the keyed flow stage. */
+  /** How {@code --assembly} sends packets to the keyed flow stage. */
   @JsonDeserialize(using = EnumOption.Reader.class)
   enum Assembly {
     FRAGMENTS,
@@ -216,6 +240,34 @@ public interface FlowBeamOptions extends PipelineOptions {
     @Override
     public String toString() {
       return EnumOption.spelling(this);
+    }
+  }
+
+  /** A protocol whose packets {@code --protocols} asks to make flows. */
+  @JsonDeserialize(using = EnumOption.Reader.class)
+  @EnumOption.Option("protocols")
+  enum Protocol {
+    TCP,
+    UDP,
+    ICMP;
+
+    /** The flow protocol of the same name. */
+    FlowProtocol flowProtocol() {
+      return FlowProtocol.valueOf(name());
+    }
+
+    /** The command-line spelling, as {@code --help} lists it and the manifest records it. */
+    @Override
+    public String toString() {
+      return EnumOption.spelling(this);
+    }
+
+    /** The default of {@code --protocols}: every flow protocol. */
+    static final class All implements DefaultValueFactory<List<Protocol>> {
+      @Override
+      public List<Protocol> create(PipelineOptions options) {
+        return List.of(values());
+      }
     }
   }
 

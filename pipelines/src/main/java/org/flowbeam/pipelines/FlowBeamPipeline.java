@@ -26,6 +26,7 @@ import org.flowbeam.io.timearcs.TimeArcsWrite;
 import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowKeyCoder;
+import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.HourlyIpStats;
 import org.flowbeam.model.IpStats;
@@ -33,6 +34,7 @@ import org.flowbeam.model.StatsCoders;
 import org.flowbeam.pipelines.FlowBeamOptions.Assembly;
 import org.flowbeam.pipelines.FlowBeamOptions.Layout;
 import org.flowbeam.pipelines.FlowBeamOptions.OutputFormat;
+import org.flowbeam.pipelines.FlowBeamOptions.Protocol;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.tcp.KeyAssembly;
 import org.flowbeam.transforms.AssembleFlows;
@@ -42,9 +44,9 @@ import org.flowbeam.transforms.PacketTotals;
 import org.flowbeam.transforms.TrafficStats;
 
 /**
- * The packets-to-flows job: read packets, assemble TCP flows, compute statistics, write the sharded
- * outputs (and the TimeArcs layout when asked) and the manifest. Each stage is a static method that
- * tests wire directly.
+ * The packets-to-flows job: read packets, assemble TCP, UDP and ICMP flows, compute statistics,
+ * write the sharded outputs (and the TimeArcs layout when asked) and the manifest. Each stage is a
+ * static method that tests wire directly.
  */
 public final class FlowBeamPipeline {
   private FlowBeamPipeline() {}
@@ -61,7 +63,19 @@ public final class FlowBeamPipeline {
         closeLinger.isPresent()
             ? seconds("closeLinger", closeLinger.getAsDouble(), true)
             : FlowRules.NO_CLOSE_LINGER_LIMIT,
-        o.getLayout() == Layout.TIMEARCS);
+        o.getLayout() == Layout.TIMEARCS,
+        seconds("udpIdleTimeout", o.getUdpIdleTimeout(), false),
+        seconds("icmpIdleTimeout", o.getIcmpIdleTimeout(), false),
+        protocols(o));
+  }
+
+  /** The protocols whose packets make flows ({@code --protocols}), at least one. */
+  static Set<FlowProtocol> protocols(FlowBeamOptions o) {
+    List<Protocol> asked = o.getProtocols();
+    if (asked == null || asked.isEmpty()) {
+      throw new UsageException("--protocols must list at least one of tcp, udp or icmp");
+    }
+    return FlowProtocol.setOf(asked.stream().map(Protocol::flowProtocol).toList());
   }
 
   /**
@@ -226,7 +240,9 @@ public final class FlowBeamPipeline {
     // (but the packets themselves, when the TimeArcs layout asks for them).
     boolean timeArcsLayout = o.getLayout() == Layout.TIMEARCS;
     PacketDigest digestPackets =
-        PacketDigest.withBinSizeUs(binSizeUs(o)).withFragmentPackets(fragmentPackets(o));
+        PacketDigest.withBinSizeUs(binSizeUs(o))
+            .withFragmentPackets(fragmentPackets(o))
+            .withFlowProtocols(rules.protocols());
     DatasetRead read = DatasetRead.read(p, inputs, o, digestPackets, timeArcsLayout);
     PacketDigest.Result digest = read.digest();
     PCollection<PacketTotals> totals = TrafficStats.totals(digest);
@@ -235,7 +251,7 @@ public final class FlowBeamPipeline {
     PCollection<KV<FlowKey, KeyAssembly>> carriedIn = null;
     PCollection<KV<FlowKey, KeyAssembly>> carriedOut = null;
     if (series == null) {
-      flows = digest.tcpByKey().apply("AssembleFlows", assemble);
+      flows = digest.byFlowKey().apply("AssembleFlows", assemble);
     } else {
       carriedIn = readCarried(p, series);
       AssembleFlows.Carrying.Result run = assembleRun(digest, assemble, carriedIn, series);
@@ -279,15 +295,18 @@ public final class FlowBeamPipeline {
 
     PCollection<PacketTotals> seen =
         totals.apply("AnyPacket", Filter.by((PacketTotals t) -> !t.isEmpty()));
+    Set<FlowProtocol> flowProtocols = rules.protocols();
     RunCounts counts =
         new RunCounts()
             .sum(RunManifest.RECORDS_READ, read.recordsRead(), kv -> kv.getValue())
-            .sum(RunManifest.PACKETS, totals, PacketTotals::packets)
             .count(RunManifest.REJECTED, read.errors())
             .sum(RunManifest.NON_IP_FRAMES, read.nonIpCounts(), kv -> kv.getValue())
-            .sum(RunManifest.TCP_PACKETS, totals, PacketTotals::tcpPackets)
-            .count(RunManifest.FLOWS, flows)
-            .sum(RunManifest.PACKETS_IN_FLOWS, flows, FlowRecord::packetCount)
+            .sums(
+                "Packets",
+                totals,
+                RunManifest.PACKET_COUNTS,
+                t -> RunManifest.packetCounts(t, flowProtocols))
+            .sums("Flows", flows, RunManifest.FLOW_COUNTS, RunManifest::flowCounts)
             .count(RunManifest.IP_ADDRESSES, ipStats)
             .min(RunManifest.TIME_START, seen, PacketTotals::firstUs)
             .max(RunManifest.TIME_END, seen, PacketTotals::lastUs);
@@ -301,6 +320,7 @@ public final class FlowBeamPipeline {
         new RunManifest(
             series == null ? outputDir : series.manifestDir(),
             head,
+            flowProtocols,
             counts.all(),
             read.recordsRead(),
             read.nonIpCounts(),
@@ -329,7 +349,7 @@ public final class FlowBeamPipeline {
     if (series.flush()) {
       carrying = carrying.flushing();
     }
-    AssembleFlows.Carrying.Result run = digest.tcpByKey().apply("AssembleFlows", carrying);
+    AssembleFlows.Carrying.Result run = digest.byFlowKey().apply("AssembleFlows", carrying);
     if (!series.flush()) {
       run.carried()
           .apply("WriteCarried", CarriedFlows.write(series.carriedOut(), run.seriesEndUs()));
@@ -356,7 +376,10 @@ public final class FlowBeamPipeline {
     options.put("input", o.getInput());
     options.put("format", o.getFormat().toString());
     options.put("ip_map", o.getIpMap());
+    options.put("protocols", o.getProtocols().stream().map(EnumOption::spelling).toList());
     options.put("idle_timeout_s", o.getIdleTimeout());
+    options.put("udp_idle_timeout_s", o.getUdpIdleTimeout());
+    options.put("icmp_idle_timeout_s", o.getIcmpIdleTimeout());
     options.put("active_timeout_s", o.getActiveTimeout());
     OptionalDouble closeLinger = closeLingerSeconds(o);
     options.put(

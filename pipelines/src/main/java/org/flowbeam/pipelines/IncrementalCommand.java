@@ -8,17 +8,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.flowbeam.io.CarriedFlows;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.pipelines.FlowBeamOptions.Layout;
 import org.flowbeam.pipelines.incremental.IncrementalRun;
 import org.flowbeam.pipelines.incremental.RootLockedException;
 import org.flowbeam.pipelines.incremental.RunPlanner;
 import org.flowbeam.pipelines.incremental.StagedJob;
+import org.flowbeam.tcp.FlowRules;
 
 /**
  * {@code --incremental}: one run of the recurring job over the root {@code --output} (see {@code
@@ -31,18 +36,12 @@ final class IncrementalCommand {
   /** Directory of the staging tree that holds the job's own manifest; not published. */
   static final String JOB_DIR = "_job";
 
-  /** Counts of the job's manifest that add up over runs (the root manifest sums them). */
+  /**
+   * Counts of the job's manifest that add up over runs (the root manifest sums them): all but the
+   * number of distinct addresses.
+   */
   private static final List<String> ADDITIVE =
-      List.of(
-          RunManifest.RECORDS_READ,
-          RunManifest.PACKETS,
-          RunManifest.REJECTED,
-          RunManifest.NON_IP_FRAMES,
-          RunManifest.TCP_PACKETS,
-          RunManifest.FLOWS,
-          RunManifest.PACKETS_IN_FLOWS,
-          RunManifest.CARRIED_IN_PACKETS,
-          RunManifest.CARRIED_OUT_PACKETS);
+      RunManifest.COUNT_ORDER.stream().filter(n -> !n.equals(RunManifest.IP_ADDRESSES)).toList();
 
   private IncrementalCommand() {}
 
@@ -101,6 +100,9 @@ final class IncrementalCommand {
   /** The job of one run: the pipeline over {@code in}'s files into its staging directory. */
   private static StagedJob.Output runJob(FlowBeamOptions o, List<String> args, StagedJob.Input in)
       throws IOException {
+    if (in.carriedStateIn().isPresent()) {
+      checkCarriedRules(in.carriedStateIn().get(), FlowBeamPipeline.rules(o));
+    }
     List<String> files = new ArrayList<>();
     for (Path f : in.inputFiles()) {
       files.add(f.toString());
@@ -133,6 +135,45 @@ final class IncrementalCommand {
     }
     FlowSinks.removeEmptyTempDirs(in.stagingDir().toString());
     return output(jobDir.resolve(ManifestWriter.FILE_NAME));
+  }
+
+  /**
+   * Refuses, in one line, to resume flows carried under other flow options than this run's (the
+   * keyed stage would fail on the first of them): a series keeps its options until it is ended. A
+   * bad or older carried-state file is one line too ({@link CarriedFlows#inspect}).
+   */
+  static void checkCarriedRules(Path state, FlowRules rules) throws IOException {
+    FlowRules carried = CarriedFlows.inspect(state.toString()).rules();
+    if (carried != null && !carried.equals(rules)) {
+      throw new UsageException(
+          "the flows carried in "
+              + state
+              + " were assembled with "
+              + options(carried)
+              + ", this run asks for "
+              + options(rules)
+              + ": end the series with --flushOpenFlows under its options before changing them");
+    }
+  }
+
+  /** The options that make {@code rules}, as a command line would give them. */
+  private static String options(FlowRules rules) {
+    return String.format(
+        Locale.ROOT,
+        "--protocols=%s --idleTimeout=%s --udpIdleTimeout=%s --icmpIdleTimeout=%s"
+            + " --activeTimeout=%s --closeLinger=%s",
+        rules.protocols().stream().map(FlowProtocol::label).collect(Collectors.joining(",")),
+        seconds(rules.idleTimeoutUs()),
+        seconds(rules.udpIdleTimeoutUs()),
+        seconds(rules.icmpIdleTimeoutUs()),
+        seconds(rules.activeTimeoutUs()),
+        rules.closeLingerUs() == FlowRules.NO_CLOSE_LINGER_LIMIT
+            ? "none"
+            : seconds(rules.closeLingerUs()));
+  }
+
+  private static String seconds(long us) {
+    return java.math.BigDecimal.valueOf(us, 6).stripTrailingZeros().toPlainString();
   }
 
   /** The run's newest packet and additive counts, from the job's manifest. */

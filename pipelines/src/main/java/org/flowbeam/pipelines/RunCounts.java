@@ -2,11 +2,13 @@ package org.flowbeam.pipelines;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.FlatMapElements;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.SerializableFunction;
@@ -55,6 +57,37 @@ final class RunCounts {
   /** Adds {@code name} = the maximum of {@code f} over {@code c} (absent if {@code c} is empty). */
   <T> RunCounts max(String name, PCollection<T> c, SerializableFunction<T, Long> f) {
     return add(MAX, name, c, f);
+  }
+
+  /**
+   * Adds the totals {@code names}, each the sum over {@code c} of the value {@code f} gives it (a
+   * name {@code f} leaves out adds nothing for that element), in one step: several totals of one
+   * collection cost one step, not one each.
+   */
+  <T> RunCounts sums(
+      String step,
+      PCollection<T> c,
+      List<String> names,
+      SerializableFunction<T, Map<String, Long>> f) {
+    parts.add(
+        c.apply(
+                "Values_" + step,
+                FlatMapElements.into(
+                        TypeDescriptors.kvs(
+                            TypeDescriptors.strings(), TypeDescriptor.of(SumMinMax.class)))
+                    .via(
+                        (T x) -> {
+                          List<KV<String, SumMinMax>> out = new ArrayList<>();
+                          f.apply(x)
+                              .forEach(
+                                  (name, v) -> out.add(KV.of(SUM + "|" + name, SumMinMax.of(v))));
+                          return out;
+                        }))
+            .setCoder(CODER));
+    for (String name : names) {
+      zeros.add(KV.of(SUM + "|" + name, new SumMinMax()));
+    }
+    return this;
   }
 
   private <T> RunCounts add(

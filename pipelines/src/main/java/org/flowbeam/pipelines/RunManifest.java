@@ -1,8 +1,10 @@
 package org.flowbeam.pipelines;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -14,6 +16,9 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.flowbeam.io.pcap.CaptureSummary;
+import org.flowbeam.model.FlowProtocol;
+import org.flowbeam.model.FlowRecord;
+import org.flowbeam.transforms.PacketTotals;
 
 /**
  * The stage that writes a run's {@code manifest.json} from its totals (see {@link
@@ -24,6 +29,16 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
   static final String PACKETS = "packets";
   static final String REJECTED = "rejected";
   static final String TCP_PACKETS = "tcp_packets";
+  static final String UDP_PACKETS = "udp_packets";
+
+  /** ICMP and ICMPv6 packets. */
+  static final String ICMP_PACKETS = "icmp_packets";
+
+  /**
+   * Packets of the protocols that make flows ({@code --protocols}): each is in exactly one flow.
+   */
+  static final String FLOW_PROTOCOL_PACKETS = "flow_protocol_packets";
+
   static final String FLOWS = "flows";
   static final String PACKETS_IN_FLOWS = "packets_in_flows";
   static final String IP_ADDRESSES = "ip_addresses";
@@ -37,21 +52,78 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
   static final String NON_IP_FRAMES = "non_ip_frames";
   static final String TIME_START = "time_start";
   static final String TIME_END = "time_end";
-  static final List<String> COUNT_ORDER =
-      List.of(
-          RECORDS_READ,
-          PACKETS,
-          REJECTED,
-          NON_IP_FRAMES,
-          TCP_PACKETS,
-          FLOWS,
-          PACKETS_IN_FLOWS,
-          CARRIED_IN_PACKETS,
-          CARRIED_OUT_PACKETS,
-          IP_ADDRESSES);
+
+  /** The counts {@link #packetCounts} gives, from the packet totals. */
+  static final List<String> PACKET_COUNTS =
+      List.of(PACKETS, TCP_PACKETS, UDP_PACKETS, ICMP_PACKETS, FLOW_PROTOCOL_PACKETS);
+
+  /** The counts {@link #flowCounts} gives: over all flows, then per protocol. */
+  static final List<String> FLOW_COUNTS = flowCountNames();
+
+  static final List<String> COUNT_ORDER = countOrder();
+
+  private static List<String> flowCountNames() {
+    List<String> names = new ArrayList<>(List.of(FLOWS, PACKETS_IN_FLOWS));
+    for (FlowProtocol p : FlowProtocol.values()) {
+      names.add(flowsOf(p));
+      names.add(packetsInFlowsOf(p));
+    }
+    return List.copyOf(names);
+  }
+
+  private static List<String> countOrder() {
+    List<String> order = new ArrayList<>(List.of(RECORDS_READ));
+    order.add(PACKETS);
+    order.add(REJECTED);
+    order.add(NON_IP_FRAMES);
+    order.addAll(PACKET_COUNTS.subList(1, PACKET_COUNTS.size()));
+    order.addAll(FLOW_COUNTS);
+    order.addAll(List.of(CARRIED_IN_PACKETS, CARRIED_OUT_PACKETS, IP_ADDRESSES));
+    return List.copyOf(order);
+  }
+
+  /** The count of {@code protocol}'s packets: {@code tcp_packets}, {@code udp_packets}, ... */
+  static String packetsOf(FlowProtocol protocol) {
+    return protocol.label() + "_packets";
+  }
+
+  /** The count of {@code protocol}'s flows: {@code tcp_flows}, ... */
+  static String flowsOf(FlowProtocol protocol) {
+    return protocol.label() + "_flows";
+  }
+
+  /** The count of the packets in {@code protocol}'s flows: {@code tcp_packets_in_flows}, ... */
+  static String packetsInFlowsOf(FlowProtocol protocol) {
+    return protocol.label() + "_packets_in_flows";
+  }
+
+  /** The {@link #PACKET_COUNTS} of a run's packet totals, making flows of {@code flowProtocols}. */
+  static Map<String, Long> packetCounts(PacketTotals t, Set<FlowProtocol> flowProtocols) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put(PACKETS, t.packets());
+    for (FlowProtocol p : FlowProtocol.values()) {
+      counts.put(packetsOf(p), t.packetsOf(p));
+    }
+    counts.put(FLOW_PROTOCOL_PACKETS, t.packetsOf(flowProtocols));
+    return counts;
+  }
+
+  /** The {@link #FLOW_COUNTS} one flow adds. */
+  static Map<String, Long> flowCounts(FlowRecord f) {
+    Map<String, Long> counts = new LinkedHashMap<>();
+    counts.put(FLOWS, 1L);
+    counts.put(PACKETS_IN_FLOWS, f.packetCount());
+    FlowProtocol p = FlowProtocol.of(f.protocol());
+    if (p != null) {
+      counts.put(flowsOf(p), 1L);
+      counts.put(packetsInFlowsOf(p), f.packetCount());
+    }
+    return counts;
+  }
 
   private final String outputDir;
   private final LinkedHashMap<String, Object> head;
+  private final Set<FlowProtocol> flowProtocols;
   private final PCollection<KV<String, Long>> counts;
   private final PCollection<KV<String, Long>> recordsRead;
   private final PCollection<KV<String, Long>> nonIpCounts;
@@ -61,6 +133,7 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
   RunManifest(
       String outputDir,
       Map<String, Object> head,
+      Set<FlowProtocol> flowProtocols,
       PCollection<KV<String, Long>> counts,
       PCollection<KV<String, Long>> recordsRead,
       PCollection<KV<String, Long>> nonIpCounts,
@@ -68,6 +141,7 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
       PCollection<String> timeArcsKeys) {
     this.outputDir = outputDir;
     this.head = new LinkedHashMap<>(head);
+    this.flowProtocols = flowProtocols;
     this.counts = counts;
     this.recordsRead = recordsRead;
     this.nonIpCounts = nonIpCounts;
@@ -91,7 +165,14 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
             "WriteManifest",
             ParDo.of(
                     new WriteManifestFn(
-                        outputDir, head, countsView, perFile, nonIp, captures, timeArcs))
+                        outputDir,
+                        head,
+                        flowProtocols,
+                        countsView,
+                        perFile,
+                        nonIp,
+                        captures,
+                        timeArcs))
                 .withSideInputs(countsView, perFile, nonIp, captures, timeArcs))
         .setCoder(StringUtf8Coder.of());
   }

@@ -6,20 +6,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.flowbeam.io.pcap.CaptureSummary;
 import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.model.FlowProtocol;
 
 /**
  * Writes {@code manifest.json} once every total is known: the run's static description (inputs,
- * options, versions), the {@code counts} with their two reconciliations, the time range, the
- * records read per input file and, with the TimeArcs layout, that layout's keys beside FlowBeam's.
+ * options, versions), the {@code counts} with their reconciliations (records; every packet of a
+ * flow protocol in exactly one flow, overall and per protocol, or with the carried packets in a run
+ * of a series), the time range, the records read per input file and, with the TimeArcs layout, that
+ * layout's keys beside FlowBeam's.
  */
 final class WriteManifestFn extends DoFn<Long, String> {
   private final String outputDir;
   private final LinkedHashMap<String, Object> head;
+  private final Set<FlowProtocol> flowProtocols;
   private final PCollectionView<Map<String, Long>> counts;
   private final PCollectionView<Map<String, Long>> recordsPerFile;
   private final PCollectionView<Map<String, Long>> nonIpByType;
@@ -29,6 +34,7 @@ final class WriteManifestFn extends DoFn<Long, String> {
   WriteManifestFn(
       String outputDir,
       LinkedHashMap<String, Object> head,
+      Set<FlowProtocol> flowProtocols,
       PCollectionView<Map<String, Long>> counts,
       PCollectionView<Map<String, Long>> recordsPerFile,
       PCollectionView<Map<String, Long>> nonIpByType,
@@ -36,6 +42,7 @@ final class WriteManifestFn extends DoFn<Long, String> {
       PCollectionView<List<String>> timeArcsKeys) {
     this.outputDir = outputDir;
     this.head = head;
+    this.flowProtocols = flowProtocols;
     this.counts = counts;
     this.recordsPerFile = recordsPerFile;
     this.nonIpByType = nonIpByType;
@@ -85,7 +92,7 @@ final class WriteManifestFn extends DoFn<Long, String> {
     long packets = totals.getOrDefault(RunManifest.PACKETS, 0L);
     long rejected = totals.getOrDefault(RunManifest.REJECTED, 0L);
     long nonIp = totals.getOrDefault(RunManifest.NON_IP_FRAMES, 0L);
-    long tcp = totals.getOrDefault(RunManifest.TCP_PACKETS, 0L);
+    long flowPackets = totals.getOrDefault(RunManifest.FLOW_PROTOCOL_PACKETS, 0L);
     long inFlows = totals.getOrDefault(RunManifest.PACKETS_IN_FLOWS, 0L);
     Map<String, Object> reconciliation = new LinkedHashMap<>();
     reconciliation.put(
@@ -94,10 +101,18 @@ final class WriteManifestFn extends DoFn<Long, String> {
       long carriedIn = totals.getOrDefault(RunManifest.CARRIED_IN_PACKETS, 0L);
       long carriedOut = totals.get(RunManifest.CARRIED_OUT_PACKETS);
       reconciliation.put(
-          "tcp_packets + carried_in_packets = packets_in_flows + carried_out_packets",
-          tcp + carriedIn == inFlows + carriedOut);
+          "flow_protocol_packets + carried_in_packets = packets_in_flows + carried_out_packets",
+          flowPackets + carriedIn == inFlows + carriedOut);
     } else {
-      reconciliation.put("tcp_packets = packets_in_flows", tcp == inFlows);
+      reconciliation.put("flow_protocol_packets = packets_in_flows", flowPackets == inFlows);
+      // Every packet of each flow protocol is in one of that protocol's flows.
+      for (FlowProtocol p : flowProtocols) {
+        String of = RunManifest.packetsOf(p);
+        String inFlowsOf = RunManifest.packetsInFlowsOf(p);
+        reconciliation.put(
+            of + " = " + inFlowsOf,
+            totals.getOrDefault(of, 0L).equals(totals.getOrDefault(inFlowsOf, 0L)));
+      }
     }
     manifest.put("reconciliation", reconciliation);
 

@@ -14,8 +14,9 @@ import org.apache.beam.sdk.values.TimestampedValue;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
+import org.flowbeam.tcp.FlowAssembler;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.TcpFlowAssembler;
+import org.flowbeam.testing.SampleTraffic;
 import org.flowbeam.testing.SharedData;
 import org.flowbeam.transforms.AssembleFlows;
 import org.joda.time.Instant;
@@ -24,19 +25,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Flow assembly on Flink embedded (a local mini-cluster, parallelism 2) gives exactly the flows of
- * the sorted reference, from rows fed in shuffled order: each key's packets reach the state machine
- * in event-time order on Flink as on the Direct Runner, whether fragments hold a few packets (so
- * that every key is many overlapping elements) or the default cap.
+ * the sorted reference (TCP, UDP and ICMP), from rows fed in shuffled order: each key's packets
+ * reach the state machine in event-time order on Flink as on the Direct Runner, whether fragments
+ * hold a few packets (so that every key is many overlapping elements) or the default cap.
  */
 class FlinkEmbeddedAssemblyTest {
   @ParameterizedTest
   @ValueSource(ints = {2, 4096})
-  void shuffledTcpEdgeCapturesOnFlink(int fragmentPackets) {
+  void shuffledTcpEdgeCapturesAndDatagramsOnFlink(int fragmentPackets) {
     List<Packet> packets = new ArrayList<>();
     for (String capture : SharedData.capturesIn("tcp-edge")) {
       packets.addAll(SharedData.packets(SharedData.ref("tcp-edge", capture, ".packets.csv")));
     }
-    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    // UDP and ICMP: hand-built flows, and real ones (DNS, STUN, VoIP, ICMP errors).
+    packets.addAll(SampleTraffic.datagramTraffic());
+    packets.addAll(SharedData.packets(SharedData.ref("ndpi", "skype.pcap", ".packets.csv")));
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, FlowRules.defaults());
     List<Packet> shuffled = new ArrayList<>(packets);
     Collections.shuffle(shuffled, new Random(3));
     List<TimestampedValue<Packet>> input = new ArrayList<>();

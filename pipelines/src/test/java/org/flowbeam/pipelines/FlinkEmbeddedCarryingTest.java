@@ -35,9 +35,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A run that carries flows on Flink embedded (a local mini-cluster, parallelism 2) writes and
- * carries exactly what the plain-Java runs do: Flink's batch sort of each key group by timestamp
- * puts the carried flows, at the start of event time, before the run's fragments.
+ * A run that carries flows (TCP, UDP and ICMP) on Flink embedded (a local mini-cluster, parallelism
+ * 2) writes and carries exactly what the plain-Java runs do: Flink's batch sort of each key group
+ * by timestamp puts the carried flows, at the start of event time, before the run's fragments.
  */
 class FlinkEmbeddedCarryingTest {
   private static final FlowRules RULES = FlowRules.defaults().withIdleTimeoutUs(10_000_000);
@@ -46,7 +46,9 @@ class FlinkEmbeddedCarryingTest {
   @ParameterizedTest
   @ValueSource(ints = {1, 3})
   void aRunResumingCarriedFlowsOnFlink(int run) {
-    List<List<Packet>> slices = RunByRun.cut(SampleTraffic.busyTraffic(), CUTS);
+    List<Packet> packets = new ArrayList<>(SampleTraffic.busyTraffic());
+    packets.addAll(SampleTraffic.datagramTraffic());
+    List<List<Packet>> slices = RunByRun.cut(packets, CUTS);
     List<RunByRun.Run> expected = RunByRun.assemble(slices, RULES, 2);
     RunByRun.Run previous = expected.get(run - 1);
 
@@ -77,7 +79,7 @@ class FlinkEmbeddedCarryingTest {
                 previous.seriesEndUs());
     boolean last = run == slices.size() - 1;
     AssembleFlows.Carrying.Result result =
-        digest.tcpByKey().apply(last ? carrying.flushing() : carrying);
+        digest.byFlowKey().apply(last ? carrying.flushing() : carrying);
 
     PAssert.that(result.flows()).containsInAnyOrder(expected.get(run).flows());
     List<KV<String, String>> expectedCarried = new ArrayList<>();

@@ -68,7 +68,13 @@ class FlowBeamJobTest {
             Map.of(
                 "records_read = packets + rejected + non_ip_frames",
                 true,
-                "tcp_packets = packets_in_flows",
+                "flow_protocol_packets = packets_in_flows",
+                true,
+                "tcp_packets = tcp_packets_in_flows",
+                true,
+                "udp_packets = udp_packets_in_flows",
+                true,
+                "icmp_packets = icmp_packets_in_flows",
                 true)));
 
     List<String> flows = csvRows(out, "flows");

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.testing.Samples;
+import org.flowbeam.testing.SharedData;
 import org.flowbeam.testing.TimeSlicedPcap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -48,6 +49,19 @@ class IncrementalJobTest {
     assertSeriesEqualsOneRun(files, "pcap");
   }
 
+  /**
+   * A capture with UDP (STUN, DNS, Skype's) and ICMP flows that span the runs: the UDP and ICMP
+   * flows carried from run to run are those of one run, and each run's manifest reconciles its
+   * packets with the carried ones.
+   */
+  @Test
+  void udpAndIcmpFlowsCarriedAcrossRunsGiveTheFlowsOfOneRun() throws IOException {
+    Path capture = SharedData.root().resolve("captures/ndpi/skype.pcap");
+    Path slices = Files.createDirectories(tmp.resolve("slices"));
+    List<Path> files = TimeSlicedPcap.cut(capture, TimeSlicedPcap.equalCuts(capture, 5), slices);
+    assertSeriesEqualsOneRun(files, "pcap");
+  }
+
   @Test
   void aRunWithNothingNewChangesNothingAndSaysSo() throws IOException {
     Path sample = Path.of("..", "src", "samples", "loopback-5k.csv");
@@ -63,6 +77,35 @@ class IncrementalJobTest {
     assertThat(again.err(), again.exitCode(), is(0));
     assertThat(again.out(), containsString("nothing new"));
     assertThat(tree(root), equalTo(before));
+  }
+
+  /** A run whose flow options differ from those the carried flows were assembled with: one line. */
+  @Test
+  void changedFlowOptionsInASeriesAreOneLine() throws IOException {
+    Path sample = Path.of("..", "src", "samples", "loopback-5k.csv");
+    Path slices = Files.createDirectories(tmp.resolve("slices"));
+    List<Path> files = TimeSlices.csv(sample, 2, slices, "cap");
+    Path captures = Files.createDirectories(tmp.resolve("captures"));
+    Path root = tmp.resolve("root");
+    String input = "--input=" + captures.resolve("cap-*.csv");
+    Files.copy(files.get(0), captures.resolve(files.get(0).getFileName()));
+    assertThat(JobFixtures.run("--incremental", input, "--output=" + root).exitCode(), is(0));
+    Files.copy(files.get(1), captures.resolve(files.get(1).getFileName()));
+
+    JobFixtures.Run changed =
+        JobFixtures.run(
+            "--incremental", input, "--output=" + root, "--protocols=tcp", "--udpIdleTimeout=30");
+
+    assertThat(changed.exitCode(), is(2));
+    assertThat(
+        changed.err(),
+        containsString(
+            "were assembled with --protocols=tcp,udp,icmp --idleTimeout=300 --udpIdleTimeout=60"
+                + " --icmpIdleTimeout=60 --activeTimeout=0 --closeLinger=none, this run asks for"
+                + " --protocols=tcp --idleTimeout=300 --udpIdleTimeout=30"));
+    assertThat(changed.err().strip().lines().count(), is(1L));
+    // The series goes on with its options.
+    assertThat(JobFixtures.run("--incremental", input, "--output=" + root).exitCode(), is(0));
   }
 
   @Test
@@ -144,9 +187,35 @@ class IncrementalJobTest {
     assertThat(
         JobFixtures.number(totals(rootManifest), "flows"),
         equalTo(JobFixtures.number(singleCounts, "flows")));
-    assertThat(
-        JobFixtures.number(totals(rootManifest), "packets"),
-        equalTo(JobFixtures.number(singleCounts, "packets")));
+    for (String count :
+        List.of(
+            "packets",
+            "flow_protocol_packets",
+            "udp_flows",
+            "udp_packets_in_flows",
+            "icmp_flows",
+            "icmp_packets_in_flows")) {
+      assertThat(
+          count,
+          JobFixtures.number(totals(rootManifest), count),
+          equalTo(JobFixtures.number(singleCounts, count)));
+    }
+    // Each run: its packets and those it resumed are in the flows it wrote or those it carries.
+    try (Stream<Path> runs = Files.list(root.resolve("_flowbeam/runs"))) {
+      for (Path run : runs.toList()) {
+        Map<String, Object> m =
+            ManifestWriter.parse(Files.readString(run.resolve("manifest.json")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = (Map<String, Object>) m.get("counts");
+        assertThat(
+            run.toString(),
+            JobFixtures.number(c, "flow_protocol_packets")
+                + JobFixtures.number(c, "carried_in_packets"),
+            equalTo(
+                JobFixtures.number(c, "packets_in_flows")
+                    + JobFixtures.number(c, "carried_out_packets")));
+      }
+    }
     assertThat(
         "results are Hive partitions, internals under _",
         resultFiles(root),

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.Packet;
+import org.flowbeam.tcp.FlowAssembler;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.TcpFlowAssembler;
 import org.flowbeam.testing.SharedData;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -64,7 +64,7 @@ class RunnerAgreementTest {
     Map<String, Object> directCounts = JobFixtures.counts(direct);
     assertThat(JobFixtures.counts(flink), equalTo(directCounts));
 
-    List<FlowRecord> reference = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    List<FlowRecord> reference = FlowAssembler.assemble(packets, FlowRules.defaults());
     assertThat(JobFixtures.number(directCounts, "flows"), equalTo((long) reference.size()));
     List<String> referenceIds = new ArrayList<>();
     reference.forEach(

@@ -84,8 +84,8 @@ class TimeArcsLayoutJobTest {
   /**
    * Captures with connections closed by FIN and by RST (the bundled TCP corner cases): in the
    * layout, the viewer's graceful and abortive closes, open and invalid flows (by {@code
-   * closeType}, as its legend counts them) are the flows FlowBeam wrote to its own CSV, by close
-   * reason and handshake.
+   * closeType}, as its legend counts them) are the TCP flows FlowBeam wrote to its own CSV, by
+   * close reason and handshake.
    */
   @Test
   void aCapturesClosesAreTheViewersCloseTypes() throws Exception {
@@ -99,6 +99,9 @@ class TimeArcsLayoutJobTest {
     Map<String, Long> expected = new TreeMap<>();
     for (String row : JobFixtures.csvRows(out, "flows")) {
       String[] f = row.split(",", -1);
+      if (!f[FLOW_PROTOCOL].equals("6")) {
+        continue; // the layout shows TCP flows only; the capture's UDP and ICMP flows are not in it
+      }
       boolean handshake = Boolean.parseBoolean(f[FLOW_HANDSHAKE]);
       String closeReason = f[FLOW_CLOSE_REASON];
       String viewer =
@@ -168,7 +171,13 @@ class TimeArcsLayoutJobTest {
             Map.of(
                 "records_read = packets + rejected + non_ip_frames",
                 true,
-                "tcp_packets = packets_in_flows",
+                "flow_protocol_packets = packets_in_flows",
+                true,
+                "tcp_packets = tcp_packets_in_flows",
+                true,
+                "udp_packets = udp_packets_in_flows",
+                true,
+                "icmp_packets = icmp_packets_in_flows",
                 true)));
     // The loader counts every row with a timestamp: the IP packets and the two without addresses.
     assertThat(JobFixtures.number(manifest, "total_packets"), equalTo(ip + 2));
@@ -207,6 +216,8 @@ class TimeArcsLayoutJobTest {
   private static final String FLOWS_INDEX = "flows/flows_index.json";
 
   /** Columns of FlowBeam's flows CSV (see README). */
+  private static final int FLOW_PROTOCOL = 5;
+
   private static final int FLOW_HANDSHAKE = 23;
 
   private static final int FLOW_CLOSE_REASON = 26;

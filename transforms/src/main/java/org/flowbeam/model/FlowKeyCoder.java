@@ -7,7 +7,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.CustomCoder;
 
-/** A compact, deterministic coder for {@link FlowKey}: 14 bytes for IPv4, 38 for IPv6. */
+/**
+ * A compact, deterministic coder for {@link FlowKey}: 14 bytes for IPv4, 38 for IPv6, and 2 more
+ * for an ICMP key with an identifier ({@link FlowKey#hasIcmpId()}), after the protocol.
+ */
 public final class FlowKeyCoder extends CustomCoder<FlowKey> {
   private static final FlowKeyCoder INSTANCE = new FlowKeyCoder();
 
@@ -24,6 +27,9 @@ public final class FlowKeyCoder extends CustomCoder<FlowKey> {
     out.writeShort(k.portA());
     out.writeShort(k.portB());
     out.writeByte(k.protocol());
+    if (k.hasIcmpId()) {
+      out.writeShort(k.icmpId());
+    }
     out.flush();
   }
 
@@ -35,7 +41,9 @@ public final class FlowKeyCoder extends CustomCoder<FlowKey> {
     byte[] b = AddressCoding.readAddress(in, length);
     int portA = in.readUnsignedShort();
     int portB = in.readUnsignedShort();
-    return new FlowKey(a, portA, b, portB, in.readUnsignedByte());
+    int protocol = in.readUnsignedByte();
+    int icmpId = FlowKey.identifies(protocol, portA, portB) ? in.readUnsignedShort() : 0;
+    return new FlowKey(a, portA, b, portB, protocol, icmpId);
   }
 
   @Override

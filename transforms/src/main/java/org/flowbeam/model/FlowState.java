@@ -1,6 +1,11 @@
 package org.flowbeam.model;
 
-/** How a TCP flow ended up, in the TimeArcs vocabulary (the {@code state} of a flow). */
+/**
+ * How a flow ended up (the {@code state} of a flow): for TCP in the TimeArcs vocabulary ({@link
+ * #CLOSED}, {@link #ABORTED}, {@link #INVALID}, {@link #ONGOING}); for UDP and ICMP, which have no
+ * handshake or close, whether the responder answered ({@link #BIDIRECTIONAL}, {@link
+ * #UNIDIRECTIONAL}).
+ */
 public enum FlowState {
   /** Closed by FIN. */
   CLOSED,
@@ -9,7 +14,11 @@ public enum FlowState {
   /** Never became a proper connection; {@link InvalidReason} says why. */
   INVALID,
   /** Still open at the end of data or when a timeout split it. */
-  ONGOING;
+  ONGOING,
+  /** A UDP or ICMP flow with packets in both directions. */
+  BIDIRECTIONAL,
+  /** A UDP or ICMP flow with packets in one direction only: no answer seen. */
+  UNIDIRECTIONAL;
 
   /** The lower-case name used in outputs. */
   public String label() {

@@ -12,6 +12,13 @@ import java.util.Comparator;
  * length in bytes. {@code sourceOffset} is the byte offset of the record in its input file; it
  * breaks timestamp ties so that every runner orders a key's packets the same way.
  *
+ * <p>Ports, flags, seq and ack are those of the TCP header; UDP fills the ports only. An ICMP or
+ * ICMPv6 packet ({@link Builder#icmp}) holds its message type as the source port and, as the
+ * destination port, the type of the counterpart message for a request or reply, else its code
+ * (Zeek's ICMP connection tuple, see {@link IcmpMessages}); its {@code seq} is the header's second
+ * 32-bit word, which for an echo holds the identifier (upper 16 bits, {@link #icmpIdentifier()})
+ * and the sequence number.
+ *
  * <pre>{@code
  * Packet p = Packet.builder().timestampMicros(ts).src("10.0.0.1", 40000).dst("10.0.0.2", 80)
  *     .protocol(IpProtocol.TCP).flags(TcpFlags.SYN).length(60).build();
@@ -127,6 +134,14 @@ public final class Packet implements Serializable {
 
   public int flags() {
     return flags;
+  }
+
+  /**
+   * The identifier of an ICMP echo (or timestamp, information, address mask) message: the upper 16
+   * bits of {@link #seq()}. Meaningless for other packets.
+   */
+  public int icmpIdentifier() {
+    return (int) (seq >>> 16);
   }
 
   public long seq() {
@@ -357,6 +372,25 @@ public final class Packet implements Serializable {
 
     public Builder protocol(int v) {
       this.protocol = v;
+      return this;
+    }
+
+    /**
+     * Sets the ports of an ICMP or ICMPv6 message (call after {@link #protocol}): the source port
+     * is {@code type}, the destination port its counterpart's type for a request or reply, else
+     * {@code code} ({@link IcmpMessages#destinationPort}).
+     *
+     * @throws IllegalArgumentException if the protocol is not ICMP or ICMPv6, or type or code is
+     *     outside 0..255
+     */
+    public Builder icmp(int type, int code) {
+      if (!IcmpMessages.isIcmp(protocol)) {
+        throw new IllegalArgumentException("ICMP type and code for protocol " + protocol);
+      }
+      checkRange("icmp_type", type, 0, 255);
+      checkRange("icmp_code", code, 0, 255);
+      this.srcPort = type;
+      this.dstPort = IcmpMessages.destinationPort(protocol, type, code);
       return this;
     }
 

@@ -154,7 +154,7 @@ public final class PacketFragment implements Serializable {
      */
     public Builder add(Packet p) {
       boolean aToB = key.isAtoB(p);
-      if (!aToB && !key.isBtoA(p)) {
+      if ((!aToB && !key.isBtoA(p)) || !key.hasIcmpIdOf(p)) {
         throw new IllegalArgumentException(p + " is not of " + key);
       }
       ensure(10 + 3 * 10);

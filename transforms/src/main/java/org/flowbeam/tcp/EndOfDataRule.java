@@ -14,6 +14,11 @@ import org.flowbeam.model.FlowRecord;
 public final class EndOfDataRule {
   private EndOfDataRule() {}
 
+  /** As {@link #apply(FlowRecord, long, long)} with the idle timeout of the flow's protocol. */
+  public static FlowRecord apply(FlowRecord flow, long datasetEndUs, FlowRules rules) {
+    return apply(flow, datasetEndUs, rules.idleTimeoutUs(flow.protocol()));
+  }
+
   public static FlowRecord apply(FlowRecord flow, long datasetEndUs, long idleTimeoutUs) {
     if (flow.closeReason() == CloseReason.END_OF_DATA
         && datasetEndUs - flow.endUs() > idleTimeoutUs) {

@@ -10,7 +10,9 @@ import java.util.PriorityQueue;
 import java.util.function.Consumer;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowKeyCoder;
+import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
 import org.flowbeam.model.PacketFragment;
@@ -19,16 +21,20 @@ import org.flowbeam.model.PacketFragment;
  * The flows of one 5-tuple, assembled while its {@link PacketFragment}s arrive in the order of
  * their oldest packet: the keyed stage's state between elements.
  *
+ * <p>The key's protocol picks the state machine: {@link TcpFlowTracker} for TCP, {@link
+ * DatagramFlowTracker} for UDP, ICMP and ICMPv6. The rest of this comment says "tracker" for
+ * either.
+ *
  * <p>Fragments may overlap in time (two input files of the same hour, a capture slightly out of
- * order), so a fragment's packets cannot simply be fed to the {@link TcpFlowTracker} as they come.
- * Each call names a horizon: no packet still to come is older than it. Packets older than the
- * horizon are released to the tracker in {@link Packet#EVENT_ORDER}, merged from the fragments that
- * hold them; the rest wait. What the assembly holds is therefore the tracker's one open flow
- * (counters and TCP state) and the packets of the fragments that overlap the horizon — about one
- * fragment's worth per input that covers the same time — never all of a key's packets.
+ * order), so a fragment's packets cannot simply be fed to the tracker as they come. Each call names
+ * a horizon: no packet still to come is older than it. Packets older than the horizon are released
+ * to the tracker in {@link Packet#EVENT_ORDER}, merged from the fragments that hold them; the rest
+ * wait. What the assembly holds is therefore the tracker's one open flow (counters and TCP state)
+ * and the packets of the fragments that overlap the horizon — about one fragment's worth per input
+ * that covers the same time — never all of a key's packets.
  *
  * <p>The flows come out exactly as sorting all of the key's packets and tracking them in one pass
- * would give ({@link TcpFlowAssembler}): every released packet is older than every packet still to
+ * would give ({@link FlowAssembler}): every released packet is older than every packet still to
  * come, and the waiting ones are merged in event order.
  *
  * <pre>{@code
@@ -61,8 +67,9 @@ import org.flowbeam.model.PacketFragment;
  * end of that run; the carried flow goes on with the rest.
  */
 public final class KeyAssembly {
+  private final FlowKey key;
   private final FlowRules rules;
-  private final TcpFlowTracker tracker;
+  private final Tracker tracker;
   private final PriorityQueue<Run> pending = new PriorityQueue<>();
   private long pendingPackets;
   private long horizonUs = Long.MIN_VALUE;
@@ -77,10 +84,11 @@ public final class KeyAssembly {
   private KeyAssembly late;
 
   public KeyAssembly(FlowKey key, FlowRules rules) {
-    this(new TcpFlowTracker(key, rules), rules);
+    this(key, rules, Tracker.of(key, rules));
   }
 
-  private KeyAssembly(TcpFlowTracker tracker, FlowRules rules) {
+  private KeyAssembly(FlowKey key, FlowRules rules, Tracker tracker) {
+    this.key = key;
     this.tracker = tracker;
     this.rules = rules;
   }
@@ -105,7 +113,7 @@ public final class KeyAssembly {
     if (horizonUs < this.horizonUs || fragment.oldestUs() < this.horizonUs) {
       throw new IllegalStateException(
           "fragments of "
-              + tracker.key()
+              + key
               + " arrived out of time order: a fragment from "
               + fragment.oldestUs()
               + " µs came after packets up to "
@@ -124,7 +132,6 @@ public final class KeyAssembly {
 
   /** Splits a fragment into packets older than the carried flow (late) and the rest. */
   private void addAcrossCarry(PacketFragment fragment, long horizonUs, Consumer<FlowRecord> out) {
-    FlowKey key = tracker.key();
     PacketFragment.Builder older = PacketFragment.builder(key);
     PacketFragment.Builder rest = PacketFragment.builder(key);
     for (Packet p : fragment.packets()) {
@@ -155,7 +162,7 @@ public final class KeyAssembly {
    * EndOfDataRule}. What the last run of a recurring job (or one that is told to flush) does.
    */
   public void finish(long datasetEndUs, Consumer<FlowRecord> out) {
-    finish(f -> out.accept(EndOfDataRule.apply(f, datasetEndUs, rules.idleTimeoutUs())));
+    finish(f -> out.accept(EndOfDataRule.apply(f, datasetEndUs, rules)));
   }
 
   /**
@@ -163,20 +170,19 @@ public final class KeyAssembly {
    * flows of late packets, and then either keeps the open flow to carry or ends it.
    *
    * <p>The open flow is kept if a packet of a later run could still join it ({@link
-   * TcpFlowTracker#openFlowMayGrowAt}): its newest packet is within the idle timeout of {@code
-   * seriesEndUs}, and, if it closed (FIN, RST) and a close linger is set, it did so within the
-   * close linger (by default a closed flow is carried as long as an open one). Otherwise no later
-   * packet can change it, and it is written now, named by {@link EndOfDataRule} against {@code
-   * seriesEndUs}: {@code idle_timeout}, or {@code fin} / {@code rst}, as one pass over all the data
-   * would name it.
+   * TcpFlowTracker#openFlowMayGrowAt}, {@link DatagramFlowTracker#openFlowMayGrowAt}): its newest
+   * packet is within its protocol's idle timeout of {@code seriesEndUs}, and, if it closed (FIN,
+   * RST) and a close linger is set, it did so within the close linger (by default a closed flow is
+   * carried as long as an open one). Otherwise no later packet can change it, and it is written
+   * now, named by {@link EndOfDataRule} against {@code seriesEndUs}: {@code idle_timeout}, or
+   * {@code fin} / {@code rst}, as one pass over all the data would name it.
    *
    * @param seriesEndUs the newest packet of this run and of every run before it (any protocol)
    * @return true if the assembly holds an open flow to carry ({@link #writeTo}), to be resumed by
    *     the next run's {@link #add} calls; false if the key is done
    */
   public boolean endRun(long seriesEndUs, Consumer<FlowRecord> out) {
-    Consumer<FlowRecord> named =
-        f -> out.accept(EndOfDataRule.apply(f, seriesEndUs, rules.idleTimeoutUs()));
+    Consumer<FlowRecord> named = f -> out.accept(EndOfDataRule.apply(f, seriesEndUs, rules));
     release(Long.MAX_VALUE, named);
     if (late != null) {
       late.finish(named);
@@ -201,7 +207,7 @@ public final class KeyAssembly {
 
   /** The 5-tuple whose flows this assembles. */
   public FlowKey key() {
-    return tracker.key();
+    return key;
   }
 
   /** The rules its flows are split by. */
@@ -237,14 +243,20 @@ public final class KeyAssembly {
     }
   }
 
-  /** Writes the assembly (rules, key, tracker and waiting packets) for {@link #readFrom}. */
+  /**
+   * Writes the assembly (rules, key, tracker and waiting packets) for {@link #readFrom}. The
+   * tracker's state is that of the key's protocol's tracker.
+   */
   public void writeTo(DataOutputStream out) throws IOException {
     out.writeLong(rules.idleTimeoutUs());
     out.writeLong(rules.activeTimeoutUs());
     out.writeLong(rules.closeLingerUs());
     out.writeBoolean(rules.retainPackets());
+    out.writeLong(rules.udpIdleTimeoutUs());
+    out.writeLong(rules.icmpIdleTimeoutUs());
+    out.writeByte(FlowProtocol.toMask(rules.protocols()));
     out.flush();
-    FlowKeyCoder.of().encode(tracker.key(), out);
+    FlowKeyCoder.of().encode(key, out);
     out.writeLong(horizonUs);
     tracker.writeTo(out);
     List<Packet> waiting = waiting();
@@ -268,13 +280,21 @@ public final class KeyAssembly {
   public static KeyAssembly readFrom(DataInputStream in) throws IOException {
     FlowRules rules;
     try {
-      rules = new FlowRules(in.readLong(), in.readLong(), in.readLong(), in.readBoolean());
+      rules =
+          new FlowRules(
+              in.readLong(),
+              in.readLong(),
+              in.readLong(),
+              in.readBoolean(),
+              in.readLong(),
+              in.readLong(),
+              FlowProtocol.fromMask(in.readUnsignedByte()));
     } catch (IllegalArgumentException e) {
       throw new StreamCorruptedException("bad assembly state: " + e.getMessage());
     }
     FlowKey key = FlowKeyCoder.of().decode(in);
     long horizonUs = in.readLong();
-    KeyAssembly a = new KeyAssembly(TcpFlowTracker.readFrom(in, key, rules), rules);
+    KeyAssembly a = new KeyAssembly(key, rules, Tracker.readFrom(in, key, rules));
     a.horizonUs = horizonUs;
     int waiting = in.readInt();
     if (waiting < 0) {
@@ -308,6 +328,106 @@ public final class KeyAssembly {
     }
     all.sort(Packet.EVENT_ORDER);
     return all;
+  }
+
+  /**
+   * The state machine of the key's flows, whichever its protocol's: what {@link KeyAssembly} asks
+   * of {@link TcpFlowTracker} and {@link DatagramFlowTracker}, which it wraps as they are.
+   */
+  private interface Tracker {
+    void accept(Packet p, Consumer<FlowRecord> out);
+
+    void finish(Consumer<FlowRecord> out);
+
+    long lastPacketUs();
+
+    long openFlowPackets();
+
+    boolean openFlowMayGrowAt(long timeUs);
+
+    void writeTo(DataOutputStream out) throws IOException;
+
+    /** A new tracker for the key's protocol. */
+    static Tracker of(FlowKey key, FlowRules rules) {
+      return key.protocol() == IpProtocol.TCP
+          ? tcp(new TcpFlowTracker(key, rules))
+          : datagram(new DatagramFlowTracker(key, rules));
+    }
+
+    /** The key's protocol's tracker as {@link #writeTo} wrote it. */
+    static Tracker readFrom(DataInputStream in, FlowKey key, FlowRules rules) throws IOException {
+      return key.protocol() == IpProtocol.TCP
+          ? tcp(TcpFlowTracker.readFrom(in, key, rules))
+          : datagram(DatagramFlowTracker.readFrom(in, key, rules));
+    }
+
+    private static Tracker tcp(TcpFlowTracker t) {
+      return new Tracker() {
+        @Override
+        public void accept(Packet p, Consumer<FlowRecord> out) {
+          t.accept(p, out);
+        }
+
+        @Override
+        public void finish(Consumer<FlowRecord> out) {
+          t.finish(out);
+        }
+
+        @Override
+        public long lastPacketUs() {
+          return t.lastPacketUs();
+        }
+
+        @Override
+        public long openFlowPackets() {
+          return t.openFlowPackets();
+        }
+
+        @Override
+        public boolean openFlowMayGrowAt(long timeUs) {
+          return t.openFlowMayGrowAt(timeUs);
+        }
+
+        @Override
+        public void writeTo(DataOutputStream out) throws IOException {
+          t.writeTo(out);
+        }
+      };
+    }
+
+    private static Tracker datagram(DatagramFlowTracker t) {
+      return new Tracker() {
+        @Override
+        public void accept(Packet p, Consumer<FlowRecord> out) {
+          t.accept(p, out);
+        }
+
+        @Override
+        public void finish(Consumer<FlowRecord> out) {
+          t.finish(out);
+        }
+
+        @Override
+        public long lastPacketUs() {
+          return t.lastPacketUs();
+        }
+
+        @Override
+        public long openFlowPackets() {
+          return t.openFlowPackets();
+        }
+
+        @Override
+        public boolean openFlowMayGrowAt(long timeUs) {
+          return t.openFlowMayGrowAt(timeUs);
+        }
+
+        @Override
+        public void writeTo(DataOutputStream out) throws IOException {
+          t.writeTo(out);
+        }
+      };
+    }
   }
 
   /** A fragment's packets in event order, and how far they have been released. */

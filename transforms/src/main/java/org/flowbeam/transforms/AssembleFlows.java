@@ -42,10 +42,11 @@ import org.flowbeam.tcp.KeyAssembly;
 import org.joda.time.Duration;
 
 /**
- * Turns packets into TCP flow records: keys each TCP packet by its canonical bidirectional 5-tuple,
- * assembles each key's flows in event-time order with the TCP state machine ({@link
- * AssembleFlowsFn}), then names the close reason of flows still open at the end of the data ({@link
- * EndOfDataRule}, against the newest packet of the whole input). Non-TCP packets make no flows.
+ * Turns packets into flow records: keys each packet of the rules' flow protocols (TCP, UDP, ICMP)
+ * by its canonical bidirectional 5-tuple, assembles each key's flows in event-time order with its
+ * protocol's state machine ({@link AssembleFlowsFn}, {@link KeyAssembly}), then names the close
+ * reason of flows still open at the end of the data ({@link EndOfDataRule}, against the newest
+ * packet of the whole input). Packets of other protocols make no flows.
  *
  * <pre>{@code
  * PCollection<FlowRecord> flows =
@@ -53,7 +54,7 @@ import org.joda.time.Duration;
  * }</pre>
  *
  * <p>A pipeline that already digested its packets ({@link PacketDigest}) applies {@link #keyed} to
- * the digest's keyed TCP packets instead, with the dataset's last packet time from its totals. A
+ * the digest's keyed packets instead, with the dataset's last packet time from its totals. A
  * recurring job that reads only new data and carries the flows still open to its next run applies
  * {@link Keyed#carrying} instead.
  */
@@ -66,7 +67,10 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
     this.fragmentPackets = fragmentPackets;
   }
 
-  /** Assembles flows with the default rules (300 s idle timeout, no active timeout). */
+  /**
+   * Assembles flows with the default rules (TCP, UDP and ICMP; 300 s TCP and 60 s UDP and ICMP idle
+   * timeouts, no active timeout).
+   */
   public static AssembleFlows create() {
     return new AssembleFlows(FlowRules.defaults(), PacketDigest.DEFAULT_FRAGMENT_PACKETS);
   }
@@ -93,8 +97,9 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
   }
 
   /**
-   * Assembles flows from TCP packet fragments keyed by {@link FlowKey}; {@code lastPacketUs} is the
-   * time of the newest packet of the whole dataset (any protocol), for the end-of-data rule.
+   * Assembles flows from packet fragments keyed by {@link FlowKey} (of the rules' protocols, as
+   * {@link PacketDigest#withFlowProtocols} keys them); {@code lastPacketUs} is the time of the
+   * newest packet of the whole dataset (any protocol), for the end-of-data rule.
    */
   public static Keyed keyed(FlowRules rules, PCollectionView<Long> lastPacketUs) {
     return new Keyed(rules, lastPacketUs);
@@ -111,9 +116,12 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
   public PCollection<FlowRecord> expand(PCollection<Packet> packets) {
     PacketDigest.Result digest =
         packets.apply(
-            "Digest", PacketDigest.withBinSizeUs(1_000_000).withFragmentPackets(fragmentPackets));
+            "Digest",
+            PacketDigest.withBinSizeUs(1_000_000)
+                .withFragmentPackets(fragmentPackets)
+                .withFlowProtocols(rules.protocols()));
     return digest
-        .tcpByKey()
+        .byFlowKey()
         .apply("Assemble", keyed(rules, lastPacketUs(TrafficStats.totals(digest))));
   }
 
@@ -146,28 +154,27 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
     }
 
     @Override
-    public PCollection<FlowRecord> expand(PCollection<KV<FlowKey, PacketFragment>> tcpByKey) {
-      return tcpByKey
+    public PCollection<FlowRecord> expand(PCollection<KV<FlowKey, PacketFragment>> byKey) {
+      return byKey
           .apply("AssembleByKey", ParDo.of(new AssembleFlowsFn(rules)))
           .setCoder(FlowRecordCoder.of())
           .apply(
               "NameEndOfData",
-              ParDo.of(new NameEndOfDataFn(rules.idleTimeoutUs(), lastPacketUs))
-                  .withSideInputs(lastPacketUs))
+              ParDo.of(new NameEndOfDataFn(rules, lastPacketUs)).withSideInputs(lastPacketUs))
           .setCoder(FlowRecordCoder.of());
     }
   }
 
   /**
-   * One run of a recurring job over the keyed TCP packets of the run's new data: the flows open at
-   * the end of the previous run's data enter the keyed stage before any packet of their key and are
+   * One run of a recurring job over the keyed packets of the run's new data: the flows open at the
+   * end of the previous run's data enter the keyed stage before any packet of their key and are
    * resumed as if that run had never ended; at the end of this run's data, a key's open flow is
-   * carried if a later packet could still join it, that is if its newest packet is within the idle
-   * timeout of the <em>series end</em> (the newest packet of this run and of every run before it)
-   * and, when a close linger is set, it has not closed longer than the close linger before (by
-   * default a closed flow is carried as an open one is: a late RST may still join it); otherwise it
-   * is written, named by the end-of-data rule against the series end ({@code idle_timeout}, {@code
-   * fin}, {@code rst}). See {@link KeyAssembly#endRun}.
+   * carried if a later packet could still join it, that is if its newest packet is within its
+   * protocol's idle timeout of the <em>series end</em> (the newest packet of this run and of every
+   * run before it) and, when a close linger is set, it has not closed longer than the close linger
+   * before (by default a closed flow is carried as an open one is: a late RST may still join it);
+   * otherwise it is written, named by the end-of-data rule against the series end ({@code
+   * idle_timeout}, {@code fin}, {@code rst}). See {@link KeyAssembly#endRun}.
    *
    * <p>The carried flows travel between runs as a file ({@code org.flowbeam.io.CarriedFlows}):
    *
@@ -175,7 +182,7 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
    * CarriedFlowsFile.Summary before = CarriedFlows.inspect(previousStateFile); // checked, one line
    * PCollection<KV<FlowKey, KeyAssembly>> carriedIn = p.apply(CarriedFlows.read(previousStateFile));
    * AssembleFlows.Carrying.Result run =
-   *     digest.tcpByKey().apply(
+   *     digest.byFlowKey().apply(
    *         AssembleFlows.keyed(rules, AssembleFlows.lastPacketUs(totals))
    *             .carrying(carriedIn, before.seriesEndUs()));
    * run.flows();                                   // finished flows, written by this run
@@ -232,8 +239,8 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
     }
 
     @Override
-    public Result expand(PCollection<KV<FlowKey, PacketFragment>> tcpByKey) {
-      Pipeline p = tcpByKey.getPipeline();
+    public Result expand(PCollection<KV<FlowKey, PacketFragment>> byKey) {
+      Pipeline p = byKey.getPipeline();
       PCollectionView<Long> runEnd = lastPacketUs; // not the transform: the lambda is serialized
       PCollectionView<Long> seriesEnd =
           p.apply("SeriesEndBefore", Create.of(seriesEndBeforeUs).withCoder(VarLongCoder.of()))
@@ -256,7 +263,7 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
       TypeDescriptor<KV<FlowKey, RawUnionValue>> inputType =
           new TypeDescriptor<KV<FlowKey, RawUnionValue>>() {};
       PCollection<KV<FlowKey, RawUnionValue>> fragments =
-          tcpByKey
+          byKey
               .apply(
                   "Fragments",
                   MapElements.into(inputType)
@@ -386,12 +393,12 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
    * input lookup per element cost as much as the rest of the step.
    */
   private static final class NameEndOfDataFn extends DoFn<FlowRecord, FlowRecord> {
-    private final long idleTimeoutUs;
+    private final FlowRules rules;
     private final PCollectionView<Long> datasetEnd;
     private transient Long datasetEndUs;
 
-    NameEndOfDataFn(long idleTimeoutUs, PCollectionView<Long> datasetEnd) {
-      this.idleTimeoutUs = idleTimeoutUs;
+    NameEndOfDataFn(FlowRules rules, PCollectionView<Long> datasetEnd) {
+      this.rules = rules;
       this.datasetEnd = datasetEnd;
     }
 
@@ -400,7 +407,7 @@ public final class AssembleFlows extends PTransform<PCollection<Packet>, PCollec
       if (datasetEndUs == null) {
         datasetEndUs = c.sideInput(datasetEnd);
       }
-      c.output(EndOfDataRule.apply(c.element(), datasetEndUs, idleTimeoutUs));
+      c.output(EndOfDataRule.apply(c.element(), datasetEndUs, rules));
     }
   }
 }

@@ -17,9 +17,9 @@ import org.joda.time.Instant;
 
 /**
  * The keyed stateful stage of flow assembly: receives a 5-tuple's {@link PacketFragment}s in
- * event-time order and runs them through the TCP state machine as they come ({@link KeyAssembly}),
- * so that its state is the key's open flow and the few packets whose order is not settled yet —
- * never all of the key's packets.
+ * event-time order and runs them through its protocol's state machine as they come ({@link
+ * KeyAssembly}), so that its state is the key's open flow and the few packets whose order is not
+ * settled yet — never all of the key's packets.
  *
  * <p>The order comes from the runner: {@code @RequiresTimeSortedInput} sorts a key's elements by
  * their timestamps, which the readers set to each fragment's oldest packet. The runner's sort

@@ -3,6 +3,7 @@ package org.flowbeam.transforms;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -23,25 +24,27 @@ import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowKeyCoder;
+import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
 import org.flowbeam.model.PacketFragmentCoder;
 
 /**
  * Reads a packet collection once ({@link PacketDigestFn}) and gives everything FlowBeam derives
- * from it: TCP packets keyed by flow, and the partial sums that {@link TrafficStats} combines into
+ * from it: the packets of the flow protocols (TCP, UDP and ICMP by default, {@link
+ * #withFlowProtocols}) keyed by flow, and the partial sums that {@link TrafficStats} combines into
  * per-IP, flag-type, time-bin statistics and totals.
  *
  * <pre>{@code
  * PacketDigest.Result d = packets.apply(PacketDigest.withBinSizeUs(1_000_000));
  * PCollection<PacketTotals> totals = TrafficStats.totals(d);
  * PCollection<FlowRecord> flows =
- *     d.tcpByKey().apply(AssembleFlows.keyed(rules, AssembleFlows.lastPacketUs(totals)));
+ *     d.byFlowKey().apply(AssembleFlows.keyed(rules, AssembleFlows.lastPacketUs(totals)));
  * PCollection<IpStats> perIp = TrafficStats.perIp(d);
  * }</pre>
  */
 public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDigest.Result> {
-  /** TCP packets in fragments, keyed by their canonical 5-tuple. */
+  /** Packets of the flow protocols in fragments, keyed by their canonical 5-tuple. */
   public static final TupleTag<KV<FlowKey, PacketFragment>> KEYED =
       new TupleTag<KV<FlowKey, PacketFragment>>() {};
 
@@ -67,27 +70,38 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
 
   private final long binSizeUs;
   private final int fragmentPackets;
+  private final Set<FlowProtocol> flowProtocols;
 
-  private PacketDigest(long binSizeUs, int fragmentPackets) {
+  private PacketDigest(long binSizeUs, int fragmentPackets, Set<FlowProtocol> flowProtocols) {
     if (fragmentPackets < 1) {
       throw new IllegalArgumentException(
           "a fragment holds at least one packet, got " + fragmentPackets);
     }
     this.binSizeUs = TrafficStats.checkBinSize(binSizeUs);
     this.fragmentPackets = fragmentPackets;
+    this.flowProtocols = FlowProtocol.setOf(flowProtocols);
   }
 
   /**
-   * Digests with time bins of {@code binSizeUs} (a whole number of milliseconds), gathering TCP
-   * packets into fragments of at most {@link #DEFAULT_FRAGMENT_PACKETS} packets.
+   * Digests with time bins of {@code binSizeUs} (a whole number of milliseconds), gathering the
+   * packets of every flow protocol into fragments of at most {@link #DEFAULT_FRAGMENT_PACKETS}
+   * packets.
    */
   public static PacketDigest withBinSizeUs(long binSizeUs) {
-    return new PacketDigest(binSizeUs, DEFAULT_FRAGMENT_PACKETS);
+    return new PacketDigest(binSizeUs, DEFAULT_FRAGMENT_PACKETS, FlowProtocol.ALL);
   }
 
   /**
-   * Whether TCP packets travel to the keyed stage in fragments (default) or one by one (a fragment
-   * per packet); both give the same flows.
+   * The protocols whose packets are keyed for flows (those of {@link
+   * org.flowbeam.tcp.FlowRules#protocols()}); the others count in the statistics only.
+   */
+  public PacketDigest withFlowProtocols(Set<FlowProtocol> flowProtocols) {
+    return new PacketDigest(binSizeUs, fragmentPackets, flowProtocols);
+  }
+
+  /**
+   * Whether packets travel to the keyed stage in fragments (default) or one by one (a fragment per
+   * packet); both give the same flows.
    */
   public PacketDigest withFragments(boolean fragments) {
     return withFragmentPackets(fragments ? DEFAULT_FRAGMENT_PACKETS : 1);
@@ -95,7 +109,7 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
 
   /** The most packets a fragment holds (1: every packet alone); any cap gives the same flows. */
   public PacketDigest withFragmentPackets(int fragmentPackets) {
-    return new PacketDigest(binSizeUs, fragmentPackets);
+    return new PacketDigest(binSizeUs, fragmentPackets, flowProtocols);
   }
 
   /**
@@ -104,7 +118,7 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
    * Result#of}.
    */
   public PacketDigester digester() {
-    return new PacketDigester(binSizeUs, fragmentPackets);
+    return new PacketDigester(binSizeUs, fragmentPackets, flowProtocols);
   }
 
   /** The time-bin width, µs. */
@@ -223,9 +237,10 @@ public final class PacketDigest extends PTransform<PCollection<Packet>, PacketDi
     }
 
     /**
-     * TCP packets in fragments keyed by their canonical 5-tuple, for {@link AssembleFlows#keyed}.
+     * The packets of the flow protocols in fragments keyed by their canonical 5-tuple, for {@link
+     * AssembleFlows#keyed}.
      */
-    public PCollection<KV<FlowKey, PacketFragment>> tcpByKey() {
+    public PCollection<KV<FlowKey, PacketFragment>> byFlowKey() {
       return parts.get(KEYED);
     }
 

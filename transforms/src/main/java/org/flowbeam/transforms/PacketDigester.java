@@ -4,12 +4,14 @@ import java.io.Serializable;
 import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.DoFn.MultiOutputReceiver;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.TupleTag;
 import org.flowbeam.model.FlowKey;
+import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.model.HourlyIpStats;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.Packet;
@@ -19,10 +21,10 @@ import org.joda.time.Instant;
 
 /**
  * The per-packet work of {@link PacketDigest}, for a DoFn to run on the packets it has in hand:
- * gathers TCP packets per flow key into capped {@link PacketFragment}s (a cap of one passes each on
- * alone, the packet-by-packet path) and adds every packet into the statistics' partial sums; at the
- * end of a bundle it outputs the open fragments and the partial sums on the {@link PacketDigest}
- * tags.
+ * gathers the packets of the flow protocols (TCP, UDP, ICMP, or those asked for) per flow key into
+ * capped {@link PacketFragment}s (a cap of one passes each on alone, the packet-by-packet path) and
+ * adds every packet into the statistics' partial sums; at the end of a bundle it outputs the open
+ * fragments and the partial sums on the {@link PacketDigest} tags.
  *
  * <p>Why a class of its own: the readers run it on the packets they decode ({@code
  * PcapIO.read().withDigest(...)}), so that no element per packet ever leaves the reading step — on
@@ -49,6 +51,10 @@ public final class PacketDigester implements Serializable {
 
   private final long binSizeUs;
   private final int fragmentPackets;
+  private final Set<FlowProtocol> flowProtocols;
+
+  /** Per IP protocol number, whether its packets are keyed for flows (a lookup per packet). */
+  private final boolean[] keyed = new boolean[256];
 
   private transient Map<FlowKey, PacketFragment.Builder> pending;
   private transient long pendingBytes;
@@ -66,12 +72,31 @@ public final class PacketDigester implements Serializable {
    *     packet-by-packet path)
    */
   public PacketDigester(long binSizeUs, int fragmentPackets) {
+    this(binSizeUs, fragmentPackets, FlowProtocol.ALL);
+  }
+
+  /**
+   * @param binSizeUs the time-bin width, a whole number of milliseconds
+   * @param fragmentPackets the most packets a fragment holds; 1 sends every packet alone (the
+   *     packet-by-packet path)
+   * @param flowProtocols the protocols whose packets are keyed for flows
+   */
+  public PacketDigester(long binSizeUs, int fragmentPackets, Set<FlowProtocol> flowProtocols) {
     if (fragmentPackets < 1) {
       throw new IllegalArgumentException(
           "a fragment holds at least one packet, got " + fragmentPackets);
     }
     this.binSizeUs = TrafficStats.checkBinSize(binSizeUs);
     this.fragmentPackets = fragmentPackets;
+    this.flowProtocols = FlowProtocol.setOf(flowProtocols);
+    for (int protocol = 0; protocol < keyed.length; protocol++) {
+      keyed[protocol] = FlowProtocol.covers(this.flowProtocols, protocol);
+    }
+  }
+
+  /** The protocols whose packets are keyed for flows. */
+  Set<FlowProtocol> flowProtocols() {
+    return flowProtocols;
   }
 
   long binSizeUs() {
@@ -92,9 +117,8 @@ public final class PacketDigester implements Serializable {
   public void add(Packet p, MultiOutputReceiver out) {
     long ts = p.timestampMicros();
     long len = p.length();
-    boolean tcp = p.isTcp();
     BinTraffic bin = perBin.at(ts);
-    if (tcp) {
+    if (keyed[p.protocol()]) {
       FlowKey key = FlowKey.of(p);
       PacketFragment.Builder b = pending.computeIfAbsent(key, PacketFragment::builder);
       int before = b.encodedBytes();
@@ -111,6 +135,8 @@ public final class PacketDigester implements Serializable {
         pending.clear();
         pendingBytes = 0;
       }
+    }
+    if (p.isTcp()) {
       perFlags[p.flags()]++;
       bin.addTcpPacket(len, p.flags());
     } else {
@@ -124,7 +150,7 @@ public final class PacketDigester implements Serializable {
       hour.ipv6(p.srcIp()).addSent(len, ts);
       hour.ipv6(p.dstIp()).addReceived(len, ts);
     }
-    totals.addPacket(len, tcp, ts);
+    totals.addPacket(len, p.protocol(), ts);
   }
 
   /** The traffic of each address in one hour. */

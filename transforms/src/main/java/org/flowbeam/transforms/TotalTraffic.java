@@ -5,15 +5,16 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.util.VarInt;
+import org.flowbeam.model.IpProtocol;
 
 /**
- * The traffic of a whole input, as a partial sum: packets, TCP packets, bytes, and the first and
- * last packet time (µs). {@link #toPacketTotals} names it.
+ * The traffic of a whole input, as a partial sum: packets, TCP, UDP and ICMP (v4 and v6) packets,
+ * bytes, and the first and last packet time (µs). {@link #toPacketTotals} names it.
  *
  * <pre>{@code
  * TotalTraffic t = new TotalTraffic();
- * t.addPacket(60, true, 1_000);
- * t.toPacketTotals(); // PacketTotals[packets=1, tcpPackets=1, bytes=60, firstUs=1000, lastUs=1000]
+ * t.addPacket(60, IpProtocol.TCP, 1_000);
+ * t.toPacketTotals(); // PacketTotals[packets=1, tcpPackets=1, udpPackets=0, icmpPackets=0, ...]
  * }</pre>
  */
 public final class TotalTraffic implements PartialSum<TotalTraffic> {
@@ -21,15 +22,28 @@ public final class TotalTraffic implements PartialSum<TotalTraffic> {
 
   private long packets;
   private long tcpPackets;
+  private long udpPackets;
+  private long icmpPackets;
   private long bytes;
   private long firstUs = Long.MAX_VALUE;
   private long lastUs = Long.MIN_VALUE;
 
-  /** Counts a packet of {@code bytes} seen at {@code timeUs}. */
-  public void addPacket(long bytes, boolean tcp, long timeUs) {
+  /** Counts a packet of {@code bytes} and IP protocol {@code protocol} seen at {@code timeUs}. */
+  public void addPacket(long bytes, int protocol, long timeUs) {
     packets++;
-    if (tcp) {
-      tcpPackets++;
+    switch (protocol) {
+      case IpProtocol.TCP:
+        tcpPackets++;
+        break;
+      case IpProtocol.UDP:
+        udpPackets++;
+        break;
+      case IpProtocol.ICMP:
+      case IpProtocol.ICMPV6:
+        icmpPackets++;
+        break;
+      default:
+        break;
     }
     this.bytes += bytes;
     firstUs = Math.min(firstUs, timeUs);
@@ -45,6 +59,8 @@ public final class TotalTraffic implements PartialSum<TotalTraffic> {
   public void add(TotalTraffic o) {
     packets += o.packets;
     tcpPackets += o.tcpPackets;
+    udpPackets += o.udpPackets;
+    icmpPackets += o.icmpPackets;
     bytes += o.bytes;
     firstUs = Math.min(firstUs, o.firstUs);
     lastUs = Math.max(lastUs, o.lastUs);
@@ -62,6 +78,8 @@ public final class TotalTraffic implements PartialSum<TotalTraffic> {
     TotalTraffic t = new TotalTraffic();
     t.packets = totals.packets();
     t.tcpPackets = totals.tcpPackets();
+    t.udpPackets = totals.udpPackets();
+    t.icmpPackets = totals.icmpPackets();
     t.bytes = totals.bytes();
     t.firstUs = totals.firstUs();
     t.lastUs = totals.lastUs();
@@ -70,7 +88,7 @@ public final class TotalTraffic implements PartialSum<TotalTraffic> {
 
   /** The totals record. */
   public PacketTotals toPacketTotals() {
-    return new PacketTotals(packets, tcpPackets, bytes, firstUs, lastUs);
+    return new PacketTotals(packets, tcpPackets, udpPackets, icmpPackets, bytes, firstUs, lastUs);
   }
 
   /** Adds partial totals. */
@@ -78,7 +96,7 @@ public final class TotalTraffic implements PartialSum<TotalTraffic> {
     return PartialSumFn.of(TotalTraffic::new);
   }
 
-  /** A deterministic coder: the five values as variable-length longs. */
+  /** A deterministic coder: the seven values as variable-length longs. */
   public static Coder<TotalTraffic> coder() {
     return PartialSumCoder.of(TotalTraffic::new);
   }
@@ -92,6 +110,8 @@ public final class TotalTraffic implements PartialSum<TotalTraffic> {
   public void encodeFields(OutputStream out) throws IOException {
     VarInt.encode(packets, out);
     VarInt.encode(tcpPackets, out);
+    VarInt.encode(udpPackets, out);
+    VarInt.encode(icmpPackets, out);
     VarInt.encode(bytes, out);
     VarInt.encode(firstUs, out);
     VarInt.encode(lastUs, out);
@@ -101,6 +121,8 @@ public final class TotalTraffic implements PartialSum<TotalTraffic> {
   public void decodeFields(InputStream in) throws IOException {
     packets = VarInt.decodeLong(in);
     tcpPackets = VarInt.decodeLong(in);
+    udpPackets = VarInt.decodeLong(in);
+    icmpPackets = VarInt.decodeLong(in);
     bytes = VarInt.decodeLong(in);
     firstUs = VarInt.decodeLong(in);
     lastUs = VarInt.decodeLong(in);

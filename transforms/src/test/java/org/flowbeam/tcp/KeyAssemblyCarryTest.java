@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A recurring job's runs, each ending with {@link KeyAssembly#endRun} and carrying its state as
- * bytes to the next, give the flows of one pass over all the packets ({@link TcpFlowAssembler}),
+ * bytes to the next, give the flows of one pass over all the packets ({@link FlowAssembler}),
  * wherever the data is cut into runs.
  */
 class KeyAssemblyCarryTest {
@@ -58,7 +58,7 @@ class KeyAssemblyCarryTest {
   }
 
   private static List<FlowRecord> oneRun(List<Packet> packets, FlowRules rules) {
-    List<FlowRecord> flows = new ArrayList<>(TcpFlowAssembler.assemble(packets, rules));
+    List<FlowRecord> flows = new ArrayList<>(FlowAssembler.assemble(packets, rules));
     flows.sort(Comparator.comparing(FlowRecord::flowId));
     return flows;
   }
@@ -159,6 +159,32 @@ class KeyAssemblyCarryTest {
           List<Long> two = List.of(cuts.get(i), cuts.get(j));
           assertThat(
               rules + " cuts at " + two, all(runs(packets, two, rules, 2)), equalTo(expected));
+        }
+      }
+    }
+  }
+
+  /**
+   * UDP and ICMP flows carried from run to run are those of one run, wherever the runs end: their
+   * idle splits start fresh flows either way, and an active-timeout split continues the flow across
+   * a cut.
+   */
+  @Test
+  void datagramTrafficCutAnywhereGivesTheUncutFlows() {
+    List<Packet> packets = SampleTraffic.datagramTraffic();
+    for (FlowRules rules :
+        List.of(FlowRules.defaults(), FlowRules.defaults().withActiveTimeoutUs(1_500_000))) {
+      List<FlowRecord> expected = new ArrayList<>(FlowAssembler.assemble(packets, rules));
+      expected.sort(Comparator.comparing(FlowRecord::flowId));
+      List<Long> cuts = cutPoints(packets);
+      for (int i = 0; i < cuts.size(); i++) {
+        assertThat(
+            "cut at " + cuts.get(i),
+            all(runs(packets, List.of(cuts.get(i)), rules, 2)),
+            equalTo(expected));
+        for (int j = i + 1; j < cuts.size(); j += 2) {
+          List<Long> two = List.of(cuts.get(i), cuts.get(j));
+          assertThat("cuts at " + two, all(runs(packets, two, rules, 1)), equalTo(expected));
         }
       }
     }

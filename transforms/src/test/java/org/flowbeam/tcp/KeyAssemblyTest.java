@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link KeyAssembly} gives the flows of sorting all of a key's packets at once ({@link
- * TcpFlowAssembler}), whatever the fragments' size and however the inputs overlap in time, while
+ * FlowAssembler}), whatever the fragments' size and however the inputs overlap in time, while
  * holding only the packets whose order is not settled yet.
  */
 class KeyAssemblyTest {
@@ -63,7 +63,7 @@ class KeyAssemblyTest {
     for (List<Packet> in : perInput) {
       Map<FlowKey, PacketFragment.Builder> open = new TreeMap<>();
       for (Packet p : in) {
-        if (!p.isTcp()) {
+        if (!RULES.makesFlows(p.protocol())) {
           continue;
         }
         FlowKey key = FlowKey.of(p);
@@ -118,6 +118,7 @@ class KeyAssemblyTest {
   /** Two connections on one 5-tuple (port reuse), an idle split, a reset, IPv6, same-ms bursts. */
   private static List<Packet> handBuiltTraffic() {
     List<Packet> all = new ArrayList<>(SampleTraffic.portReuseAndIdleSplit());
+    all.addAll(SampleTraffic.datagramTraffic());
     Trace c = Trace.between("10.0.0.5", 1234, "10.0.0.6", 22).at(2_000_000);
     c.handshake();
     for (int i = 0; i < 500; i++) {
@@ -133,7 +134,7 @@ class KeyAssemblyTest {
   @ValueSource(ints = {1, 2, 3, 7, 64, 4096})
   void anyFragmentCapGivesTheFlowsOfOneSort(int cap) {
     List<Packet> packets = handBuiltTraffic();
-    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, RULES);
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, RULES);
     for (int inputs = 1; inputs <= 3; inputs++) {
       assertThat(
           sorted(assembleInFragments(packets, cap, inputs, cap * 31L + inputs, false)),
@@ -147,7 +148,7 @@ class KeyAssemblyTest {
     List<Packet> packets = handBuiltTraffic();
     assertThat(
         sorted(assembleInFragments(packets, cap, 2, 5, true)),
-        equalTo(sorted(TcpFlowAssembler.assemble(packets, RULES))));
+        equalTo(sorted(FlowAssembler.assemble(packets, RULES))));
   }
 
   @ParameterizedTest
@@ -159,7 +160,7 @@ class KeyAssemblyTest {
       assertThat(
           capture,
           sorted(assembleInFragments(packets, cap, 2, 11, false)),
-          equalTo(sorted(TcpFlowAssembler.assemble(packets, RULES))));
+          equalTo(sorted(FlowAssembler.assemble(packets, RULES))));
     }
   }
 
@@ -167,7 +168,7 @@ class KeyAssemblyTest {
   void realLoopbackCaptureGivesTheFlowsOfOneSort() {
     List<Packet> packets =
         SharedData.packets(SharedData.ref("loopback", "lo-http-ab-2ip.pcap", ".packets.csv"));
-    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, RULES);
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, RULES);
     assertThat(expected.size(), equalTo(20_311));
     assertThat(sorted(assembleInFragments(packets, 4, 2, 3, false)), equalTo(sorted(expected)));
   }

@@ -43,7 +43,7 @@ class SharedFoldersCarryTest {
     packets.sort(Packet.EVENT_ORDER);
     assertThat(packets.size(), greaterThan(100));
 
-    List<FlowRecord> expected = byId(TcpFlowAssembler.assemble(packets, FlowRules.defaults()));
+    List<FlowRecord> expected = byId(FlowAssembler.assemble(packets, FlowRules.defaults()));
     for (int cap : new int[] {1, 4096}) {
       List<FlowRecord> series =
           RunByRun.allFlows(

@@ -61,7 +61,7 @@ public final class RunByRun {
       Map<FlowKey, List<Packet>> byKey = new TreeMap<>();
       for (Packet p : slices.get(run)) {
         seriesEnd = Math.max(seriesEnd, p.timestampMicros());
-        if (p.isTcp()) {
+        if (rules.makesFlows(p.protocol())) {
           byKey.computeIfAbsent(FlowKey.of(p), k -> new ArrayList<>()).add(p);
         }
       }

@@ -74,4 +74,49 @@ public final class SampleTraffic {
     all.sort(Packet.EVENT_ORDER);
     return all;
   }
+
+  /**
+   * UDP and ICMP flows with known answers, over 100 s (each flow's expected record is in {@code
+   * DatagramFlowTrackerTest}):
+   *
+   * <ul>
+   *   <li>DNS 10.0.0.1:5353 ↔ 10.0.0.53:53: two query/answer pairs at 1 s and 30 s, then a query at
+   *       100 s, 70 s after the last answer (past UDP's 60 s idle timeout: a second flow);
+   *   <li>syslog 10.0.0.2:40514 → 10.0.0.9:514: four datagrams one way, 2–5 s;
+   *   <li>ping 10.0.0.1 → 8.8.8.8, identifier 7: three echo requests and replies, 10–12 s; and
+   *       identifier 8 at 10.5 s, one request and no reply (another flow);
+   *   <li>ping 2001:db8::1 → 2001:db8::2 (ICMPv6), identifier 1: one request and reply at 20 s;
+   *   <li>ping 10.0.0.1 → 8.8.4.4, identifier 9, seen from a reply at 50 s, then a request and its
+   *       reply at 51 s;
+   *   <li>10.0.0.53 → 10.0.0.1 ICMP port unreachable (type 3, code 3) at 100.001 s, the answer to
+   *       the last query.
+   * </ul>
+   */
+  public static List<Packet> datagramTraffic() {
+    List<Packet> all = new ArrayList<>();
+    String client = "10.0.0.1";
+    String dns = "10.0.0.53";
+    all.add(Datagrams.udp(1_000_000, client, 5353, dns, 53, 80));
+    all.add(Datagrams.udp(1_020_000, dns, 53, client, 5353, 200));
+    all.add(Datagrams.udp(30_000_000, client, 5353, dns, 53, 80));
+    all.add(Datagrams.udp(30_015_000, dns, 53, client, 5353, 220));
+    all.add(Datagrams.udp(100_000_000, client, 5353, dns, 53, 90));
+    for (int i = 0; i < 4; i++) {
+      all.add(Datagrams.udp(2_000_000 + i * 1_000_000L, "10.0.0.2", 40514, "10.0.0.9", 514, 120));
+    }
+    for (int seq = 1; seq <= 3; seq++) {
+      long t = 9_000_000 + seq * 1_000_000L;
+      all.add(Datagrams.icmp(t, client, "8.8.8.8", 8, 0, 7, seq, 98));
+      all.add(Datagrams.icmp(t + 30_000, "8.8.8.8", client, 0, 0, 7, seq, 98));
+    }
+    all.add(Datagrams.icmp(10_500_000, client, "8.8.8.8", 8, 0, 8, 1, 98));
+    all.add(Datagrams.icmp(20_000_000, "2001:db8::1", "2001:db8::2", 128, 0, 1, 1, 118));
+    all.add(Datagrams.icmp(20_001_000, "2001:db8::2", "2001:db8::1", 129, 0, 1, 1, 118));
+    all.add(Datagrams.icmp(50_000_000, "8.8.4.4", client, 0, 0, 9, 4, 98));
+    all.add(Datagrams.icmp(51_000_000, client, "8.8.4.4", 8, 0, 9, 5, 98));
+    all.add(Datagrams.icmp(51_020_000, "8.8.4.4", client, 0, 0, 9, 5, 98));
+    all.add(Datagrams.icmp(100_001_000, dns, client, 3, 3, 0, 0, 118));
+    all.sort(Packet.EVENT_ORDER);
+    return all;
+  }
 }

@@ -32,9 +32,9 @@ import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
 import org.flowbeam.model.TcpFlags;
+import org.flowbeam.tcp.FlowAssembler;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.tcp.KeyAssembly;
-import org.flowbeam.tcp.TcpFlowAssembler;
 import org.flowbeam.testing.BeamTest;
 import org.flowbeam.testing.RunByRun;
 import org.flowbeam.testing.SampleTraffic;
@@ -96,7 +96,7 @@ class AssembleFlowsCarryingTest {
     AssembleFlows.Carrying carrying =
         AssembleFlows.keyed(rules, AssembleFlows.lastPacketUs(TrafficStats.totals(digest)))
             .carrying(carriedIn, seriesEndBefore);
-    return digest.tcpByKey().apply(flush ? carrying.flushing() : carrying);
+    return digest.byFlowKey().apply(flush ? carrying.flushing() : carrying);
   }
 
   /** Each carried assembly as its bytes, to compare. */
@@ -124,7 +124,8 @@ class AssembleFlowsCarryingTest {
     List<Packet> packets = traffic();
     List<List<Packet>> slices = RunByRun.cut(packets, CUTS);
     List<RunByRun.Run> expected = RunByRun.assemble(slices, RULES, 2);
-    assertThat(RunByRun.allFlows(expected), hasSize(4));
+    // 4 TCP flows and the UDP packet's.
+    assertThat(RunByRun.allFlows(expected), hasSize(4 + 1));
     boolean last = run == slices.size() - 1;
     AssembleFlows.Carrying.Result result =
         runInBeam(p, slices.get(run), run == 0 ? null : expected.get(run - 1), last);
@@ -143,12 +144,13 @@ class AssembleFlowsCarryingTest {
     assertThat(
         linger.get(0).flows().stream().map(FlowRecord::closeReason).toList(),
         equalTo(List.of(CloseReason.FIN)));
-    assertThat(linger.stream().map(r -> r.carried().size()).toList(), equalTo(List.of(2, 1, 1, 0)));
+    // The UDP packet's flow is carried until the flush, within UDP's 60 s idle timeout.
+    assertThat(linger.stream().map(r -> r.carried().size()).toList(), equalTo(List.of(3, 2, 2, 0)));
     // Without a linger a closed flow is carried until its idle timeout: the FIN-closed one out of
     // the first run (the stray ACK at 9.5 s joins it), the one reset at 10.5 s out of the second.
     List<RunByRun.Run> runs = RunByRun.assemble(traffic(), CUTS, RULES, 2);
     assertThat(runs.get(0).flows(), empty());
-    assertThat(runs.stream().map(r -> r.carried().size()).toList(), equalTo(List.of(3, 2, 1, 0)));
+    assertThat(runs.stream().map(r -> r.carried().size()).toList(), equalTo(List.of(4, 3, 2, 0)));
   }
 
   @ParameterizedTest
@@ -156,7 +158,7 @@ class AssembleFlowsCarryingTest {
   void withACloseLingerEachRunWritesAndCarriesWhatThePlainRunsDo(int run, TestPipeline p) {
     List<List<Packet>> slices = RunByRun.cut(traffic(), CUTS);
     List<RunByRun.Run> expected = RunByRun.assemble(slices, LINGER, 2);
-    assertThat(RunByRun.allFlows(expected), hasSize(5));
+    assertThat(RunByRun.allFlows(expected), hasSize(5 + 1));
     AssembleFlows.Carrying.Result result =
         runInBeam(p, slices.get(run), run == 0 ? null : expected.get(run - 1), false, LINGER);
     PAssert.that(result.flows()).containsInAnyOrder(expected.get(run).flows());
@@ -198,7 +200,7 @@ class AssembleFlowsCarryingTest {
   @Test
   void theFirstRunWithoutCarriedFlowsGivesTheFlowsOfKeyedWhenFlushing(TestPipeline p) {
     List<Packet> packets = traffic();
-    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, RULES);
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, RULES);
     AssembleFlows.Carrying.Result result = runInBeam(p, packets, null, true);
     PAssert.that(result.flows()).containsInAnyOrder(expected);
     PAssert.that(result.carried()).empty();

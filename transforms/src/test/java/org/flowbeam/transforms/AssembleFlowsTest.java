@@ -17,8 +17,8 @@ import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
+import org.flowbeam.tcp.FlowAssembler;
 import org.flowbeam.tcp.FlowRules;
-import org.flowbeam.tcp.TcpFlowAssembler;
 import org.flowbeam.testing.BeamTest;
 import org.flowbeam.testing.SampleTraffic;
 import org.flowbeam.testing.SharedData;
@@ -41,9 +41,13 @@ class AssembleFlowsTest {
     return p.apply(Create.timestamped(timestamped).withCoder(PacketCoder.of()));
   }
 
-  /** Two conversations, port reuse, an idle split, a reset, a UDP packet, all rows shuffled. */
+  /**
+   * Two TCP conversations (port reuse, an idle split, a reset), a lone UDP packet and the UDP and
+   * ICMP flows of {@link SampleTraffic#datagramTraffic()}.
+   */
   private static List<Packet> mixedTraffic() {
     List<Packet> all = new ArrayList<>(SampleTraffic.portReuseAndIdleSplit());
+    all.addAll(SampleTraffic.datagramTraffic());
     all.add(
         Packet.builder()
             .timestampMicros(2_000_000)
@@ -58,8 +62,8 @@ class AssembleFlowsTest {
   @Test
   void shuffledRowsGiveTheFlowsOfTheSortedReference(TestPipeline p) {
     List<Packet> packets = mixedTraffic();
-    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
-    assertThat(expected.size(), equalTo(4));
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, FlowRules.defaults());
+    assertThat(expected.size(), equalTo(4 + 1 + 8));
     PCollection<FlowRecord> flows = shuffledInput(p, packets, 42).apply(AssembleFlows.create());
     PAssert.that(flows).containsInAnyOrder(expected);
     p.run().waitUntilFinish();
@@ -69,7 +73,7 @@ class AssembleFlowsTest {
   @ValueSource(ints = {2, 3})
   void fragmentsOfAFewPacketsGiveTheSameFlows(int fragmentPackets, TestPipeline p) {
     List<Packet> packets = mixedTraffic();
-    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, FlowRules.defaults());
     PAssert.that(
             shuffledInput(p, packets, fragmentPackets)
                 .apply(AssembleFlows.create().withFragmentPackets(fragmentPackets)))
@@ -80,7 +84,7 @@ class AssembleFlowsTest {
   @Test
   void packetByPacketPathGivesTheSameFlows(TestPipeline p) {
     List<Packet> packets = mixedTraffic();
-    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, FlowRules.defaults());
     PAssert.that(shuffledInput(p, packets, 9).apply(AssembleFlows.create().withFragments(false)))
         .containsInAnyOrder(expected);
     p.run().waitUntilFinish();
@@ -89,14 +93,15 @@ class AssembleFlowsTest {
   @Test
   void flowOpenLongBeforeTheEndIsAnIdleTimeout(TestPipeline p) {
     // The IPv6 conversation's second piece ends at ~401.5 s; a packet 10 minutes later elsewhere
-    // makes the dataset run past its idle timeout.
+    // makes the dataset run past its idle timeout, and past the UDP and ICMP ones of every UDP
+    // and ICMP flow.
     List<Packet> packets = new ArrayList<>(mixedTraffic());
     packets.add(
         Trace.between("10.1.1.1", 1, "10.1.1.2", 2).at(1_100_000_000).syn().packets().get(0));
-    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, FlowRules.defaults());
     assertThat(
         expected.stream().filter(f -> f.closeReason() == CloseReason.IDLE_TIMEOUT).count(),
-        equalTo(2L));
+        equalTo(2L + 1 + 8));
     PAssert.that(shuffledInput(p, packets, 7).apply(AssembleFlows.create()))
         .containsInAnyOrder(expected);
     p.run().waitUntilFinish();
@@ -108,7 +113,7 @@ class AssembleFlowsTest {
     for (String capture : SharedData.capturesIn("tcp-edge")) {
       packets.addAll(SharedData.packets(SharedData.ref("tcp-edge", capture, ".packets.csv")));
     }
-    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, FlowRules.defaults());
     PAssert.that(shuffledInput(p, packets, 1).apply(AssembleFlows.create()))
         .containsInAnyOrder(expected);
     p.run().waitUntilFinish();

@@ -5,13 +5,16 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Function;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.testing.CoderProperties;
 import org.apache.beam.sdk.testing.CombineFnTester;
 import org.apache.beam.sdk.util.CoderUtils;
 import org.flowbeam.model.FlagCounts;
+import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.model.HourlyIpStats;
+import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.IpStats;
 import org.flowbeam.model.TcpFlags;
 import org.flowbeam.model.TimeBin;
@@ -48,12 +51,17 @@ class PartialSumsTest {
   }
 
   @Test
-  void totalTrafficCountsTcpPacketsApart() {
+  void totalTrafficCountsTcpUdpAndIcmpPacketsApart() {
     TotalTraffic t = new TotalTraffic();
     assertThat(t.isEmpty(), equalTo(true));
-    t.addPacket(60, true, 5);
-    t.addPacket(40, false, 2);
-    assertThat(t.toPacketTotals(), equalTo(new PacketTotals(2, 1, 100, 2, 5)));
+    t.addPacket(60, IpProtocol.TCP, 5);
+    t.addPacket(40, 47, 2); // GRE
+    t.addPacket(70, IpProtocol.UDP, 3);
+    t.addPacket(80, IpProtocol.ICMP, 4);
+    t.addPacket(90, IpProtocol.ICMPV6, 4);
+    assertThat(t.toPacketTotals(), equalTo(new PacketTotals(5, 1, 1, 2, 340, 2, 5)));
+    assertThat(t.toPacketTotals().packetsOf(FlowProtocol.ALL), equalTo(4L));
+    assertThat(t.toPacketTotals().packetsOf(Set.of(FlowProtocol.UDP)), equalTo(1L));
   }
 
   @Test
@@ -93,19 +101,19 @@ class PartialSumsTest {
     List<TotalTraffic> inputs = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       TotalTraffic t = new TotalTraffic();
-      t.addPacket(100, i % 2 == 0, 10 * i);
+      t.addPacket(100, i % 2 == 0 ? IpProtocol.TCP : IpProtocol.UDP, 10 * i);
       inputs.add(t);
     }
     CombineFnTester.testCombineFn(
         TotalTraffic.combineFn(),
         inputs,
-        named(TotalTraffic::toPacketTotals, new PacketTotals(5, 3, 500, 0, 40)));
+        named(TotalTraffic::toPacketTotals, new PacketTotals(5, 3, 2, 0, 500, 0, 40)));
     CombineFnTester.testCombineFn(
         TotalTraffic.combineFn(),
         List.of(),
         named(
             TotalTraffic::toPacketTotals,
-            new PacketTotals(0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE)));
+            new PacketTotals(0, 0, 0, 0, 0, Long.MAX_VALUE, Long.MIN_VALUE)));
   }
 
   @Test
@@ -135,11 +143,12 @@ class PartialSumsTest {
     bin.add(BinTraffic.flowStart());
     roundTrips(BinTraffic.coder(), bin, b -> b.toTimeBin(0, 1));
     TotalTraffic total = new TotalTraffic();
-    total.addPacket(60, true, Long.MAX_VALUE - 1);
+    total.addPacket(60, IpProtocol.TCP, Long.MAX_VALUE - 1);
+    total.addPacket(60, IpProtocol.ICMP, Long.MAX_VALUE - 1);
     roundTrips(TotalTraffic.coder(), total, TotalTraffic::toPacketTotals);
     roundTrips(TotalTraffic.coder(), new TotalTraffic(), TotalTraffic::toPacketTotals);
     roundTrips(SumMinMax.coder(), SumMinMax.of(-42), SumMinMax::toString);
-    roundTrips(PacketTotals.coder(), new PacketTotals(1, 2, 3, 4, 5), t -> t);
+    roundTrips(PacketTotals.coder(), new PacketTotals(1, 2, 3, 4, 5, 6, 7), t -> t);
     roundTrips(IpHour.coder(), new IpHour(HourlyIpStats.HOUR_US, "::1"), k -> k);
   }
 

@@ -25,12 +25,14 @@ import org.flowbeam.tcp.KeyAssembly;
  * keyed stage's {@code KeyAssemblyCoder}) writes it. Plain Java; {@code CarriedFlows} reads and
  * writes it in a pipeline.
  *
- * <p>Version 1, big-endian:
+ * <p>Version 2, big-endian (version 1, of FlowBeam before UDP and ICMP flows, held TCP flows and
+ * rules without the UDP and ICMP idle timeouts and protocols; it is refused with a hint to flush
+ * the series with the FlowBeam that wrote it):
  *
  * <pre>
  * offset  size  field
  * 0       8     magic "FBCARRY\n"
- * 8       4     format version, 1
+ * 8       4     format version, 2
  * 12      8     series end, µs: the newest packet of the run that wrote the file and of every
  *               run before it (Long.MIN_VALUE if none had a packet)
  * 20      4     CRC-32C of the 20 bytes above
@@ -57,7 +59,7 @@ import org.flowbeam.tcp.KeyAssembly;
  */
 public final class CarriedFlowsFile {
   /** The format version this build writes and reads. */
-  public static final int VERSION = 1;
+  public static final int VERSION = 2;
 
   static final byte[] MAGIC = "FBCARRY\n".getBytes(StandardCharsets.US_ASCII);
   static final int HEADER_BYTES = 24;
@@ -79,7 +81,7 @@ public final class CarriedFlowsFile {
    * Reads the header of a file of {@code sizeBytes} bytes from {@code in}.
    *
    * @param file the file's name, for errors
-   * @throws CarriedFlowsFileException if it is not a version 1 carried-flows file
+   * @throws CarriedFlowsFileException if it is not a carried-flows file of {@link #VERSION}
    */
   public static Reader reader(String file, InputStream in, long sizeBytes) throws IOException {
     return new Reader(file, in, sizeBytes);
@@ -207,7 +209,13 @@ public final class CarriedFlowsFile {
         throw new CarriedFlowsFileException(
             file,
             MAGIC.length,
-            "format version " + version + "; this FlowBeam reads version " + VERSION);
+            "format version "
+                + version
+                + "; this FlowBeam reads version "
+                + VERSION
+                + (version < VERSION
+                    ? " (end the series with the FlowBeam that wrote it: --flushOpenFlows)"
+                    : ""));
       }
       need(HEADER_BYTES, "a header of " + HEADER_BYTES + " bytes");
       this.in.readFully(header, MAGIC.length + 4, 8);

@@ -30,13 +30,17 @@ import org.apache.commons.csv.CSVRecord;
  *   <tr><td>destination (required)</td><td>{@code dst_ip}</td>
  *       <td>{@code ip.dst}, {@code ipv6.dst}</td></tr>
  *   <tr><td>ports</td><td>{@code src_port}, {@code dst_port}</td>
- *       <td>{@code tcp.srcport}, {@code tcp.dstport}</td></tr>
+ *       <td>{@code tcp.srcport}, {@code tcp.dstport}, {@code udp.srcport}, {@code
+ *       udp.dstport}</td></tr>
  *   <tr><td>flags</td><td>{@code flags}</td>
  *       <td>{@code tcp.flags} (hex {@code 0x0012} or decimal)</td></tr>
  *   <tr><td>sequence numbers</td><td>{@code seq_num}, {@code ack_num}</td>
  *       <td>{@code tcp.seq_raw}, {@code tcp.ack_raw}</td></tr>
  *   <tr><td>length (required)</td><td>{@code length}</td><td>{@code frame.len}</td></tr>
  *   <tr><td>protocol</td><td>{@code protocol}</td><td>{@code ip.proto}, {@code ipv6.nxt}</td></tr>
+ *   <tr><td>ICMP type, code, identifier</td><td>{@code icmp_type}, {@code icmp_code}, {@code
+ *       icmp_id}</td><td>{@code icmp.type}, {@code icmpv6.type}, {@code icmp.code}, {@code
+ *       icmpv6.code}, {@code icmp.ident}, {@code icmpv6.echo.identifier}</td></tr>
  * </table>
  *
  * <p>A field may be found in several columns (tshark leaves {@code ip.src} empty and fills {@code
@@ -50,13 +54,16 @@ final class CsvColumns implements Serializable {
     TIMESTAMP("timestamp", true, "timestamp", "frame.time_epoch"),
     SRC("src_ip", true, "src_ip", "ip.src", "ipv6.src"),
     DST("dst_ip", true, "dst_ip", "ip.dst", "ipv6.dst"),
-    SRC_PORT("src_port", false, "src_port", "tcp.srcport"),
-    DST_PORT("dst_port", false, "dst_port", "tcp.dstport"),
+    SRC_PORT("src_port", false, "src_port", "tcp.srcport", "udp.srcport"),
+    DST_PORT("dst_port", false, "dst_port", "tcp.dstport", "udp.dstport"),
     FLAGS("flags", false, "flags", "tcp.flags"),
     SEQ("seq_num", false, "seq_num", "tcp.seq_raw"),
     ACK("ack_num", false, "ack_num", "tcp.ack_raw"),
     LENGTH("length", true, "length", "frame.len"),
-    PROTOCOL("protocol", false, "protocol", "ip.proto", "ipv6.nxt");
+    PROTOCOL("protocol", false, "protocol", "ip.proto", "ipv6.nxt"),
+    ICMP_TYPE("icmp_type", false, "icmp_type", "icmp.type", "icmpv6.type"),
+    ICMP_CODE("icmp_code", false, "icmp_code", "icmp.code", "icmpv6.code"),
+    ICMP_ID("icmp_id", false, "icmp_id", "icmp.ident", "icmpv6.echo.identifier");
 
     final String canonical;
     final boolean required;

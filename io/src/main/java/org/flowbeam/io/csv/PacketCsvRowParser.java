@@ -14,6 +14,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.io.csv.CsvColumns.Column;
 import org.flowbeam.io.csv.CsvColumns.Field;
+import org.flowbeam.model.IcmpMessages;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
@@ -47,10 +48,16 @@ import org.flowbeam.model.TcpFlags;
  *       TcpFlags#ALL}) in any flags column, as tshark's {@code tcp.flags} exports them: {@code
  *       0x110} is AE+ACK.
  *   <li>{@code length} is required, 0 to {@link Integer#MAX_VALUE}.
+ *   <li>An ICMP or ICMPv6 row whose ICMP type field is filled gets FlowBeam's ICMP ports: its type
+ *       as the source port, the counterpart type or its code ({@code icmp_code}, 0 if empty) as the
+ *       destination port, and its identifier ({@code icmp_id}) in the upper half of seq (see {@link
+ *       Packet}). Without a type (the TimeArcs export has none; tshark's puts the quoted packet's
+ *       ports in an error's port fields) the row's ports are kept as they are.
  *   <li>{@code protocol}: without a protocol column every row is TCP (6), as the TimeArcs export is
  *       TCP only. With the column, an empty field (tshark's {@code ip.proto} for an IPv6 packet) is
- *       TCP if the row has any TCP field (port, flags, seq, ack) filled, and otherwise {@link
- *       #UNKNOWN_PROTOCOL}.
+ *       ICMP (ICMPv6 for {@code icmpv6.type} or an IPv6 row's {@code icmp_type}) if an ICMP type is
+ *       filled, UDP if a port came from a {@code udp.} column, TCP if the row has any other TCP
+ *       field (port, flags, seq, ack) filled, and otherwise {@link #UNKNOWN_PROTOCOL}.
  * </ul>
  */
 final class PacketCsvRowParser implements Serializable {
@@ -103,21 +110,25 @@ final class PacketCsvRowParser implements Serializable {
     long seq = optionalNumber(f, Field.SEQ, MAX_UINT32);
     long ack = optionalNumber(f, Field.ACK, MAX_UINT32);
     int length = length(f);
-    int protocol = protocol(f);
+    int protocol = protocol(f, src.length == 16);
     try {
-      return Packet.builder()
-          .timestampMicros(ts)
-          .srcIp(src)
-          .dstIp(dst)
-          .srcPort(srcPort)
-          .dstPort(dstPort)
-          .protocol(protocol)
-          .flags(flags)
-          .seq(seq)
-          .ack(ack)
-          .length(length)
-          .sourceOffset(offset)
-          .build();
+      Packet.Builder b =
+          Packet.builder()
+              .timestampMicros(ts)
+              .srcIp(src)
+              .dstIp(dst)
+              .srcPort(srcPort)
+              .dstPort(dstPort)
+              .protocol(protocol)
+              .flags(flags)
+              .seq(seq)
+              .ack(ack)
+              .length(length)
+              .sourceOffset(offset);
+      if (IcmpMessages.isIcmp(protocol)) {
+        icmp(f, b);
+      }
+      return b.build();
     } catch (IllegalArgumentException e) {
       throw new RejectedRowException(e.getMessage());
     }
@@ -265,6 +276,27 @@ final class PacketCsvRowParser implements Serializable {
     return k < 0 ? 0 : unsigned(text(f, cs[k]), cs[k].name(), max);
   }
 
+  /**
+   * An ICMP row with a type column filled takes FlowBeam's ICMP ports from its type and code
+   * ({@link Packet.Builder#icmp}) and its identifier, if a column gives one, into the upper half of
+   * seq; without a type, its ports stay as the row gives them.
+   */
+  private void icmp(String[] f, Packet.Builder b) throws RejectedRowException {
+    Column[] types = columns.get(Field.ICMP_TYPE);
+    int k = pick(f, types);
+    if (k < 0) {
+      return;
+    }
+    int type = (int) unsigned(text(f, types[k]), types[k].name(), 255);
+    int code = (int) optionalNumber(f, Field.ICMP_CODE, 255);
+    b.icmp(type, code);
+    Column[] ids = columns.get(Field.ICMP_ID);
+    int i = pick(f, ids);
+    if (i >= 0) {
+      b.seq(unsigned(text(f, ids[i]), ids[i].name(), 65535) << 16);
+    }
+  }
+
   private int flags(String[] f) throws RejectedRowException {
     Column[] cs = columns.get(Field.FLAGS);
     int k = pick(f, cs);
@@ -288,7 +320,7 @@ final class PacketCsvRowParser implements Serializable {
     return (int) unsigned(text(f, cs[k]), cs[k].name(), Integer.MAX_VALUE);
   }
 
-  private int protocol(String[] f) throws RejectedRowException {
+  private int protocol(String[] f, boolean ipv6) throws RejectedRowException {
     Column[] cs = columns.get(Field.PROTOCOL);
     if (cs.length == 0) {
       return IpProtocol.TCP;
@@ -296,6 +328,20 @@ final class PacketCsvRowParser implements Serializable {
     int k = pick(f, cs);
     if (k >= 0) {
       return (int) unsigned(text(f, cs[k]), cs[k].name(), 255);
+    }
+    // An empty protocol field (tshark's ip.proto of an IPv6 packet): the filled fields tell.
+    Column[] types = columns.get(Field.ICMP_TYPE);
+    int icmp = pick(f, types);
+    if (icmp >= 0) {
+      boolean v6 = types[icmp].name().startsWith("icmpv6") || (ipv6 && !types[icmp].tshark());
+      return v6 ? IpProtocol.ICMPV6 : IpProtocol.ICMP;
+    }
+    for (Field port : new Field[] {Field.SRC_PORT, Field.DST_PORT}) {
+      Column[] ports = columns.get(port);
+      int p = pick(f, ports);
+      if (p >= 0 && ports[p].name().startsWith("udp.")) {
+        return IpProtocol.UDP;
+      }
     }
     for (Field tcp : new Field[] {Field.SRC_PORT, Field.DST_PORT, Field.FLAGS, Field.SEQ}) {
       if (pick(f, columns.get(tcp)) >= 0) {

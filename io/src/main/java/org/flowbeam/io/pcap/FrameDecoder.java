@@ -930,7 +930,9 @@ public final class FrameDecoder {
 
   /**
    * Fills ports (and TCP seq, ack, all twelve flag bits) from as much of the header as was
-   * captured.
+   * captured. For ICMP and ICMPv6 the ports are the type and the counterpart type or code ({@link
+   * Packet.Builder#icmp}) and seq is the header's second word (an echo's identifier and sequence
+   * number).
    */
   private void transport(int protocol, byte[] b, int t, int end) {
     int avail = end - t;
@@ -952,6 +954,13 @@ public final class FrameDecoder {
     } else if (protocol == IpProtocol.UDP) {
       if (avail >= 4) {
         builder.srcPort(u16(b, t)).dstPort(u16(b, t + 2));
+      }
+    } else if (protocol == IpProtocol.ICMP || protocol == IpProtocol.ICMPV6) {
+      if (avail >= 2) {
+        builder.icmp(b[t] & 0xff, b[t + 1] & 0xff);
+      }
+      if (avail >= 8) {
+        builder.seq(i32(b, t + 4) & 0xffffffffL);
       }
     }
   }

@@ -25,6 +25,7 @@ import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowState;
 import org.flowbeam.model.InvalidReason;
+import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.IpStats;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.TcpFlags;
@@ -40,10 +41,10 @@ import org.flowbeam.transforms.IpTraffic;
  * <ul>
  *   <li>{@code packets.csv}: every packet, sorted by {@link Packet#EVENT_ORDER} (timestamp first),
  *       columns {@link #PACKET_COLUMNS}.
- *   <li>{@code flows/chunk_NNNNN.json}: the flows sorted by start time then id, cut into arrays of
- *       {@link TimeArcsOptions#flowsPerChunk()}; each flow object holds the index summary fields,
- *       its {@code "packets"} and its {@code "phases"} (see {@link PhaseClassifier}), each phase
- *       entry holding the whole packet object.
+ *   <li>{@code flows/chunk_NNNNN.json}: the TCP flows sorted by start time then id, cut into arrays
+ *       of {@link TimeArcsOptions#flowsPerChunk()}; each flow object holds the index summary
+ *       fields, its {@code "packets"} and its {@code "phases"} (see {@link PhaseClassifier}), each
+ *       phase entry holding the whole packet object.
  *   <li>{@code flows/flows_index.json}: the summaries, with {@code chunk_file} and {@code
  *       chunk_index} (the flow's position within its chunk).
  *   <li>{@code ips/ip_stats.json} and {@code ips/flag_stats.json}: from TCP packets only, as the
@@ -55,6 +56,11 @@ import org.flowbeam.transforms.IpTraffic;
  *       IP packet, as the TimeArcs loader counts every row of its CSV (those without addresses
  *       too); these frames are in no other file of the layout.
  * </ul>
+ *
+ * <p>The viewer knows TCP flows only (handshake, data and closing phases; close types of FIN and
+ * RST), as the TimeArcs loaders make flows of TCP packets only: flows of other protocols (UDP,
+ * ICMP) are left out of the chunks, the index and {@code total_flows}; their packets stay in {@code
+ * packets.csv}, as every packet does.
  *
  * <p>Flow fields: {@code key} is {@code "ipA:portA-ipB:portB"} with the two endpoints ordered as
  * strings; {@code state} and {@code closeType} in the viewer's words ({@link ViewerVocabulary}:
@@ -132,7 +138,8 @@ public final class TimeArcsLayoutWriter {
    * Writes the layout into {@code dir} (created if needed) and returns the TimeArcs manifest keys,
    * in the manifest's order, for a pipeline that merges them into its own manifest.
    *
-   * @param flows the flows, any order; their retained packets feed the chunks
+   * @param flows the flows, any order; their retained packets feed the chunks; flows other than TCP
+   *     are left out
    * @param packets every packet of the dataset, any order
    * @param nonIpFrames the dataset's frames without an IP packet (a capture's ARP frames, CSV rows
    *     without addresses): they count in {@code total_packets}, as the TimeArcs loader counts
@@ -146,7 +153,12 @@ public final class TimeArcsLayoutWriter {
     }
     List<Packet> sortedPackets = new ArrayList<>(packets);
     sortedPackets.sort(Packet.EVENT_ORDER);
-    List<FlowRecord> sortedFlows = new ArrayList<>(flows);
+    List<FlowRecord> sortedFlows = new ArrayList<>();
+    for (FlowRecord f : flows) {
+      if (f.protocol() == IpProtocol.TCP) {
+        sortedFlows.add(f);
+      }
+    }
     sortedFlows.sort(FLOW_ORDER);
 
     Files.createDirectories(dir);

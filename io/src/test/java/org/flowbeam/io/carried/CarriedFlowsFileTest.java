@@ -21,6 +21,7 @@ import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.tcp.KeyAssembly;
+import org.flowbeam.testing.Datagrams;
 import org.flowbeam.testing.RunByRun;
 import org.flowbeam.testing.SampleTraffic;
 import org.flowbeam.testing.Trace;
@@ -144,10 +145,18 @@ class CarriedFlowsFileTest {
         assertThrows(CarriedFlowsFileException.class, () -> inspect(foreign)).getMessage(),
         equalTo(NAME + " at byte 0: not a FlowBeam carried-flows file"));
     byte[] newer = file.clone();
-    newer[11] = 2;
+    newer[11] = 3;
     assertThat(
         assertThrows(CarriedFlowsFileException.class, () -> inspect(newer)).getMessage(),
-        equalTo(NAME + " at byte 8: format version 2; this FlowBeam reads version 1"));
+        equalTo(NAME + " at byte 8: format version 3; this FlowBeam reads version 2"));
+    byte[] older = file.clone();
+    older[11] = 1;
+    assertThat(
+        assertThrows(CarriedFlowsFileException.class, () -> inspect(older)).getMessage(),
+        equalTo(
+            NAME
+                + " at byte 8: format version 1; this FlowBeam reads version 2 (end the series"
+                + " with the FlowBeam that wrote it: --flushOpenFlows)"));
     byte[] padded = java.util.Arrays.copyOf(file, file.length + 3);
     assertThat(
         assertThrows(CarriedFlowsFileException.class, () -> inspect(padded)).getMessage(),
@@ -165,14 +174,17 @@ class CarriedFlowsFileTest {
   }
 
   /**
-   * The records are {@link KeyAssembly#writeTo}'s encoding: if it changes, files of version 1 no
+   * The records are {@link KeyAssembly#writeTo}'s encoding: if it changes, files of this version no
    * longer read, so {@link CarriedFlowsFile#VERSION} must be raised with it (then update the digest
-   * here). The flow is assembled with a 2 s close linger, the default when version 1 was pinned:
-   * the bytes are those that build wrote. A linger without limit is the same field holding {@link
-   * FlowRules#NO_CLOSE_LINGER_LIMIT} ({@link #whatIsWrittenIsReadBack} reads it back).
+   * here). Version 2 added the UDP and ICMP idle timeouts and the flow protocols to the rules, the
+   * datagram tracker's state for UDP and ICMP keys, and the identifier of an ICMP echo key; a TCP
+   * assembly's encoding is otherwise version 1's. The flows are assembled with a 2 s close linger,
+   * the default when versions 1 and 2 were pinned: the bytes are those that build wrote. A linger
+   * without limit is the same field holding {@link FlowRules#NO_CLOSE_LINGER_LIMIT} ({@link
+   * #whatIsWrittenIsReadBack} reads it back).
    */
   @Test
-  void theEncodingOfVersionOneIsPinned() throws Exception {
+  void theEncodingOfVersionTwoIsPinned() throws Exception {
     List<Packet> packets =
         Trace.between("2001:db8::1", 1234, "2001:db8::2", 80)
             .at(1_000_000)
@@ -181,15 +193,27 @@ class CarriedFlowsFileTest {
             .fromClient(org.flowbeam.model.TcpFlags.FIN | org.flowbeam.model.TcpFlags.ACK, 0)
             .packets();
     FlowKey key = FlowKey.of(packets.get(0));
-    KeyAssembly a =
-        new KeyAssembly(
-            key, RULES.withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US).withRetainPackets(true));
+    FlowRules pinned =
+        RULES.withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US).withRetainPackets(true);
+    KeyAssembly a = new KeyAssembly(key, pinned);
     List<Packet> first = new ArrayList<>(packets.subList(0, 4));
     a.add(PacketFragment.of(key, first), 1_000_000, f -> {});
     a.add(PacketFragment.of(key, packets.subList(4, 6)), 1_003_000, f -> {});
     a.endRun(1_010_000, f -> {});
-    byte[] file = file(1_010_000, List.of(RunByRun.encode(a)));
+    List<byte[]> records = new ArrayList<>(List.of(RunByRun.encode(a)));
+    for (Packet datagram :
+        List.of(
+            Datagrams.udp(1_000_000, "10.0.0.1", 5353, "10.0.0.53", 53, 80),
+            Datagrams.icmp(1_002_000, "2001:db8::2", "2001:db8::1", 129, 0, 0xbeef, 3, 118))) {
+      FlowKey k = FlowKey.of(datagram);
+      KeyAssembly d = new KeyAssembly(k, pinned);
+      d.add(PacketFragment.of(k, List.of(datagram)), 1_000_000, f -> {});
+      d.endRun(1_010_000, f -> {});
+      records.add(RunByRun.encode(d));
+    }
+    byte[] file = file(1_010_000, records);
+    assertThat(inspect(file).flows(), equalTo(3L));
     String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
-    assertThat(digest, equalTo("aeec196fa9636183b43b806431d14c89845a6b0ca85f33df44b00b8f41d1a944"));
+    assertThat(digest, equalTo("fc6eabb5e8f6bcf00982ec302dbb216d6740eae8d4d2d1220f812ab9f36b675a"));
   }
 }

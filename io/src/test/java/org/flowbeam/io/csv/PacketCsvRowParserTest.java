@@ -111,6 +111,59 @@ class PacketCsvRowParserTest {
     assertThat("TCP inferred from the TCP fields", p.protocol(), equalTo(IpProtocol.TCP));
   }
 
+  private static final String TSHARK_UDP_ICMP =
+      "frame.time_epoch,ip.src,ipv6.src,ip.dst,ipv6.dst,ip.proto,tcp.srcport,udp.srcport,"
+          + "tcp.dstport,udp.dstport,icmp.type,icmp.code,icmp.ident,icmpv6.type,icmpv6.code,"
+          + "icmpv6.echo.identifier,frame.len";
+
+  @Test
+  void tsharkUdpPortsAreTheUdpColumns() throws Exception {
+    Packet p = parse(TSHARK_UDP_ICMP, "1.5,10.0.0.1,,10.0.0.2,,17,,5353,,53,,,,,,,80");
+    assertThat(p.protocol(), equalTo(IpProtocol.UDP));
+    assertThat(p.srcPort() + ">" + p.dstPort(), equalTo("5353>53"));
+    // An IPv6 row leaves ip.proto empty: its UDP ports say UDP.
+    Packet v6 = parse(TSHARK_UDP_ICMP, "1.5,,2001:db8::1,,2001:db8::2,,,5353,,53,,,,,,,80");
+    assertThat(v6.protocol(), equalTo(IpProtocol.UDP));
+  }
+
+  @Test
+  void tsharkIcmpRowsGetTheTypeAndCounterpartOrCodeAsPorts() throws Exception {
+    Packet echo = parse(TSHARK_UDP_ICMP, "1.5,10.0.0.1,,10.0.0.2,,1,,,,,8,0,4660,,,,98");
+    assertThat(echo.srcPort() + ">" + echo.dstPort(), equalTo("8>0"));
+    assertThat(echo.icmpIdentifier(), equalTo(4660));
+    // An error: tshark's address, protocol and port fields also list the quoted header's; the
+    // first address and protocol, and the ICMP type and code, count.
+    Packet unreachable =
+        parse(
+            TSHARK_UDP_ICMP,
+            "1.5,\"10.0.0.2,10.0.0.1\",,\"10.0.0.1,10.0.0.2\",,\"1,17\",,5353,,53,3,3,,,,,118");
+    assertThat(unreachable.srcIpText(), equalTo("10.0.0.2"));
+    assertThat(unreachable.protocol(), equalTo(IpProtocol.ICMP));
+    assertThat(unreachable.srcPort() + ">" + unreachable.dstPort(), equalTo("3>3"));
+    // ICMPv6 leaves ip.proto empty: its type column says ICMPv6.
+    Packet reply = parse(TSHARK_UDP_ICMP, "1.5,,2001:db8::2,,2001:db8::1,,,,,,,,,129,0,66,118");
+    assertThat(reply.protocol(), equalTo(IpProtocol.ICMPV6));
+    assertThat(reply.srcPort() + ">" + reply.dstPort(), equalTo("129>128"));
+    assertThat(reply.icmpIdentifier(), equalTo(66));
+  }
+
+  @Test
+  void anIcmpRowWithoutTypeKeepsItsPorts() throws Exception {
+    // The TimeArcs export has no ICMP columns (tshark's shows an error's quoted ports).
+    Packet p = parse(TIMEARCS, "5,192.168.1.1,192.168.1.34,54067,5351,0,0,0,82,1");
+    assertThat(p.srcPort() + ">" + p.dstPort(), equalTo("54067>5351"));
+    Packet typed =
+        parse(TIMEARCS + ",icmp_type,icmp_code", "5,10.0.0.1,10.0.0.2,0,0,0,0,0,98,1,13,0");
+    assertThat(typed.srcPort() + ">" + typed.dstPort(), equalTo("13>14"));
+  }
+
+  @Test
+  void anIcmpTypeOutOfRangeIsRejected() {
+    assertThat(
+        reason(TIMEARCS + ",icmp_type", "5,10.0.0.1,10.0.0.2,0,0,0,0,0,98,1,256"),
+        containsString("icmp_type 256 outside 0..255"));
+  }
+
   @Test
   void tsharkNonTcpIpv6RowHasUnknownProtocol() throws Exception {
     Packet p = parse(TSHARK, "1.5,,2001:db8::1,,2001:db8::2,,,,,,,86");

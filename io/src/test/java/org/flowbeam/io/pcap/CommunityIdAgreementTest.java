@@ -13,15 +13,20 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.flowbeam.io.sink.RecordFormat;
 import org.flowbeam.io.sink.RecordFormats;
 import org.flowbeam.model.CommunityId;
+import org.flowbeam.model.FlowKey;
+import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.model.FlowRecord;
+import org.flowbeam.model.IcmpMessages;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
+import org.flowbeam.tcp.FlowAssembler;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.tcp.TcpFlowAssembler;
 import org.junit.jupiter.api.Test;
@@ -242,5 +247,83 @@ class CommunityIdAgreementTest {
     }
     assertThat(capture + ": " + mismatches, mismatches, equalTo(List.of()));
     assertThat(capture + ": TCP packets in flows", matched, equalTo(tcpRows));
+  }
+
+  /**
+   * Every UDP and ICMP flow FlowBeam assembles from the captures ({@link FlowAssembler}) writes in
+   * its {@code community_id} column tshark's id of each of its packets, with either seed: its ports
+   * (an ICMP flow's: the initiator's type and the counterpart type or code, as Zeek's conn.log) are
+   * the tuple Community ID hashes. A packet's flow is the latest of its key's flows that started by
+   * then; an ICMP packet is matched to tshark's row by time, protocol and addresses (tshark's ports
+   * of an ICMP row are its type and code).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("captures")
+  void everyUdpAndIcmpFlowWritesTsharksIdOfItsPackets(String capture) throws IOException {
+    Map<String, TsharkPacket> byKey = new HashMap<>();
+    for (TsharkPacket r : reference(capture)) {
+      byKey.put(
+          datagramKey(r.timeUs(), r.protocol(), r.src(), r.srcPort(), r.dst(), r.dstPort()), r);
+    }
+    boolean icmpOnly = ICMP_ONLY_CAPTURES.contains(capture);
+    FlowRules rules =
+        FlowRules.defaults()
+            .withProtocols(
+                icmpOnly ? Set.of(FlowProtocol.ICMP) : Set.of(FlowProtocol.UDP, FlowProtocol.ICMP));
+    Map<FlowKey, List<Packet>> byFlowKey = new TreeMap<>();
+    for (Packet p : SharedCaptures.readAll(SharedCaptures.capture(capture)).packets) {
+      if (rules.makesFlows(p.protocol())) {
+        byFlowKey.computeIfAbsent(FlowKey.of(p), k -> new ArrayList<>()).add(p);
+      }
+    }
+    RecordFormat<FlowRecord> plain = RecordFormats.flows(CommunityId.DEFAULT);
+    RecordFormat<FlowRecord> seeded = RecordFormats.flows(CommunityId.withSeed(SEED));
+    int column = plain.columns().indexOf("community_id");
+    List<String> mismatches = new ArrayList<>();
+    long matched = 0;
+    for (List<Packet> packets : byFlowKey.values()) {
+      List<FlowRecord> flows = FlowAssembler.assemble(packets, rules);
+      for (Packet p : packets) {
+        FlowRecord flow = null;
+        for (FlowRecord f : flows) {
+          if (f.startUs() <= p.timestampMicros()) {
+            flow = f;
+          }
+        }
+        TsharkPacket t =
+            byKey.get(
+                datagramKey(
+                    p.timestampMicros(),
+                    p.protocol(),
+                    p.srcIpText(),
+                    p.srcPort(),
+                    p.dstIpText(),
+                    p.dstPort()));
+        Object id = plain.values(flow).get(column);
+        Object seededId = seeded.values(flow).get(column);
+        if (t == null) {
+          mismatches.add(flow.flowId() + ": no tshark row for " + p);
+        } else if (!t.id().equals(id) || !t.seededId().equals(seededId)) {
+          mismatches.add(flow.flowId() + " " + id + " " + seededId + ": tshark " + t);
+        } else {
+          matched++;
+        }
+      }
+    }
+    assertThat(capture + ": " + mismatches, mismatches, equalTo(List.of()));
+    assertThat(capture + ": UDP and ICMP packets matched", matched, greaterThan(0L));
+  }
+
+  /** A UDP packet by its directed tuple; an ICMP one by time, protocol and addresses. */
+  private static String datagramKey(
+      long timeUs, int protocol, String src, int srcPort, String dst, int dstPort) {
+    boolean icmp = IcmpMessages.isIcmp(protocol);
+    return TsharkPacket.key(
+        timeUs,
+        protocol,
+        IpAddresses.parse(src),
+        icmp ? 0 : srcPort,
+        IpAddresses.parse(dst),
+        icmp ? 0 : dstPort);
   }
 }

@@ -21,13 +21,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * ({@code ip_packets} in {@code refs/<folder>/<name>.info}).
  *
  * <p>Known, deliberate differences in the fields of matching packets (checked by hand against
- * {@code packets.csv}, not asserted here): ICMP errors carry no ports here (tshark shows the quoted
- * packet's ports); the first fragment of a fragmented datagram carries ports here (tshark shows
- * them on the reassembled last one); a tunnelled packet is the inner one here, where tshark's
- * fields hold the first IPv4 header's addresses and protocol with the inner ports (see {@code
- * FrameDifferences.asTsharkNamesThem}), and decrypted WireGuard is its outer UDP packet; IPv6
- * protocol is the upper-layer protocol after extension headers (tshark's {@code ipv6.nxt} is the
- * first next header).
+ * {@code packets.csv}, not asserted here): an ICMP packet's ports are its type and its counterpart
+ * type or code here ({@code IcmpDecodeTest} checks them against tshark), where {@code packets.csv}
+ * has 0, or for an error the quoted packet's ports; the first fragment of a fragmented datagram
+ * carries ports here (tshark shows them on the reassembled last one); a tunnelled packet is the
+ * inner one here, where tshark's fields hold the first IPv4 header's addresses and protocol with
+ * the inner ports (see {@code FrameDifferences.asTsharkNamesThem}), and decrypted WireGuard is its
+ * outer UDP packet; IPv6 protocol is the upper-layer protocol after extension headers (tshark's
+ * {@code ipv6.nxt} is the first next header).
  *
  * <p>The TCP flags of every TCP packet that both decoders see with the same ports and sequence
  * number equal tshark's, all twelve bits ({@code tcp.flags}: AE and the reserved bits as well).

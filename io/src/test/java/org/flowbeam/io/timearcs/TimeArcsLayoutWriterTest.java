@@ -21,6 +21,9 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.model.FlowRecord;
+import org.flowbeam.tcp.FlowAssembler;
+import org.flowbeam.tcp.FlowRules;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +67,18 @@ class TimeArcsLayoutWriterTest {
               "manifest.json",
               "packets.csv"));
     }
+  }
+
+  /** The viewer knows TCP flows only: a UDP flow given to the writer changes nothing. */
+  @Test
+  void flowsOtherThanTcpAreLeftOut(@TempDir Path other) throws IOException {
+    List<FlowRecord> withUdp = new ArrayList<>(TimeArcsFixtures.flows());
+    withUdp.addAll(FlowAssembler.assemble(List.of(TimeArcsFixtures.udp()), FlowRules.defaults()));
+    assertThat(withUdp, hasSize(4));
+    Map<String, Object> keys =
+        new TimeArcsLayoutWriter(OPTIONS).write(other, withUdp, TimeArcsFixtures.packets());
+    assertThat(keys, equalTo(manifestKeys));
+    assertThat(read(other, "flows/flows_index.json"), equalTo(expected("flows/flows_index.json")));
   }
 
   @Test

@@ -18,6 +18,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.splittabledofn.OffsetRangeTracker;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
@@ -28,6 +29,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
+import org.flowbeam.transforms.JobProgress;
 import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketDigester;
 import org.joda.time.Instant;
@@ -53,6 +55,13 @@ import org.slf4j.LoggerFactory;
  * {@link ReadResult#NON_IP}, the format's own report, and, when digesting, the range's fragments
  * and partial sums on the {@link PacketDigest} tags (flushed at the end of each range: Beam's
  * bounded splittable DoFns on Flink may not output from {@code @FinishBundle}).
+ *
+ * <p>Progress: the bytes, records, packets and TCP packets of a range are added to the job's {@link
+ * JobProgress} every {@link #PROGRESS_RECORDS} records and at its end, and to the counters {@code
+ * bytes}, {@code records}, {@code packets} and {@code tcp_packets} at its end. A plain range
+ * accounts for the bytes from its start to the record being read, then to its end, so that the
+ * ranges of a file add up to the file's size; a compressed file, whose ranges are in uncompressed
+ * bytes, accounts for the compressed bytes read from storage, and for the whole file at its end.
  *
  * <p>The step declares two outputs, its main one and {@link MultiplexedOutputs#MUXED}, which
  * carries all others (see {@link MultiplexedOutputs} for why); {@link ReadFiles} applies it.
@@ -81,6 +90,11 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
   private final Counter nonIp = Metrics.counter(RangeReadFn.class, "non_ip");
   private final Counter ranges = Metrics.counter(RangeReadFn.class, "ranges");
   private final Counter unreported = Metrics.counter(RangeReadFn.class, "recordsReadUnreported");
+  private final Counter bytes = Metrics.counter(RangeReadFn.class, "bytes");
+  private final Counter tcpPackets = Metrics.counter(RangeReadFn.class, "tcp_packets");
+
+  /** Records read between two additions to the job's {@link JobProgress} within a range. */
+  static final int PROGRESS_RECORDS = 1 << 16;
 
   private RangeReadFn(
       InputFormat<?> format,
@@ -164,14 +178,16 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       @Element ReadableFile file,
       @Timestamp Instant timestamp,
       RestrictionTracker<OffsetRange, Long> tracker,
-      MultiOutputReceiver receiver)
+      MultiOutputReceiver receiver,
+      PipelineOptions options)
       throws IOException {
     readRange(
         file.getMetadata(),
         compressionOf(file),
         timestamp.getMillis(),
         tracker,
-        outputs.wrap(receiver));
+        outputs.wrap(receiver),
+        JobProgress.of(options));
   }
 
   /**
@@ -186,30 +202,37 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       Compression compression,
       long minEventMillis,
       RestrictionTracker<OffsetRange, Long> tracker,
-      MultiOutputReceiver out)
+      MultiOutputReceiver out,
+      JobProgress progress)
       throws IOException {
     ranges.inc();
+    progress.rangeStarted();
     long from = tracker.currentRestriction().getFrom();
     ResourceId id = file.resourceId();
+    CountingChannel stored =
+        compression == Compression.UNCOMPRESSED ? null : new CountingChannel(FileSystems.open(id));
     try (ReadableByteChannel channel =
-            compression == Compression.UNCOMPRESSED
-                ? FileSystems.open(id)
-                : compression.readDecompressed(FileSystems.open(id));
-        Range<?> range = open(format, file, channel, from)) {
+            stored == null ? FileSystems.open(id) : compression.readDecompressed(stored);
+        Range<?> range =
+            open(format, file, channel, new RangeBytes(from, file.sizeBytes(), stored), progress)) {
       range.read(from, minEventMillis, tracker, out);
     }
   }
 
   /** Opens {@code channel} with the format (typed by it), seeking if it can. */
   private <R extends RecordReader> Range<R> open(
-      InputFormat<R> format, MatchResult.Metadata file, ReadableByteChannel channel, long from)
+      InputFormat<R> format,
+      MatchResult.Metadata file,
+      ReadableByteChannel channel,
+      RangeBytes rangeBytes,
+      JobProgress progress)
       throws IOException {
     R reader =
         channel instanceof SeekableByteChannel
-            ? format.open(file, (SeekableByteChannel) channel, from)
+            ? format.open(file, (SeekableByteChannel) channel, rangeBytes.from)
             : format.open(file, Channels.newInputStream(channel));
     String name = file.resourceId().toString();
-    return new Range<>(name, reader, format.newReport(name));
+    return new Range<>(name, reader, format.newReport(name), rangeBytes, progress);
   }
 
   /** One range being read: its counts and report, output once after its last record. */
@@ -217,17 +240,34 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
     private final String file;
     private final R reader;
     private final InputFormat.@Nullable RangeReport<R> report;
+    private final RangeBytes rangeBytes;
+    private final JobProgress progress;
     private final Map<String, Long> nonIpTypes = new TreeMap<>();
     private long minEventMillis;
     private MultiOutputReceiver out;
     private @Nullable OutputReceiver<Packet> packetsOut;
     private long framed;
     private long packetsInRange;
+    private long tcpInRange;
 
-    Range(String file, R reader, InputFormat.@Nullable RangeReport<R> report) {
+    /** What was added to the job's progress so far: bytes, records, packets, TCP packets. */
+    private long progressBytes;
+
+    private long progressRecords;
+    private long progressPackets;
+    private long progressTcp;
+
+    Range(
+        String file,
+        R reader,
+        InputFormat.@Nullable RangeReport<R> report,
+        RangeBytes rangeBytes,
+        JobProgress progress) {
       this.file = file;
       this.reader = reader;
       this.report = report;
+      this.rangeBytes = rangeBytes;
+      this.progress = progress;
     }
 
     @Override
@@ -244,6 +284,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       this.minEventMillis = minEventMillis;
       this.out = out;
       this.packetsOut = outputPackets ? out.get(ReadResult.PACKETS) : null;
+      boolean streamEnded = true;
       while (reader.advance()) {
         long offset = reader.offset();
         if (offset < from) {
@@ -251,6 +292,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
         }
         Claim claim = claim(tracker, offset);
         if (claim == Claim.BEYOND_RANGE) {
+          streamEnded = false;
           break;
         }
         if (claim == Claim.FAILED) {
@@ -261,14 +303,24 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
             unreported.inc(framed);
             LOG.warn("{}: {} records read but not reported after a concurrent split", file, framed);
           }
+          addProgress(rangeBytes.upTo(offset));
+          bytes.inc(progressBytes);
           return;
+        }
+        if (framed == 0) {
+          rangeBytes.firstRecord();
         }
         framed++;
         if (report != null) {
           report.add(reader);
         }
         route();
+        if (framed % PROGRESS_RECORDS == 0) {
+          addProgress(rangeBytes.upTo(offset));
+        }
       }
+      addProgress(rangeBytes.toEnd(tracker.currentRestriction().getTo(), streamEnded));
+      bytes.inc(progressBytes);
       if (framed > 0) {
         report();
       }
@@ -290,6 +342,9 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
             return;
           }
           packetsInRange++;
+          if (p.isTcp()) {
+            tcpInRange++;
+          }
           if (packetsOut != null) {
             packetsOut.outputWithTimestamp(p, new Instant(millis));
           }
@@ -304,6 +359,20 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
           errors.inc();
           out.get(ReadResult.ERRORS).output(reader.error());
       }
+    }
+
+    /** Adds to the job's progress what was read since the last addition, up to {@code bytes}. */
+    private void addProgress(long bytesSoFar) {
+      long newBytes = Math.max(0, bytesSoFar - progressBytes);
+      progress.addRead(
+          newBytes,
+          framed - progressRecords,
+          packetsInRange - progressPackets,
+          tcpInRange - progressTcp);
+      progressBytes += newBytes;
+      progressRecords = framed;
+      progressPackets = packetsInRange;
+      progressTcp = tcpInRange;
     }
 
     /** Why a packet at {@code millis} cannot be output, or null if it can. */
@@ -323,6 +392,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       // Counted per range, not per record: a metric update per packet was a tenth of the
       // reading step's time on Flink.
       packets.inc(packetsInRange);
+      tcpPackets.inc(tcpInRange);
       out.get(ReadResult.RECORDS_READ).output(KV.of(file, framed));
       if (report != null) {
         report.output(reader, out);
@@ -334,6 +404,92 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       if (digester != null) {
         digester.flush(out);
       }
+    }
+  }
+
+  /**
+   * The bytes of its file that a range accounts for in the job's progress. A plain range: from its
+   * start to the record being read, and to its end once read. A range of a compressed file, whose
+   * offsets are uncompressed: the stored bytes read since its first record (since the file's start
+   * for the first range), and the rest of the file once the stream ends.
+   */
+  static final class RangeBytes {
+    final long from;
+    private final long fileSize;
+    private final @Nullable CountingChannel stored;
+
+    /** Stored bytes read before the range's first record; -1 until a record is claimed. */
+    private long storedBase = -1;
+
+    RangeBytes(long from, long fileSize, @Nullable CountingChannel stored) {
+      this.from = from;
+      this.fileSize = fileSize;
+      this.stored = stored;
+    }
+
+    /** Notes that the range's first record was claimed. */
+    void firstRecord() {
+      if (stored != null) {
+        storedBase = from == 0 ? 0 : stored.count();
+      }
+    }
+
+    /** The bytes read so far, the record at {@code offset} being read. */
+    long upTo(long offset) {
+      if (stored != null) {
+        return storedBase < 0 ? 0 : stored.count() - storedBase;
+      }
+      return Math.max(0, Math.min(offset, fileSize) - from);
+    }
+
+    /**
+     * The bytes read once the range is done: up to {@code to}, the end of its restriction, or, if
+     * {@code streamEnded}, to the end of the file.
+     */
+    long toEnd(long to, boolean streamEnded) {
+      if (stored == null) {
+        return Math.max(0, Math.min(to, fileSize) - from);
+      }
+      if (!streamEnded) {
+        return upTo(to);
+      }
+      if (storedBase < 0) {
+        return from == 0 ? fileSize : 0; // a file without records, or a residual past its last
+      }
+      return fileSize - storedBase;
+    }
+  }
+
+  /** A channel that counts the bytes read through it. */
+  static final class CountingChannel implements ReadableByteChannel {
+    private final ReadableByteChannel channel;
+    private long count;
+
+    CountingChannel(ReadableByteChannel channel) {
+      this.channel = channel;
+    }
+
+    long count() {
+      return count;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws IOException {
+      int n = channel.read(dst);
+      if (n > 0) {
+        count += n;
+      }
+      return n;
+    }
+
+    @Override
+    public boolean isOpen() {
+      return channel.isOpen();
+    }
+
+    @Override
+    public void close() throws IOException {
+      channel.close();
     }
   }
 

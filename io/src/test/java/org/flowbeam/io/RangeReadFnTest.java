@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.Compression;
@@ -42,6 +43,7 @@ import org.flowbeam.model.PacketFragment;
 import org.flowbeam.model.RejectedRecord;
 import org.flowbeam.model.RejectedRecordCoder;
 import org.flowbeam.testing.BeamTest;
+import org.flowbeam.transforms.JobProgress;
 import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketDigester;
 import org.flowbeam.transforms.TotalTraffic;
@@ -112,6 +114,8 @@ class RangeReadFnTest {
         assertThat(where, split.records(), equalTo(12L));
         assertThat(where, split.nonIp(), equalTo(whole.nonIp()));
         assertThat(where, split.reports, equalTo(rangesWithARecord(cuts)));
+        // Bytes, records, packets and TCP packets added to the job's progress.
+        assertThat(where, split.progress(), equalTo(List.of(size, 12L, 6L, 6L)));
       }
     }
   }
@@ -129,6 +133,8 @@ class RangeReadFnTest {
       assertThat("cut at " + c, split.packetText(), equalTo(whole.packetText()));
       assertThat("cut at " + c, split.errorText(), equalTo(whole.errorText()));
       assertThat("cut at " + c, split.records(), equalTo(12L));
+      // The compressed bytes, each counted once although the residual decompresses from the start.
+      assertThat("cut at " + c, split.progress(), equalTo(List.of(Files.size(gz), 12L, 6L, 6L)));
     }
   }
 
@@ -196,6 +202,8 @@ class RangeReadFnTest {
     assertThat(ReaderMetrics.counter(result, "errors"), equalTo(4L));
     assertThat(ReaderMetrics.counter(result, "non_ip"), equalTo(2L));
     assertThat(ReaderMetrics.counter(result, "ranges"), greaterThan(10L));
+    assertThat(ReaderMetrics.counter(result, "bytes"), equalTo(size));
+    assertThat(ReaderMetrics.counter(result, "tcp_packets"), equalTo(6L));
   }
 
   private static RangeReadFn<Packet> packetsFn() {
@@ -234,7 +242,7 @@ class RangeReadFnTest {
             .setLastModifiedMillis(0)
             .build();
     int before = out.packets.size();
-    fn.readRange(meta, compression, minMillis, tracker, out.receiver());
+    fn.readRange(meta, compression, minMillis, tracker, out.receiver(), out.progress);
     tracker.checkDone();
     for (Packet p : out.packets.subList(before, out.packets.size())) {
       assertThat(
@@ -270,7 +278,14 @@ class RangeReadFnTest {
     final Map<TupleTag<?>, List<TimestampedValue>> all = new HashMap<>();
     final List<Packet> packets = new ArrayList<>();
     final List<RejectedRecord> errors = new ArrayList<>();
+    final JobProgress progress = JobProgress.register("RangeReadFnTest-" + UUID.randomUUID());
     int reports;
+
+    /** The bytes, records, packets and TCP packets added to {@link #progress}. */
+    List<Long> progress() {
+      JobProgress.Snapshot s = progress.snapshot();
+      return List.of(s.bytes(), s.records(), s.packets(), s.tcpPackets());
+    }
 
     MultiOutputReceiver receiver() {
       return new MultiOutputReceiver() {

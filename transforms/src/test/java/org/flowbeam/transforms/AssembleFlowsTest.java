@@ -65,6 +65,22 @@ class AssembleFlowsTest {
     p.run().waitUntilFinish();
   }
 
+  @Test
+  void theKeyedStageAddsItsPacketsAndFlowsToTheJobsProgress(TestPipeline p) {
+    List<Packet> packets = mixedTraffic();
+    List<FlowRecord> expected = TcpFlowAssembler.assemble(packets, FlowRules.defaults());
+    long tcp = packets.stream().filter(Packet::isTcp).count();
+    shuffledInput(p, packets, 5).apply(AssembleFlows.create().withFragmentPackets(2));
+    JobProgress progress = JobProgress.register(p.getOptions().getJobName());
+    try {
+      p.run().waitUntilFinish();
+    } finally {
+      JobProgress.unregister(p.getOptions().getJobName(), progress);
+    }
+    assertThat(progress.snapshot().assembledPackets(), equalTo(tcp));
+    assertThat(progress.snapshot().flows(), equalTo((long) expected.size()));
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {2, 3})
   void fragmentsOfAFewPacketsGiveTheSameFlows(int fragmentPackets, TestPipeline p) {

@@ -520,19 +520,38 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
    * {@code .gz} or it starts with the gzip magic bytes, else uncompressed.
    */
   static Compression compressionOf(ReadableFile file) throws IOException {
-    ResourceId id = file.getMetadata().resourceId();
+    return compressionOf(file.getMetadata(), file.getCompression());
+  }
+
+  /** How a file declaring {@code declared} compression is to be decoded (see above). */
+  static Compression compressionOf(MatchResult.Metadata file, Compression declared)
+      throws IOException {
+    ResourceId id = file.resourceId();
     String filename = id.getFilename() == null ? "" : id.getFilename();
-    Compression c = file.getCompression();
+    Compression c = declared;
     if (c == Compression.AUTO) {
       c = Compression.detect(filename);
     }
     if (c != Compression.UNCOMPRESSED) {
       return c;
     }
-    if (filename.toLowerCase(Locale.ROOT).endsWith(".gz") || hasGzipMagic(file.getMetadata())) {
+    if (filename.toLowerCase(Locale.ROOT).endsWith(".gz") || hasGzipMagic(file)) {
       return Compression.GZIP;
     }
     return Compression.UNCOMPRESSED;
+  }
+
+  /**
+   * How many ranges the step reads {@code file} in, read with {@link Compression#AUTO}: one if it
+   * is compressed, else its initial restriction split as {@code @SplitRestriction} splits it.
+   */
+  static int rangeCount(MatchResult.Metadata file, long splitSize) throws IOException {
+    if (compressionOf(file, Compression.AUTO) != Compression.UNCOMPRESSED) {
+      return 1;
+    }
+    return new OffsetRange(0, Math.max(1, file.sizeBytes()))
+        .split(ReadSpec.checkSplitSize(splitSize), 1)
+        .size();
   }
 
   private static boolean hasGzipMagic(MatchResult.Metadata file) throws IOException {

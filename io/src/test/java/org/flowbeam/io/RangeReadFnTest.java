@@ -139,6 +139,39 @@ class RangeReadFnTest {
   }
 
   @Test
+  void rangeCountIsHowManyRangesTheStepSplitsAFileInto() throws IOException {
+    Path gz = dir.resolve("count.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(new byte[100_000]);
+    }
+    Path named = dir.resolve("plain-name.bin");
+    Files.copy(gz, named); // gzip by its magic number, not its name
+    Path empty = Files.createFile(dir.resolve("empty.txt"));
+    RangeReadFn<Packet> fn = RangeReadFn.packets(new LineRecords(), 40, mux(ReadResult.PACKETS));
+    for (Path f : List.of(file, gz, named, empty)) {
+      MatchResult.Metadata meta = FileSystems.matchSingleFileSpec(f.toString());
+      List<OffsetRange> ranges = new ArrayList<>();
+      fn.splitRestriction(
+          new OffsetRange(0, Math.max(1, meta.sizeBytes())),
+          new OutputReceiver<OffsetRange>() {
+            @Override
+            public void output(OffsetRange r) {
+              ranges.add(r);
+            }
+
+            @Override
+            public void outputWithTimestamp(OffsetRange r, Instant t) {
+              ranges.add(r);
+            }
+          });
+      int expected = f.equals(file) || f.equals(empty) ? ranges.size() : 1;
+      assertThat(f.toString(), ReadFiles.rangeCount(meta, 40), equalTo(expected));
+    }
+    assertThat(
+        ReadFiles.rangeCount(FileSystems.matchSingleFileSpec(file.toString()), 40), equalTo(4));
+  }
+
+  @Test
   void packetsBeforeTheFileElementsTimeAreRejected() throws IOException {
     Outputs out = new Outputs();
     read(packetsFn(), 0, size, Compression.UNCOMPRESSED, file, 2500, out);

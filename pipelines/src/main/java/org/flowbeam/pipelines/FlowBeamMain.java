@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
@@ -253,7 +252,7 @@ public final class FlowBeamMain {
     /** {@code start-up 12.1 s, processing 30.4 s}. */
     String split() {
       return String.format(
-          Locale.ROOT, "start-up %.1f s, processing %.1f s", startUpSeconds(), processingSeconds());
+          "start-up %.1f s, processing %.1f s", startUpSeconds(), processingSeconds());
     }
   }
 

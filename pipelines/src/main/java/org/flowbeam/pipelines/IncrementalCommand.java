@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -90,11 +89,11 @@ final class IncrementalCommand {
     long end = System.nanoTime();
     String times;
     if (job.get() == null) {
-      times = String.format(Locale.ROOT, "%.1f s", (end - commandStartNanos) / 1e9);
+      times = String.format("%.1f s", (end - commandStartNanos) / 1e9);
     } else {
       FlowBeamMain.RunTimes t =
           new FlowBeamMain.RunTimes(commandStartNanos, job.get().processingStartNanos(), end);
-      times = String.format(Locale.ROOT, "%.1f s (%s)", t.totalSeconds(), t.split());
+      times = String.format("%.1f s (%s)", t.totalSeconds(), t.split());
     }
     out.printf("%s in %s -> %s%n", result.summary(), times, run.layout().root());
     return FlowBeamMain.EXIT_OK;

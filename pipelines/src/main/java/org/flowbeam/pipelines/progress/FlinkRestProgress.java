@@ -62,6 +62,9 @@ public final class FlinkRestProgress implements ProgressSource {
   /** Beam's accumulator of a Flink job, holding every counter of the tasks that ended. */
   static final String BEAM_ACCUMULATOR = "__metricscontainers";
 
+  /** The states of a Flink job that has ended. */
+  private static final List<String> ENDED = List.of("FINISHED", "FAILED", "CANCELED");
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String SUM_INT64 = "beam:metric:user:sum_int64:v1";
 
@@ -141,8 +144,18 @@ public final class FlinkRestProgress implements ProgressSource {
 
   @Override
   public ProgressSnapshot poll() {
+    return poll(false);
+  }
+
+  /** As {@link #poll()}, and the job may be found among ended ones: it has ended. */
+  @Override
+  public ProgressSnapshot pollEnded() {
+    return poll(true);
+  }
+
+  private ProgressSnapshot poll(boolean ended) {
     try {
-      ProgressSnapshot s = fetch();
+      ProgressSnapshot s = fetch(ended);
       if (s != null) {
         last = s;
       }
@@ -152,10 +165,13 @@ public final class FlinkRestProgress implements ProgressSource {
     return last;
   }
 
-  /** The job's progress now, or null if the job is not (yet) on the cluster. */
-  private ProgressSnapshot fetch() throws IOException {
+  /**
+   * The job's progress now, or null if the job is not (yet) on the cluster; a job that has {@code
+   * jobEnded} may be found among ended jobs.
+   */
+  private ProgressSnapshot fetch(boolean jobEnded) throws IOException {
     if (jobId == null) {
-      jobId = findJob(get("/jobs/overview"));
+      jobId = findJob(get("/jobs/overview"), jobEnded);
       if (jobId == null) {
         return null;
       }
@@ -229,12 +245,18 @@ public final class FlinkRestProgress implements ProgressSource {
     return sum;
   }
 
-  /** The id of the newest job named {@link #jobName} in a {@code /jobs/overview}, or null. */
-  private String findJob(JsonNode overview) {
+  /**
+   * The id of the newest job named {@link #jobName} in a {@code /jobs/overview}, or null. While the
+   * job runs, jobs that have ended are not it: an earlier run given the same {@code --jobName}.
+   */
+  private String findJob(JsonNode overview, boolean includeEnded) {
     String found = null;
     long newest = Long.MIN_VALUE;
     for (JsonNode j : overview.path("jobs")) {
-      if (j.path("name").asText().equals(jobName) && j.path("start-time").asLong() > newest) {
+      boolean candidate =
+          j.path("name").asText().equals(jobName)
+              && (includeEnded || !ENDED.contains(j.path("state").asText()));
+      if (candidate && j.path("start-time").asLong() > newest) {
         newest = j.path("start-time").asLong();
         found = j.path("jid").asText();
       }

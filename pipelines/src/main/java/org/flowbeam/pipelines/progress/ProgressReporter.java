@@ -114,7 +114,7 @@ public final class ProgressReporter {
     synchronized (this) {
       finished = true;
       try {
-        last = source.poll();
+        last = source.pollEnded();
       } catch (RuntimeException e) {
         // keep the last snapshot
       }

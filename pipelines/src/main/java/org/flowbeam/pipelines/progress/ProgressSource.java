@@ -7,4 +7,9 @@ public interface ProgressSource {
    * not answer) returns what it knew last.
    */
   ProgressSnapshot poll();
+
+  /** What the job did, polled once it has ended. */
+  default ProgressSnapshot pollEnded() {
+    return poll();
+  }
 }

@@ -101,6 +101,15 @@ class FlinkRestProgressTest {
   }
 
   @Test
+  void anEndedJobOfTheSameNameIsNotTheRunningOneButIsOnceItHasEnded() throws IOException {
+    JsonNode fx = fixture("writing");
+    JsonNode ours = fx.path("overview").path("jobs").get(0);
+    ((com.fasterxml.jackson.databind.node.ObjectNode) ours).put("state", "FINISHED");
+    assertThat(source(fx, recorded(fx)).poll(), equalTo(ProgressSnapshot.NOT_STARTED));
+    assertThat(source(fx, recorded(fx)).pollEnded().flows(), equalTo(20_311L));
+  }
+
+  @Test
   void whileReadingBytesAreEstimatedFromTheRangesHandedToTheReadingTasks() throws IOException {
     JsonNode fx = fixture("reading");
     // 90 ranges handed to the reading operator, 2 of them still being read by its 2 tasks.

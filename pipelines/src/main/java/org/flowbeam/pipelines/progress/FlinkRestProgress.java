@@ -166,8 +166,8 @@ public final class FlinkRestProgress implements ProgressSource {
   }
 
   /**
-   * The job's progress now, or null if the job is not (yet) on the cluster; a job that has {@code
-   * jobEnded} may be found among ended jobs.
+   * The job's progress now, or null if the job is not (yet) on the cluster. If {@code jobEnded},
+   * the job may be found among the jobs that have ended.
    */
   private ProgressSnapshot fetch(boolean jobEnded) throws IOException {
     if (jobId == null) {

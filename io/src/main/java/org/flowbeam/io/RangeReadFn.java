@@ -20,6 +20,7 @@ import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.io.range.OffsetRange;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.splittabledofn.OffsetRangeTracker;
 import org.apache.beam.sdk.transforms.splittabledofn.RestrictionTracker;
@@ -30,6 +31,7 @@ import org.checkerframework.checker.nullness.qual.Nullable;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
+import org.flowbeam.transforms.JobProgress;
 import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketDigester;
 import org.joda.time.Instant;
@@ -55,6 +57,14 @@ import org.slf4j.LoggerFactory;
  * {@link ReadResult#NON_IP}, the format's own report, and, when digesting, the range's fragments
  * and partial sums on the {@link PacketDigest} tags (flushed at the end of each range: Beam's
  * bounded splittable DoFns on Flink may not output from {@code @FinishBundle}).
+ *
+ * <p>Progress: the bytes, records, packets and flow-protocol packets of a range are added to the
+ * job's {@link JobProgress} every {@link #PROGRESS_RECORDS} records and at its end, and to the
+ * counters {@code bytes}, {@code records}, {@code packets} and {@code flow_packets} at its end. A
+ * plain range accounts for the bytes from its start to the record being read, then to its end, so
+ * that the ranges of a file add up to the file's size; a compressed file, whose ranges are in
+ * uncompressed bytes, accounts for the compressed bytes read from storage, and for the whole file
+ * at its end.
  *
  * <p>The step declares two outputs, its main one and {@link MultiplexedOutputs#MUXED}, which
  * carries all others (see {@link MultiplexedOutputs} for why); {@link ReadFiles} applies it.
@@ -83,6 +93,11 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
   private final Counter nonIp = Metrics.counter(RangeReadFn.class, "non_ip");
   private final Counter ranges = Metrics.counter(RangeReadFn.class, "ranges");
   private final Counter unreported = Metrics.counter(RangeReadFn.class, "recordsReadUnreported");
+  private final Counter bytes = Metrics.counter(RangeReadFn.class, "bytes");
+  private final Counter flowPackets = Metrics.counter(RangeReadFn.class, "flow_packets");
+
+  /** Records read between two additions to the job's {@link JobProgress} within a range. */
+  static final int PROGRESS_RECORDS = 1 << 16;
 
   private RangeReadFn(
       InputFormat<?> format,
@@ -166,14 +181,16 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       @Element ReadableFile file,
       @Timestamp Instant timestamp,
       RestrictionTracker<OffsetRange, Long> tracker,
-      MultiOutputReceiver receiver)
+      MultiOutputReceiver receiver,
+      PipelineOptions options)
       throws IOException {
     readRange(
         file.getMetadata(),
         compressionOf(file),
         timestamp.getMillis(),
         tracker,
-        outputs.wrap(receiver));
+        outputs.wrap(receiver),
+        JobProgress.of(options));
   }
 
   /**
@@ -188,13 +205,20 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       Compression compression,
       long minEventMillis,
       RestrictionTracker<OffsetRange, Long> tracker,
-      MultiOutputReceiver out)
+      MultiOutputReceiver out,
+      JobProgress progress)
       throws IOException {
     ranges.inc();
+    progress.rangeStarted();
     long from = tracker.currentRestriction().getFrom();
     ResourceId id = file.resourceId();
-    try (ReadableByteChannel channel = openChannel(id, compression);
-        Range<?> range = open(format, file, channel, from)) {
+    DecompressionGuard.CountingChannel stored =
+        compression == Compression.UNCOMPRESSED
+            ? null
+            : DecompressionGuard.counting(FileSystems.open(id));
+    try (ReadableByteChannel channel = openChannel(id, stored, compression);
+        Range<?> range =
+            open(format, file, channel, new RangeBytes(from, file.sizeBytes(), stored), progress)) {
       checkUnchanged(file, channel);
       range.read(from, minEventMillis, tracker, out);
       checkUnchanged(file, channel);
@@ -202,16 +226,16 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
   }
 
   /**
-   * The file's bytes: a seekable channel if uncompressed, else the decompressed stream bounded by a
-   * {@link DecompressionGuard} (whose faults the readers report as an error record ending the
-   * file).
+   * The file's bytes: a seekable channel if uncompressed ({@code raw} null), else the stream
+   * decompressed from {@code raw}, bounded by a {@link DecompressionGuard} (whose faults the
+   * readers report as an error record ending the file).
    */
-  private static ReadableByteChannel openChannel(ResourceId id, Compression compression)
+  private static ReadableByteChannel openChannel(
+      ResourceId id, DecompressionGuard.@Nullable CountingChannel raw, Compression compression)
       throws IOException {
-    if (compression == Compression.UNCOMPRESSED) {
+    if (raw == null) {
       return FileSystems.open(id);
     }
-    DecompressionGuard.CountingChannel raw = DecompressionGuard.counting(FileSystems.open(id));
     InputStream decompressed;
     try {
       decompressed = Channels.newInputStream(compression.readDecompressed(raw));
@@ -255,14 +279,18 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
 
   /** Opens {@code channel} with the format (typed by it), seeking if it can. */
   private <R extends RecordReader> Range<R> open(
-      InputFormat<R> format, MatchResult.Metadata file, ReadableByteChannel channel, long from)
+      InputFormat<R> format,
+      MatchResult.Metadata file,
+      ReadableByteChannel channel,
+      RangeBytes rangeBytes,
+      JobProgress progress)
       throws IOException {
     R reader =
         channel instanceof SeekableByteChannel
-            ? format.open(file, (SeekableByteChannel) channel, from)
+            ? format.open(file, (SeekableByteChannel) channel, rangeBytes.from)
             : format.open(file, Channels.newInputStream(channel));
     String name = file.resourceId().toString();
-    return new Range<>(name, reader, format.newReport(name));
+    return new Range<>(name, reader, format.newReport(name), rangeBytes, progress);
   }
 
   /** One range being read: its counts and report, output once after its last record. */
@@ -270,17 +298,36 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
     private final String file;
     private final R reader;
     private final InputFormat.@Nullable RangeReport<R> report;
+    private final RangeBytes rangeBytes;
+    private final JobProgress progress;
     private final Map<String, Long> nonIpTypes = new TreeMap<>();
     private long minEventMillis;
     private MultiOutputReceiver out;
     private @Nullable OutputReceiver<Packet> packetsOut;
     private long framed;
     private long packetsInRange;
+    private long flowInRange;
 
-    Range(String file, R reader, InputFormat.@Nullable RangeReport<R> report) {
+    /**
+     * What was added to the job's progress so far: bytes, records, packets, flow-protocol packets.
+     */
+    private long progressBytes;
+
+    private long progressRecords;
+    private long progressPackets;
+    private long progressFlow;
+
+    Range(
+        String file,
+        R reader,
+        InputFormat.@Nullable RangeReport<R> report,
+        RangeBytes rangeBytes,
+        JobProgress progress) {
       this.file = file;
       this.reader = reader;
       this.report = report;
+      this.rangeBytes = rangeBytes;
+      this.progress = progress;
     }
 
     @Override
@@ -297,6 +344,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       this.minEventMillis = minEventMillis;
       this.out = out;
       this.packetsOut = outputPackets ? out.get(ReadResult.PACKETS) : null;
+      boolean streamEnded = true;
       while (reader.advance()) {
         long offset = reader.offset();
         if (offset < from) {
@@ -304,6 +352,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
         }
         Claim claim = claim(tracker, offset);
         if (claim == Claim.BEYOND_RANGE) {
+          streamEnded = false;
           break;
         }
         if (claim == Claim.FAILED) {
@@ -314,14 +363,24 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
             unreported.inc(framed);
             LOG.warn("{}: {} records read but not reported after a concurrent split", file, framed);
           }
+          addProgress(rangeBytes.upTo(offset));
+          bytes.inc(progressBytes);
           return;
+        }
+        if (framed == 0) {
+          rangeBytes.firstRecord();
         }
         framed++;
         if (report != null) {
           report.add(reader);
         }
         route();
+        if (framed % PROGRESS_RECORDS == 0) {
+          addProgress(rangeBytes.upTo(offset));
+        }
       }
+      addProgress(rangeBytes.toEnd(tracker.currentRestriction().getTo(), streamEnded));
+      bytes.inc(progressBytes);
       if (framed > 0) {
         report();
       }
@@ -343,6 +402,9 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
             return;
           }
           packetsInRange++;
+          if (digester != null ? digester.keysForFlows(p) : p.isTcp()) {
+            flowInRange++;
+          }
           if (packetsOut != null) {
             packetsOut.outputWithTimestamp(p, new Instant(millis));
           }
@@ -357,6 +419,20 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
           errors.inc();
           out.get(ReadResult.ERRORS).output(reader.error());
       }
+    }
+
+    /** Adds to the job's progress what was read since the last addition, up to {@code bytes}. */
+    private void addProgress(long bytesSoFar) {
+      long newBytes = Math.max(0, bytesSoFar - progressBytes);
+      progress.addRead(
+          newBytes,
+          framed - progressRecords,
+          packetsInRange - progressPackets,
+          flowInRange - progressFlow);
+      progressBytes += newBytes;
+      progressRecords = framed;
+      progressPackets = packetsInRange;
+      progressFlow = flowInRange;
     }
 
     /** Why a packet at {@code millis} cannot be output, or null if it can. */
@@ -376,6 +452,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       // Counted per range, not per record: a metric update per packet was a tenth of the
       // reading step's time on Flink.
       packets.inc(packetsInRange);
+      flowPackets.inc(flowInRange);
       out.get(ReadResult.RECORDS_READ).output(KV.of(file, framed));
       if (report != null) {
         report.output(reader, out);
@@ -387,6 +464,59 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       if (digester != null) {
         digester.flush(out);
       }
+    }
+  }
+
+  /**
+   * The bytes of its file that a range accounts for in the job's progress. A plain range: from its
+   * start to the record being read, and to its end once read. A range of a compressed file, whose
+   * offsets are uncompressed: the stored bytes read since its first record (since the file's start
+   * for the first range), and the rest of the file once the stream ends.
+   */
+  static final class RangeBytes {
+    final long from;
+    private final long fileSize;
+    private final DecompressionGuard.@Nullable CountingChannel stored;
+
+    /** Stored bytes read before the range's first record; -1 until a record is claimed. */
+    private long storedBase = -1;
+
+    RangeBytes(long from, long fileSize, DecompressionGuard.@Nullable CountingChannel stored) {
+      this.from = from;
+      this.fileSize = fileSize;
+      this.stored = stored;
+    }
+
+    /** Notes that the range's first record was claimed. */
+    void firstRecord() {
+      if (stored != null) {
+        storedBase = from == 0 ? 0 : stored.count();
+      }
+    }
+
+    /** The bytes read so far, the record at {@code offset} being read. */
+    long upTo(long offset) {
+      if (stored != null) {
+        return storedBase < 0 ? 0 : stored.count() - storedBase;
+      }
+      return Math.max(0, Math.min(offset, fileSize) - from);
+    }
+
+    /**
+     * The bytes read once the range is done: up to {@code to}, the end of its restriction, or, if
+     * {@code streamEnded}, to the end of the file.
+     */
+    long toEnd(long to, boolean streamEnded) {
+      if (stored == null) {
+        return Math.max(0, Math.min(to, fileSize) - from);
+      }
+      if (!streamEnded) {
+        return upTo(to);
+      }
+      if (storedBase < 0) {
+        return from == 0 ? fileSize : 0; // a file without records, or a residual past its last
+      }
+      return fileSize - storedBase;
     }
   }
 
@@ -417,19 +547,38 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
    * {@code .gz} or it starts with the gzip magic bytes, else uncompressed.
    */
   static Compression compressionOf(ReadableFile file) throws IOException {
-    ResourceId id = file.getMetadata().resourceId();
+    return compressionOf(file.getMetadata(), file.getCompression());
+  }
+
+  /** How a file declaring {@code declared} compression is to be decoded (see above). */
+  static Compression compressionOf(MatchResult.Metadata file, Compression declared)
+      throws IOException {
+    ResourceId id = file.resourceId();
     String filename = id.getFilename() == null ? "" : id.getFilename();
-    Compression c = file.getCompression();
+    Compression c = declared;
     if (c == Compression.AUTO) {
       c = Compression.detect(filename);
     }
     if (c != Compression.UNCOMPRESSED) {
       return c;
     }
-    if (filename.toLowerCase(Locale.ROOT).endsWith(".gz") || hasGzipMagic(file.getMetadata())) {
+    if (filename.toLowerCase(Locale.ROOT).endsWith(".gz") || hasGzipMagic(file)) {
       return Compression.GZIP;
     }
     return Compression.UNCOMPRESSED;
+  }
+
+  /**
+   * How many ranges the step reads {@code file} in, read with {@link Compression#AUTO}: one if it
+   * is compressed, else its initial restriction split as {@code @SplitRestriction} splits it.
+   */
+  static int rangeCount(MatchResult.Metadata file, long splitSize) throws IOException {
+    if (compressionOf(file, Compression.AUTO) != Compression.UNCOMPRESSED) {
+      return 1;
+    }
+    return new OffsetRange(0, Math.max(1, file.sizeBytes()))
+        .split(ReadSpec.checkSplitSize(splitSize), 1)
+        .size();
   }
 
   private static boolean hasGzipMagic(MatchResult.Metadata file) throws IOException {

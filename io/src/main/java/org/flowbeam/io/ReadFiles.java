@@ -1,5 +1,6 @@
 package org.flowbeam.io;
 
+import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.beam.sdk.coders.Coder;
@@ -7,6 +8,7 @@ import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.io.FileIO.ReadableFile;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.display.DisplayData;
@@ -63,6 +65,15 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
    */
   public Digesting withDigest(PacketDigest digest) {
     return new Digesting(this, digest, false);
+  }
+
+  /**
+   * How many byte ranges the reading step splits {@code file} into at {@code splitSize}, its
+   * compression detected as {@link org.apache.beam.sdk.io.Compression#AUTO} does (and by gzip's
+   * magic number): one for a compressed file. For progress reports that count ranges.
+   */
+  public static int rangeCount(MatchResult.Metadata file, long splitSize) throws IOException {
+    return RangeReadFn.rangeCount(file, splitSize);
   }
 
   @Override

@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.zip.GZIPOutputStream;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.Compression;
@@ -45,6 +46,7 @@ import org.flowbeam.model.PacketFragment;
 import org.flowbeam.model.RejectedRecord;
 import org.flowbeam.model.RejectedRecordCoder;
 import org.flowbeam.testing.BeamTest;
+import org.flowbeam.transforms.JobProgress;
 import org.flowbeam.transforms.PacketDigest;
 import org.flowbeam.transforms.PacketDigester;
 import org.flowbeam.transforms.TotalTraffic;
@@ -115,6 +117,8 @@ class RangeReadFnTest {
         assertThat(where, split.records(), equalTo(12L));
         assertThat(where, split.nonIp(), equalTo(whole.nonIp()));
         assertThat(where, split.reports, equalTo(rangesWithARecord(cuts)));
+        // Bytes, records, packets and flow-protocol packets added to the job's progress.
+        assertThat(where, split.progress(), equalTo(List.of(size, 12L, 6L, 6L)));
       }
     }
   }
@@ -132,7 +136,42 @@ class RangeReadFnTest {
       assertThat("cut at " + c, split.packetText(), equalTo(whole.packetText()));
       assertThat("cut at " + c, split.errorText(), equalTo(whole.errorText()));
       assertThat("cut at " + c, split.records(), equalTo(12L));
+      // The compressed bytes, each counted once although the residual decompresses from the start.
+      assertThat("cut at " + c, split.progress(), equalTo(List.of(Files.size(gz), 12L, 6L, 6L)));
     }
+  }
+
+  @Test
+  void rangeCountIsHowManyRangesTheStepSplitsAFileInto() throws IOException {
+    Path gz = dir.resolve("count.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(new byte[100_000]);
+    }
+    Path named = dir.resolve("plain-name.bin");
+    Files.copy(gz, named); // gzip by its magic number, not its name
+    Path empty = Files.createFile(dir.resolve("empty.txt"));
+    RangeReadFn<Packet> fn = RangeReadFn.packets(new LineRecords(), 40, mux(ReadResult.PACKETS));
+    for (Path f : List.of(file, gz, named, empty)) {
+      MatchResult.Metadata meta = FileSystems.matchSingleFileSpec(f.toString());
+      List<OffsetRange> ranges = new ArrayList<>();
+      fn.splitRestriction(
+          new OffsetRange(0, Math.max(1, meta.sizeBytes())),
+          new OutputReceiver<OffsetRange>() {
+            @Override
+            public void output(OffsetRange r) {
+              ranges.add(r);
+            }
+
+            @Override
+            public void outputWithTimestamp(OffsetRange r, Instant t) {
+              ranges.add(r);
+            }
+          });
+      int expected = f.equals(file) || f.equals(empty) ? ranges.size() : 1;
+      assertThat(f.toString(), ReadFiles.rangeCount(meta, 40), equalTo(expected));
+    }
+    assertThat(
+        ReadFiles.rangeCount(FileSystems.matchSingleFileSpec(file.toString()), 40), equalTo(4));
   }
 
   @Test
@@ -199,6 +238,8 @@ class RangeReadFnTest {
     assertThat(ReaderMetrics.counter(result, "errors"), equalTo(4L));
     assertThat(ReaderMetrics.counter(result, "non_ip"), equalTo(2L));
     assertThat(ReaderMetrics.counter(result, "ranges"), greaterThan(10L));
+    assertThat(ReaderMetrics.counter(result, "bytes"), equalTo(size));
+    assertThat(ReaderMetrics.counter(result, "flow_packets"), equalTo(6L));
   }
 
   @Test
@@ -211,7 +252,13 @@ class RangeReadFnTest {
             InputChangedException.class,
             () ->
                 packetsFn()
-                    .readRange(listed, Compression.UNCOMPRESSED, MIN_MILLIS, tracker, sink()));
+                    .readRange(
+                        listed,
+                        Compression.UNCOMPRESSED,
+                        MIN_MILLIS,
+                        tracker,
+                        sink(),
+                        JobProgress.NONE));
     assertThat(
         grew.getMessage(),
         equalTo(
@@ -232,7 +279,8 @@ class RangeReadFnTest {
                         Compression.UNCOMPRESSED,
                         MIN_MILLIS,
                         new OffsetRangeTracker(new OffsetRange(0, size)),
-                        sink()));
+                        sink(),
+                        JobProgress.NONE));
     assertThat(shrank.getMessage(), containsString("(" + size + " bytes when listed, 20 now)"));
   }
 
@@ -262,7 +310,12 @@ class RangeReadFnTest {
             InputChangedException.class,
             () ->
                 fn.readRange(
-                    metadata(file, size), Compression.UNCOMPRESSED, MIN_MILLIS, tracker, sink()));
+                    metadata(file, size),
+                    Compression.UNCOMPRESSED,
+                    MIN_MILLIS,
+                    tracker,
+                    sink(),
+                    JobProgress.NONE));
     assertThat(e.getMessage(), containsString("changed while being read"));
   }
 
@@ -350,7 +403,7 @@ class RangeReadFnTest {
             .setLastModifiedMillis(0)
             .build();
     int before = out.packets.size();
-    fn.readRange(meta, compression, minMillis, tracker, out.receiver());
+    fn.readRange(meta, compression, minMillis, tracker, out.receiver(), out.progress);
     tracker.checkDone();
     for (Packet p : out.packets.subList(before, out.packets.size())) {
       assertThat(
@@ -386,7 +439,14 @@ class RangeReadFnTest {
     final Map<TupleTag<?>, List<TimestampedValue>> all = new HashMap<>();
     final List<Packet> packets = new ArrayList<>();
     final List<RejectedRecord> errors = new ArrayList<>();
+    final JobProgress progress = JobProgress.register("RangeReadFnTest-" + UUID.randomUUID());
     int reports;
+
+    /** The bytes, records, packets and flow-protocol packets added to {@link #progress}. */
+    List<Long> progress() {
+      JobProgress.Snapshot s = progress.snapshot();
+      return List.of(s.bytes(), s.records(), s.packets(), s.flowPackets());
+    }
 
     MultiOutputReceiver receiver() {
       return new MultiOutputReceiver() {

@@ -171,6 +171,22 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   void setDecapsulate(boolean value);
 
+  @Description(
+      "Print no progress while the job runs (the summary at its end is still printed). Progress"
+          + " goes to standard error: one line updated in place on a terminal, a line every"
+          + " --progressSeconds otherwise.")
+  @Default.Boolean(false)
+  boolean getQuiet();
+
+  void setQuiet(boolean value);
+
+  @Description(
+      "Seconds between two progress lines when standard error is not a terminal (a log, cron).")
+  @Default.Double(5)
+  double getProgressSeconds();
+
+  void setProgressSeconds(double value);
+
   @Description("Byte range size into which plain input files are split for parallel reading, MiB.")
   @Default.Integer(ReadSpec.DEFAULT_SPLIT_SIZE_MB)
   int getSplitSizeMb();

@@ -180,6 +180,10 @@ public final class FlowBeamPipeline {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--splitSizeMb must be at least 1, got " + o.getSplitSizeMb());
     }
+    if (!(o.getProgressSeconds() >= 0.01 && o.getProgressSeconds() <= 86_400)) {
+      throw new UsageException(
+          "--progressSeconds must be between 0.01 and 86400, got " + o.getProgressSeconds());
+    }
     if (o.getFlowsPerChunk() < 1) {
       throw new UsageException("--flowsPerChunk must be at least 1, got " + o.getFlowsPerChunk());
     }

@@ -11,9 +11,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
 import org.flowbeam.io.CarriedFlows;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.sink.ManifestWriter;
@@ -45,8 +46,17 @@ final class IncrementalCommand {
 
   private IncrementalCommand() {}
 
-  /** Runs once; returns the exit code (75 if another run holds the root). */
-  static int run(FlowBeamOptions o, List<String> args, PrintStream out, PrintStream err)
+  /**
+   * Runs once; returns the exit code (75 if another run holds the root).
+   *
+   * @param commandStartNanos when the command started ({@link System#nanoTime()})
+   */
+  static int run(
+      FlowBeamOptions o,
+      List<String> args,
+      long commandStartNanos,
+      PrintStream out,
+      PrintStream err)
       throws IOException {
     if (o.getLayout() == Layout.TIMEARCS) {
       throw new UsageException(
@@ -67,17 +77,24 @@ final class IncrementalCommand {
             new RunPlanner.Settings(
                 Duration.ofSeconds(o.getMinFileAgeSeconds()), o.getFlushOpenFlows()),
             err::println);
-    long started = System.nanoTime();
+    AtomicReference<JobRun.Timing> job = new AtomicReference<>();
     IncrementalRun.Result result;
     try {
-      result = run.run(matched, in -> runJob(o, args, in));
+      result = run.run(matched, in -> runJob(o, args, in, job::set, commandStartNanos, err));
     } catch (RootLockedException e) {
       err.println("flowbeam: " + e.getMessage());
       return e.exitCode();
     }
-    out.printf(
-        "%s in %.1f s -> %s%n",
-        result.summary(), (System.nanoTime() - started) / 1e9, run.layout().root());
+    long end = System.nanoTime();
+    String times;
+    if (job.get() == null) {
+      times = String.format("%.1f s", (end - commandStartNanos) / 1e9);
+    } else {
+      FlowBeamMain.RunTimes t =
+          new FlowBeamMain.RunTimes(commandStartNanos, job.get().processingStartNanos(), end);
+      times = String.format("%.1f s (%s)", t.totalSeconds(), t.split());
+    }
+    out.printf("%s in %s -> %s%n", result.summary(), times, run.layout().root());
     return FlowBeamMain.EXIT_OK;
   }
 
@@ -97,8 +114,17 @@ final class IncrementalCommand {
     return bytes;
   }
 
-  /** The job of one run: the pipeline over {@code in}'s files into its staging directory. */
-  private static StagedJob.Output runJob(FlowBeamOptions o, List<String> args, StagedJob.Input in)
+  /**
+   * The job of one run: the pipeline over {@code in}'s files into its staging directory, its
+   * progress on {@code err}; {@code timing} receives when it began processing and ended.
+   */
+  private static StagedJob.Output runJob(
+      FlowBeamOptions o,
+      List<String> args,
+      StagedJob.Input in,
+      Consumer<JobRun.Timing> timing,
+      long commandStartNanos,
+      PrintStream err)
       throws IOException {
     if (in.carriedStateIn().isPresent()) {
       checkCarriedRules(in.carriedStateIn().get(), FlowBeamPipeline.rules(o));
@@ -129,10 +155,7 @@ final class IncrementalCommand {
             .partitioned(in.runId());
     Pipeline p = Pipeline.create(o);
     FlowBeamPipeline.build(p, o, inputs, sinks, head, series);
-    PipelineResult.State state = p.run().waitUntilFinish();
-    if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("pipeline ended in state " + state);
-    }
+    timing.accept(JobRun.run(p, o, inputs, commandStartNanos, err));
     FlowSinks.removeEmptyTempDirs(in.stagingDir().toString());
     return output(jobDir.resolve(ManifestWriter.FILE_NAME));
   }

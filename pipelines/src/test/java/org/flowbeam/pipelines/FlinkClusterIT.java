@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -130,7 +131,8 @@ class FlinkClusterIT {
             "@" + repo.resolve("run-configs/flink/flink-cluster.args"),
             "--flinkMaster=127.0.0.1:" + restPort,
             "--input=" + input,
-            "--output=" + onCluster);
+            "--output=" + onCluster,
+            "--progressSeconds=2");
     if (cluster.exitCode != 0) {
       fail(
           "FlowBeam on the cluster failed (exit "
@@ -162,6 +164,17 @@ class FlinkClusterIT {
     assertThat(
         ((Number) counts.get(RunManifest.PACKETS)).longValue(), greaterThan((long) SAMPLE_ROWS));
     assertThat(counts, equalTo(counts(onDirect)));
+    // Progress on the cluster came from its REST API; its last line has the manifest's counts.
+    assertThat(
+        cluster.output,
+        containsString(
+            String.format(
+                Locale.ROOT,
+                "%,d records, %,d packets, %,d flows",
+                ((Number) counts.get(RunManifest.RECORDS_READ)).longValue(),
+                ((Number) counts.get(RunManifest.PACKETS)).longValue(),
+                ((Number) counts.get(RunManifest.FLOWS)).longValue())));
+    assertThat(cluster.output, containsString("flowbeam: done, "));
   }
 
   @Test

@@ -2,6 +2,7 @@ package org.flowbeam.transforms;
 
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.ValueState;
@@ -26,6 +27,9 @@ import org.joda.time.Instant;
  * it before every fragment of its key and the fragments resume it. It must have been assembled with
  * this run's rules: a run does not resume flows split by other rules (check {@code
  * CarriedFlows.inspect} before the run, for one line instead of a failed job).
+ *
+ * <p>Per bundle it adds the packets it took and the flows it ended to the job's {@link JobProgress}
+ * and its {@code flows} counter, as {@link AssembleFlowsFn} does.
  */
 final class AssembleCarriedFlowsFn extends DoFn<KV<FlowKey, RawUnionValue>, FlowRecord> {
   /** The union tag of a fragment of this run. */
@@ -47,6 +51,11 @@ final class AssembleCarriedFlowsFn extends DoFn<KV<FlowKey, RawUnionValue>, Flow
   private final Counter packets = Metrics.counter(AssembleCarriedFlowsFn.class, "packets");
   private final Counter fragments = Metrics.counter(AssembleCarriedFlowsFn.class, "fragments");
   private final Counter resumed = Metrics.counter(AssembleCarriedFlowsFn.class, "resumed");
+  private final Counter flows = Metrics.counter(AssembleCarriedFlowsFn.class, "flows");
+
+  private transient JobProgress progress;
+  private transient long bundlePackets;
+  private transient long bundleFlows;
 
   @StateId(ASSEMBLY)
   private final StateSpec<ValueState<KeyAssembly>> assemblySpec =
@@ -54,6 +63,11 @@ final class AssembleCarriedFlowsFn extends DoFn<KV<FlowKey, RawUnionValue>, Flow
 
   AssembleCarriedFlowsFn(FlowRules rules) {
     this.rules = rules;
+  }
+
+  @Setup
+  public void setup(PipelineOptions options) {
+    progress = JobProgress.of(options);
   }
 
   @ProcessElement
@@ -91,10 +105,18 @@ final class AssembleCarriedFlowsFn extends DoFn<KV<FlowKey, RawUnionValue>, Flow
       assembly = new KeyAssembly(element.getKey(), rules);
     }
     PacketFragment fragment = (PacketFragment) value.getValue();
-    assembly.add(fragment, timestamp.getMillis() * 1000L, out.get(FLOWS)::output);
+    OutputReceiver<FlowRecord> flowsOut = out.get(FLOWS);
+    assembly.add(
+        fragment,
+        timestamp.getMillis() * 1000L,
+        f -> {
+          flowsOut.output(f);
+          bundleFlows++;
+        });
     state.write(assembly);
     packets.inc(fragment.size());
     fragments.inc();
+    bundlePackets += fragment.size();
   }
 
   @OnWindowExpiration
@@ -105,5 +127,15 @@ final class AssembleCarriedFlowsFn extends DoFn<KV<FlowKey, RawUnionValue>, Flow
       out.get(OPEN).output(KV.of(assembly.key(), assembly));
     }
     state.clear();
+  }
+
+  @FinishBundle
+  public void finishBundle() {
+    if (bundleFlows > 0) {
+      flows.inc(bundleFlows);
+    }
+    progress.addAssembled(bundlePackets, bundleFlows);
+    bundlePackets = 0;
+    bundleFlows = 0;
   }
 }

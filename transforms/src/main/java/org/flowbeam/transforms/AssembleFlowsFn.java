@@ -3,6 +3,7 @@ package org.flowbeam.transforms;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Distribution;
 import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.state.StateSpec;
 import org.apache.beam.sdk.state.StateSpecs;
 import org.apache.beam.sdk.state.ValueState;
@@ -32,6 +33,10 @@ import org.joda.time.Instant;
  * <p>When the window expires (the end of a bounded input) the waiting packets are released and the
  * open flow is emitted; {@link AssembleFlows} then names its close reason against the newest packet
  * of the whole input.
+ *
+ * <p>Per bundle it adds the packets it took and the flows it output to the job's {@link
+ * JobProgress} and to its {@code flows} counter (Flink runs its batch keyed stage one key per
+ * bundle, so the counter is live on a cluster too).
  */
 final class AssembleFlowsFn extends DoFn<KV<FlowKey, PacketFragment>, FlowRecord> {
   static final String ASSEMBLY = "assembly";
@@ -39,7 +44,12 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, PacketFragment>, FlowRecord
   private final FlowRules rules;
   private final Counter packets = Metrics.counter(AssembleFlowsFn.class, "packets");
   private final Counter fragments = Metrics.counter(AssembleFlowsFn.class, "fragments");
+  private final Counter flows = Metrics.counter(AssembleFlowsFn.class, "flows");
   private final Distribution waiting = Metrics.distribution(AssembleFlowsFn.class, "waiting");
+
+  private transient JobProgress progress;
+  private transient long bundlePackets;
+  private transient long bundleFlows;
 
   @StateId(ASSEMBLY)
   private final StateSpec<ValueState<KeyAssembly>> assemblySpec =
@@ -47,6 +57,11 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, PacketFragment>, FlowRecord
 
   AssembleFlowsFn(FlowRules rules) {
     this.rules = rules;
+  }
+
+  @Setup
+  public void setup(PipelineOptions options) {
+    progress = JobProgress.of(options);
   }
 
   @ProcessElement
@@ -61,11 +76,12 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, PacketFragment>, FlowRecord
       assembly = new KeyAssembly(element.getKey(), rules);
     }
     PacketFragment fragment = element.getValue();
-    assembly.add(fragment, timestamp.getMillis() * 1000L, out::output);
+    assembly.add(fragment, timestamp.getMillis() * 1000L, f -> output(f, out));
     waiting.update(assembly.pendingPackets());
     state.write(assembly);
     packets.inc(fragment.size());
     fragments.inc();
+    bundlePackets += fragment.size();
   }
 
   @OnWindowExpiration
@@ -73,8 +89,23 @@ final class AssembleFlowsFn extends DoFn<KV<FlowKey, PacketFragment>, FlowRecord
       @StateId(ASSEMBLY) ValueState<KeyAssembly> state, OutputReceiver<FlowRecord> out) {
     KeyAssembly assembly = state.read();
     if (assembly != null) {
-      assembly.finish(out::output);
+      assembly.finish(f -> output(f, out));
     }
     state.clear();
+  }
+
+  @FinishBundle
+  public void finishBundle() {
+    if (bundleFlows > 0) {
+      flows.inc(bundleFlows);
+    }
+    progress.addAssembled(bundlePackets, bundleFlows);
+    bundlePackets = 0;
+    bundleFlows = 0;
+  }
+
+  private void output(FlowRecord flow, OutputReceiver<FlowRecord> out) {
+    out.output(flow);
+    bundleFlows++;
   }
 }

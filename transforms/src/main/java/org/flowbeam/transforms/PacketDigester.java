@@ -95,6 +95,11 @@ public final class PacketDigester implements Serializable {
   }
 
   /** The protocols whose packets are keyed for flows. */
+  /** Whether {@code p} goes to the keyed flow stage: its protocol is one of the flow protocols. */
+  public boolean keysForFlows(Packet p) {
+    return keyed[p.protocol()];
+  }
+
   Set<FlowProtocol> flowProtocols() {
     return flowProtocols;
   }

@@ -13,6 +13,7 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TimestampedValue;
 import org.flowbeam.model.CloseReason;
+import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
@@ -67,6 +68,22 @@ class AssembleFlowsTest {
     PCollection<FlowRecord> flows = shuffledInput(p, packets, 42).apply(AssembleFlows.create());
     PAssert.that(flows).containsInAnyOrder(expected);
     p.run().waitUntilFinish();
+  }
+
+  @Test
+  void theKeyedStageAddsItsPacketsAndFlowsToTheJobsProgress(TestPipeline p) {
+    List<Packet> packets = mixedTraffic();
+    List<FlowRecord> expected = FlowAssembler.assemble(packets, FlowRules.defaults());
+    long keyed = packets.stream().filter(q -> FlowProtocol.of(q.protocol()) != null).count();
+    shuffledInput(p, packets, 5).apply(AssembleFlows.create().withFragmentPackets(2));
+    JobProgress progress = JobProgress.register(p.getOptions().getJobName());
+    try {
+      p.run().waitUntilFinish();
+    } finally {
+      JobProgress.unregister(p.getOptions().getJobName(), progress);
+    }
+    assertThat(progress.snapshot().assembledPackets(), equalTo(keyed));
+    assertThat(progress.snapshot().flows(), equalTo((long) expected.size()));
   }
 
   @ParameterizedTest

@@ -5,6 +5,7 @@ import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
 import org.apache.beam.sdk.values.PBegin;
+import org.flowbeam.io.filter.PacketFilter;
 import org.flowbeam.transforms.PacketDigest;
 
 /**
@@ -64,6 +65,11 @@ public abstract class PacketFileRead<SELF extends PacketFileRead<SELF>>
     return with(spec.withCompression(compression));
   }
 
+  /** See {@link ReadSpec#withFilter}. */
+  public SELF withFilter(PacketFilter filter) {
+    return with(spec.withFilter(filter));
+  }
+
   /** See {@link ReadFiles#withDigest}. */
   public Digesting withDigest(PacketDigest digest) {
     return new Digesting(this, digest, false);
@@ -72,7 +78,7 @@ public abstract class PacketFileRead<SELF extends PacketFileRead<SELF>>
   @Override
   public PacketReadResult expand(PBegin input) {
     return spec.match(input, readerName())
-        .apply("Read files", readFiles().withSplitSize(spec.splitSize()));
+        .apply("Read files", readFiles().withSplitSize(spec.splitSize()).withFilter(spec.filter()));
   }
 
   @Override
@@ -101,7 +107,10 @@ public abstract class PacketFileRead<SELF extends PacketFileRead<SELF>>
     @Override
     public DigestReadResult expand(PBegin input) {
       ReadFiles.Digesting files =
-          read.readFiles().withSplitSize(read.spec.splitSize()).withDigest(digest);
+          read.readFiles()
+              .withSplitSize(read.spec.splitSize())
+              .withFilter(read.spec.filter())
+              .withDigest(digest);
       return read.spec
           .match(input, read.readerName())
           .apply("Read files", packets ? files.withPackets() : files);

@@ -28,6 +28,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.flowbeam.io.filter.PacketFilter;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
@@ -54,9 +55,11 @@ import org.slf4j.LoggerFactory;
  * ReadResult#ERRORS} (a packet whose time Beam cannot represent, or earlier than its file's
  * element, is rejected too). Per range in which a record starts: {@code KV(file, records framed)}
  * on {@link ReadResult#RECORDS_READ}, {@code KV(frame type, count)} per type of non-IP frame on
- * {@link ReadResult#NON_IP}, the format's own report, and, when digesting, the range's fragments
- * and partial sums on the {@link PacketDigest} tags (flushed at the end of each range: Beam's
- * bounded splittable DoFns on Flink may not output from {@code @FinishBundle}).
+ * {@link ReadResult#NON_IP}, {@code KV(reason, count)} per reason a packet was left out by the
+ * read's {@link PacketFilter} on {@link ReadResult#FILTERED}, the format's own report, and, when
+ * digesting, the range's fragments and partial sums on the {@link PacketDigest} tags (flushed at
+ * the end of each range: Beam's bounded splittable DoFns on Flink may not output from
+ * {@code @FinishBundle}).
  *
  * <p>Progress: the bytes, records, packets and flow-protocol packets of a range are added to the
  * job's {@link JobProgress} every {@link #PROGRESS_RECORDS} records and at its end, and to the
@@ -86,11 +89,13 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
   private final @Nullable PacketDigester digester;
   private final boolean outputPackets;
   private final MultiplexedOutputs outputs;
+  private final PacketFilter filter;
 
   private final Counter records = Metrics.counter(RangeReadFn.class, "records");
   private final Counter packets = Metrics.counter(RangeReadFn.class, "packets");
   private final Counter errors = Metrics.counter(RangeReadFn.class, "errors");
   private final Counter nonIp = Metrics.counter(RangeReadFn.class, "non_ip");
+  private final Counter filtered = Metrics.counter(RangeReadFn.class, "filtered");
   private final Counter ranges = Metrics.counter(RangeReadFn.class, "ranges");
   private final Counter unreported = Metrics.counter(RangeReadFn.class, "recordsReadUnreported");
   private final Counter bytes = Metrics.counter(RangeReadFn.class, "bytes");
@@ -104,18 +109,28 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       long splitSize,
       @Nullable PacketDigester digester,
       boolean outputPackets,
-      MultiplexedOutputs outputs) {
+      MultiplexedOutputs outputs,
+      PacketFilter filter) {
     this.format = format;
     this.splitSize = ReadSpec.checkSplitSize(splitSize);
     this.digester = digester;
     this.outputPackets = outputPackets;
     this.outputs = outputs;
+    this.filter = filter;
+  }
+
+  /**
+   * Keeps only the packets {@code filter} passes; the others are counted per reason on {@link
+   * ReadResult#FILTERED} (and the counter {@code filtered}), neither output nor digested.
+   */
+  RangeReadFn<T> withFilter(PacketFilter filter) {
+    return new RangeReadFn<>(format, splitSize, digester, outputPackets, outputs, filter);
   }
 
   /** Outputs the packets as its main output ({@link ReadResult#PACKETS}). */
   static RangeReadFn<Packet> packets(
       InputFormat<?> format, long splitSize, MultiplexedOutputs outputs) {
-    return new RangeReadFn<>(format, splitSize, null, true, outputs);
+    return new RangeReadFn<>(format, splitSize, null, true, outputs, PacketFilter.all());
   }
 
   /**
@@ -128,7 +143,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       PacketDigester digester,
       boolean keepPackets,
       MultiplexedOutputs outputs) {
-    return new RangeReadFn<>(format, splitSize, digester, keepPackets, outputs);
+    return new RangeReadFn<>(format, splitSize, digester, keepPackets, outputs, PacketFilter.all());
   }
 
   @StartBundle
@@ -301,6 +316,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
     private final RangeBytes rangeBytes;
     private final JobProgress progress;
     private final Map<String, Long> nonIpTypes = new TreeMap<>();
+    private final long[] filteredByReason = new long[PacketFilter.Reason.values().length];
     private long minEventMillis;
     private MultiOutputReceiver out;
     private @Nullable OutputReceiver<Packet> packetsOut;
@@ -401,6 +417,11 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
             out.get(ReadResult.ERRORS).output(reader.reject(late));
             return;
           }
+          PacketFilter.Reason leftOut = filter.rejects(p);
+          if (leftOut != null) {
+            filteredByReason[leftOut.ordinal()]++;
+            return;
+          }
           packetsInRange++;
           if (digester != null ? digester.keysForFlows(p) : p.isTcp()) {
             flowInRange++;
@@ -460,6 +481,13 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       for (Map.Entry<String, Long> e : nonIpTypes.entrySet()) {
         nonIp.inc(e.getValue());
         out.get(ReadResult.NON_IP).output(KV.of(e.getKey(), e.getValue()));
+      }
+      for (PacketFilter.Reason r : PacketFilter.Reason.values()) {
+        long n = filteredByReason[r.ordinal()];
+        if (n > 0) {
+          filtered.inc(n);
+          out.get(ReadResult.FILTERED).output(KV.of(r.label(), n));
+        }
       }
       if (digester != null) {
         digester.flush(out);

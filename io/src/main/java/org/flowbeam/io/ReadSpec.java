@@ -17,6 +17,7 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.flowbeam.io.filter.PacketFilter;
 
 /**
  * What every packet read is asked, whatever the format: the file patterns (duplicates removed), the
@@ -38,22 +39,29 @@ public final class ReadSpec implements Serializable {
 
   private static final ReadSpec DEFAULTS =
       new ReadSpec(
-          List.of(), DEFAULT_SPLIT_SIZE, EmptyMatchTreatment.ALLOW_IF_WILDCARD, Compression.AUTO);
+          List.of(),
+          DEFAULT_SPLIT_SIZE,
+          EmptyMatchTreatment.ALLOW_IF_WILDCARD,
+          Compression.AUTO,
+          PacketFilter.all());
 
   private final List<String> filepatterns;
   private final long splitSize;
   private final EmptyMatchTreatment emptyMatchTreatment;
   private final Compression compression;
+  private final PacketFilter filter;
 
   private ReadSpec(
       List<String> filepatterns,
       long splitSize,
       EmptyMatchTreatment emptyMatchTreatment,
-      Compression compression) {
+      Compression compression,
+      PacketFilter filter) {
     this.filepatterns = filepatterns;
     this.splitSize = splitSize;
     this.emptyMatchTreatment = emptyMatchTreatment;
     this.compression = compression;
+    this.filter = filter;
   }
 
   /** No pattern yet, 64 MiB ranges, an error if a pattern without wildcard matches nothing. */
@@ -77,17 +85,18 @@ public final class ReadSpec implements Serializable {
     if (list.isEmpty()) {
       throw new IllegalArgumentException("no file pattern in '" + filepatterns + "'");
     }
-    return new ReadSpec(List.copyOf(list), splitSize, emptyMatchTreatment, compression);
+    return new ReadSpec(List.copyOf(list), splitSize, emptyMatchTreatment, compression, filter);
   }
 
   /** The size of the ranges a plain file is split into, bytes (default 64 MiB). */
   public ReadSpec withSplitSize(long bytes) {
-    return new ReadSpec(filepatterns, checkSplitSize(bytes), emptyMatchTreatment, compression);
+    return new ReadSpec(
+        filepatterns, checkSplitSize(bytes), emptyMatchTreatment, compression, filter);
   }
 
   /** What a pattern matching no file means (default: an error unless it has a wildcard). */
   public ReadSpec withEmptyMatchTreatment(EmptyMatchTreatment treatment) {
-    return new ReadSpec(filepatterns, splitSize, treatment, compression);
+    return new ReadSpec(filepatterns, splitSize, treatment, compression, filter);
   }
 
   /**
@@ -95,7 +104,19 @@ public final class ReadSpec implements Serializable {
    * also recognised by its magic number). A compressed file is read whole.
    */
   public ReadSpec withCompression(Compression compression) {
-    return new ReadSpec(filepatterns, splitSize, emptyMatchTreatment, compression);
+    return new ReadSpec(filepatterns, splitSize, emptyMatchTreatment, compression, filter);
+  }
+
+  /**
+   * Which packets the reading step keeps (default all); the others are counted by reason on {@link
+   * ReadResult#FILTERED} and go no further.
+   */
+  public ReadSpec withFilter(PacketFilter filter) {
+    return new ReadSpec(filepatterns, splitSize, emptyMatchTreatment, compression, filter);
+  }
+
+  public PacketFilter filter() {
+    return filter;
   }
 
   public List<String> filepatterns() {

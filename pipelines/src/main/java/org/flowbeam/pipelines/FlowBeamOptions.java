@@ -187,6 +187,44 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   void setProgressSeconds(double value);
 
+  @Description(
+      "Keep only packets captured at or after this time: ISO-8601 (2024-05-01T12:00:00Z,"
+          + " 2024-05-01T14:00:00+02:00; a date or a time without zone is UTC) or seconds since"
+          + " the epoch (1714564800.25). Applied while reading; packets left out are counted in"
+          + " the manifest (filtered_time).")
+  String getFrom();
+
+  void setFrom(String value);
+
+  @Description("Keep only packets captured before this time (the same forms as --from).")
+  String getTo();
+
+  void setTo(String value);
+
+  @Description(
+      "Keep only packets from or to one of these addresses or CIDR blocks, comma-separated"
+          + " (10.0.0.0/8,2001:db8::/32,192.0.2.7). Applied while reading (filtered_address).")
+  String getFilterAddresses();
+
+  void setFilterAddresses(String value);
+
+  @Description(
+      "Keep only TCP and UDP packets whose source or destination port is one of these,"
+          + " comma-separated ports and ranges (53,80,8000-8099); other protocols are left out."
+          + " Applied while reading (filtered_port).")
+  String getFilterPorts();
+
+  void setFilterPorts(String value);
+
+  @Description(
+      "Keep only packets of these IP protocols, comma-separated: tcp, udp, icmp (ICMP and"
+          + " ICMPv6), icmpv6, gre, esp, ah, sctp or numbers 0-255. Applied while reading, so the"
+          + " statistics leave them out too (filtered_protocol); --protocols only chooses which"
+          + " protocols make flows.")
+  String getFilterProtocols();
+
+  void setFilterProtocols(String value);
+
   @Description("Byte range size into which plain input files are split for parallel reading, MiB.")
   @Default.Integer(ReadSpec.DEFAULT_SPLIT_SIZE_MB)
   int getSplitSizeMb();

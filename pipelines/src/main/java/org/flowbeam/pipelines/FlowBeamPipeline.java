@@ -172,6 +172,7 @@ public final class FlowBeamPipeline {
     binSizeUs(o);
     formats(o);
     communityId(o);
+    PacketFilterOptions.filter(o);
     if (o.getNumShards() < 0 || o.getNumShards() > 10_000) {
       throw new UsageException("--numShards must be between 0 and 10000, got " + o.getNumShards());
     }
@@ -305,6 +306,11 @@ public final class FlowBeamPipeline {
             .sum(RunManifest.RECORDS_READ, read.recordsRead(), kv -> kv.getValue())
             .count(RunManifest.REJECTED, read.errors())
             .sum(RunManifest.NON_IP_FRAMES, read.nonIpCounts(), kv -> kv.getValue())
+            .sums(
+                "Filtered",
+                read.filteredCounts(),
+                RunManifest.FILTERED_COUNTS,
+                RunManifest::filteredCounts)
             .sums(
                 "Packets",
                 totals,

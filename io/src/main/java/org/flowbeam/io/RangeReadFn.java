@@ -91,6 +91,9 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
   private final MultiplexedOutputs outputs;
   private final PacketFilter filter;
 
+  /** Where reading a file stops (its resource id's text to an offset): {@code --maxRecords}. */
+  private final Map<String, Long> endOffsets;
+
   private final Counter records = Metrics.counter(RangeReadFn.class, "records");
   private final Counter packets = Metrics.counter(RangeReadFn.class, "packets");
   private final Counter errors = Metrics.counter(RangeReadFn.class, "errors");
@@ -110,13 +113,15 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       @Nullable PacketDigester digester,
       boolean outputPackets,
       MultiplexedOutputs outputs,
-      PacketFilter filter) {
+      PacketFilter filter,
+      Map<String, Long> endOffsets) {
     this.format = format;
     this.splitSize = ReadSpec.checkSplitSize(splitSize);
     this.digester = digester;
     this.outputPackets = outputPackets;
     this.outputs = outputs;
     this.filter = filter;
+    this.endOffsets = Map.copyOf(endOffsets);
   }
 
   /**
@@ -124,13 +129,61 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
    * ReadResult#FILTERED} (and the counter {@code filtered}), neither output nor digested.
    */
   RangeReadFn<T> withFilter(PacketFilter filter) {
-    return new RangeReadFn<>(format, splitSize, digester, outputPackets, outputs, filter);
+    return new RangeReadFn<>(
+        format, splitSize, digester, outputPackets, outputs, filter, endOffsets);
+  }
+
+  /**
+   * Reads no record of a file in {@code endOffsets} (keyed by its resource id's text) that starts
+   * at or after its offset there: the records before it are the file's share of {@code
+   * --maxRecords} ({@link #firstRecords}).
+   */
+  RangeReadFn<T> withEndOffsets(Map<String, Long> endOffsets) {
+    return new RangeReadFn<>(
+        format, splitSize, digester, outputPackets, outputs, filter, endOffsets);
+  }
+
+  /** The first records of a file: how many, and the offset where reading them stops. */
+  public record FirstRecords(long records, long endOffset) {
+    /** True if the file holds no more records than these. */
+    public boolean wholeFile() {
+      return endOffset < 0;
+    }
+  }
+
+  /**
+   * Frames the records of {@code file} from its start, as the reading step does, up to record
+   * number {@code n}: the offset at which that record starts ends the read of the file's first
+   * {@code n} records, or the file is read whole (end offset -1) if it holds {@code n} or fewer.
+   */
+  static FirstRecords firstRecords(InputFormat<?> format, MatchResult.Metadata file, long n)
+      throws IOException {
+    ResourceId id = file.resourceId();
+    Compression compression = compressionOf(file, Compression.AUTO);
+    DecompressionGuard.CountingChannel stored =
+        compression == Compression.UNCOMPRESSED
+            ? null
+            : DecompressionGuard.counting(FileSystems.open(id));
+    try (ReadableByteChannel channel = openChannel(id, stored, compression);
+        RecordReader reader =
+            channel instanceof SeekableByteChannel
+                ? format.open(file, (SeekableByteChannel) channel, 0)
+                : format.open(file, Channels.newInputStream(channel))) {
+      long records = 0;
+      while (reader.advance()) {
+        if (records == n) {
+          return new FirstRecords(records, reader.offset());
+        }
+        records++;
+      }
+      return new FirstRecords(records, -1);
+    }
   }
 
   /** Outputs the packets as its main output ({@link ReadResult#PACKETS}). */
   static RangeReadFn<Packet> packets(
       InputFormat<?> format, long splitSize, MultiplexedOutputs outputs) {
-    return new RangeReadFn<>(format, splitSize, null, true, outputs, PacketFilter.all());
+    return new RangeReadFn<>(format, splitSize, null, true, outputs, PacketFilter.all(), Map.of());
   }
 
   /**
@@ -143,7 +196,8 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       PacketDigester digester,
       boolean keepPackets,
       MultiplexedOutputs outputs) {
-    return new RangeReadFn<>(format, splitSize, digester, keepPackets, outputs, PacketFilter.all());
+    return new RangeReadFn<>(
+        format, splitSize, digester, keepPackets, outputs, PacketFilter.all(), Map.of());
   }
 
   @StartBundle
@@ -305,7 +359,13 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
             ? format.open(file, (SeekableByteChannel) channel, rangeBytes.from)
             : format.open(file, Channels.newInputStream(channel));
     String name = file.resourceId().toString();
-    return new Range<>(name, reader, format.newReport(name), rangeBytes, progress);
+    return new Range<>(
+        name,
+        reader,
+        format.newReport(name),
+        rangeBytes,
+        progress,
+        endOffsets.getOrDefault(name, Long.MAX_VALUE));
   }
 
   /** One range being read: its counts and report, output once after its last record. */
@@ -315,6 +375,10 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
     private final InputFormat.@Nullable RangeReport<R> report;
     private final RangeBytes rangeBytes;
     private final JobProgress progress;
+
+    /** Records starting at or after this offset are not read (--maxRecords). */
+    private final long endOffset;
+
     private final Map<String, Long> nonIpTypes = new TreeMap<>();
     private final long[] filteredByReason = new long[PacketFilter.Reason.values().length];
     private long minEventMillis;
@@ -338,7 +402,9 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
         R reader,
         InputFormat.@Nullable RangeReport<R> report,
         RangeBytes rangeBytes,
-        JobProgress progress) {
+        JobProgress progress,
+        long endOffset) {
+      this.endOffset = endOffset;
       this.file = file;
       this.reader = reader;
       this.report = report;
@@ -365,6 +431,9 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
         long offset = reader.offset();
         if (offset < from) {
           continue; // a stream read from its start up to a residual range
+        }
+        if (offset >= endOffset) {
+          break; // past the file's share of --maxRecords: the rest of the range holds none
         }
         Claim claim = claim(tracker, offset);
         if (claim == Claim.BEYOND_RANGE) {

@@ -44,26 +44,43 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
   private final InputFormat<?> format;
   private final long splitSize;
   private final PacketFilter filter;
+  private final Map<String, Long> endOffsets;
 
-  private ReadFiles(InputFormat<?> format, long splitSize, PacketFilter filter) {
+  private ReadFiles(
+      InputFormat<?> format, long splitSize, PacketFilter filter, Map<String, Long> endOffsets) {
     this.format = format;
     this.splitSize = ReadSpec.checkSplitSize(splitSize);
     this.filter = filter;
+    this.endOffsets = Map.copyOf(endOffsets);
   }
 
   /** Reads files of {@code format} in ranges of the default split size. */
   public static ReadFiles of(InputFormat<?> format) {
-    return new ReadFiles(format, ReadSpec.DEFAULT_SPLIT_SIZE, PacketFilter.all());
+    return new ReadFiles(format, ReadSpec.DEFAULT_SPLIT_SIZE, PacketFilter.all(), Map.of());
   }
 
   /** The size of the ranges a plain file is split into, bytes (default 64 MiB). */
   public ReadFiles withSplitSize(long bytes) {
-    return new ReadFiles(format, bytes, filter);
+    return new ReadFiles(format, bytes, filter, endOffsets);
   }
 
   /** Which packets the reading step keeps (default all); see {@link ReadSpec#withFilter}. */
   public ReadFiles withFilter(PacketFilter filter) {
-    return new ReadFiles(format, splitSize, filter);
+    return new ReadFiles(format, splitSize, filter, endOffsets);
+  }
+
+  /** Where reading files stops; see {@link ReadSpec#withEndOffsets}. */
+  public ReadFiles withEndOffsets(Map<String, Long> endOffsets) {
+    return new ReadFiles(format, splitSize, filter, endOffsets);
+  }
+
+  /**
+   * The first {@code n} records of {@code file} as the reading step frames them: how many it has
+   * (at most {@code n}) and the offset at which they end, for {@link #withEndOffsets}.
+   */
+  public RangeReadFn.FirstRecords firstRecords(MatchResult.Metadata file, long n)
+      throws IOException {
+    return RangeReadFn.firstRecords(format, file, n);
   }
 
   /**
@@ -91,7 +108,9 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
     return new PacketReadResult(
         readStep(
             files,
-            RangeReadFn.packets(format, splitSize, mux).withFilter(filter),
+            RangeReadFn.packets(format, splitSize, mux)
+                .withFilter(filter)
+                .withEndOffsets(endOffsets),
             ReadResult.PACKETS,
             PacketCoder.of(),
             mux));
@@ -131,7 +150,8 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
           readStep(
               files,
               RangeReadFn.digesting(read.format, read.splitSize, digest.digester(), packets, mux)
-                  .withFilter(read.filter),
+                  .withFilter(read.filter)
+                  .withEndOffsets(read.endOffsets),
               PacketDigest.KEYED,
               KvCoder.of(FlowKeyCoder.of(), PacketFragmentCoder.of()),
               mux);

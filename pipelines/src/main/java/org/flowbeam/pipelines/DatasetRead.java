@@ -57,25 +57,33 @@ record DatasetRead(
     List<PCollection<KV<String, CaptureSummary>>> summaries = new ArrayList<>();
     long splitSize = (long) o.getSplitSizeMb() << 20;
     PacketFilter filter = PacketFilterOptions.filter(o);
-    if (!inputs.csv().isEmpty()) {
-      PacketCsvIO.Read read =
-          PacketCsvIO.read()
-              .from(String.join(",", inputs.csv()))
-              .withSplitSize(splitSize)
-              .withFilter(filter);
-      if (o.getIpMap() != null) {
-        read = read.withIpMapFile(o.getIpMap());
-      }
-      reads.add(p.apply("ReadCsv", digesting(read, digest, keepPackets)));
+    PacketCsvIO.Read csvRead = PacketCsvIO.read().withSplitSize(splitSize).withFilter(filter);
+    if (o.getIpMap() != null) {
+      csvRead = csvRead.withIpMapFile(o.getIpMap());
     }
-    if (!inputs.captures().isEmpty()) {
-      PcapIO.Read read =
-          PcapIO.read()
-              .from(String.join(",", inputs.captures()))
-              .withSplitSize(splitSize)
-              .withFilter(filter)
-              .withDecapsulation(o.getDecapsulate());
-      DigestReadResult pcap = p.apply("ReadCaptures", digesting(read, digest, keepPackets));
+    PcapIO.Read captureRead =
+        PcapIO.read()
+            .withSplitSize(splitSize)
+            .withFilter(filter)
+            .withDecapsulation(o.getDecapsulate());
+    List<String> csv = inputs.csv();
+    List<String> captures = inputs.captures();
+    if (o.getMaxRecords() > 0) {
+      FirstRecordsCut cut = FirstRecordsCut.of(inputs, o.getMaxRecords(), csvRead, captureRead);
+      csv = cut.csv();
+      captures = cut.captures();
+      csvRead = csvRead.withEndOffsets(cut.endOffsets());
+      captureRead = captureRead.withEndOffsets(cut.endOffsets());
+    }
+    if (!csv.isEmpty()) {
+      reads.add(
+          p.apply("ReadCsv", digesting(csvRead.from(String.join(",", csv)), digest, keepPackets)));
+    }
+    if (!captures.isEmpty()) {
+      DigestReadResult pcap =
+          p.apply(
+              "ReadCaptures",
+              digesting(captureRead.from(String.join(",", captures)), digest, keepPackets));
       reads.add(pcap);
       summaries.add(PcapIO.summaries(pcap));
     }

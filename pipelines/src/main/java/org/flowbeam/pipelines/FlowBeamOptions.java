@@ -225,6 +225,15 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   void setFilterProtocols(String value);
 
+  @Description(
+      "Read only the input's first N records (packets, non-IP frames and bad records alike), the"
+          + " files taken in the order of their paths: a quick look at a sample of a large"
+          + " capture. 0 reads everything.")
+  @Default.Long(0)
+  long getMaxRecords();
+
+  void setMaxRecords(long value);
+
   @Description("Byte range size into which plain input files are split for parallel reading, MiB.")
   @Default.Integer(ReadSpec.DEFAULT_SPLIT_SIZE_MB)
   int getSplitSizeMb();

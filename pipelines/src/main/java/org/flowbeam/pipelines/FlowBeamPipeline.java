@@ -173,6 +173,9 @@ public final class FlowBeamPipeline {
     formats(o);
     communityId(o);
     PacketFilterOptions.filter(o);
+    if (o.getMaxRecords() < 0) {
+      throw new UsageException("--maxRecords must be 0 (all) or more, got " + o.getMaxRecords());
+    }
     if (o.getNumShards() < 0 || o.getNumShards() > 10_000) {
       throw new UsageException("--numShards must be between 0 and 10000, got " + o.getNumShards());
     }

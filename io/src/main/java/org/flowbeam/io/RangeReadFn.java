@@ -7,6 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +33,7 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.flowbeam.io.filter.DuplicateWindow;
 import org.flowbeam.io.filter.PacketFilter;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.Packet;
@@ -289,8 +295,54 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
         Range<?> range =
             open(format, file, channel, new RangeBytes(from, file.sizeBytes(), stored), progress)) {
       checkUnchanged(file, channel);
+      if (filter.dedupWindow() > 0) {
+        DuplicateWindow window = new DuplicateWindow(filter.dedupWindow());
+        if (from > 0 && channel instanceof SeekableByteChannel) {
+          for (byte[] digest : framesBefore(file, from, window.previousFrames())) {
+            window.isDuplicate(digest);
+          }
+        }
+        range.dedup(window);
+      }
       range.read(from, minEventMillis, tracker, out);
       checkUnchanged(file, channel);
+    }
+  }
+
+  /**
+   * The content digests of the last {@code n} frames (or all, if fewer) that start before {@code
+   * from} in an uncompressed file, oldest first: the duplicate window a range starting at {@code
+   * from} begins with, as a sequential read would have it. Read from a little before {@code from},
+   * and from further back until {@code n} frames are found or the file's start is reached.
+   */
+  private List<byte[]> framesBefore(MatchResult.Metadata file, long from, int n)
+      throws IOException {
+    MessageDigest md = md5();
+    for (long back = 64L << 10; ; back *= 4) {
+      long start = Math.max(0, from - back);
+      ArrayDeque<byte[]> last = new ArrayDeque<>();
+      try (SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(file.resourceId());
+          RecordReader reader = format.open(file, channel, start)) {
+        while (reader.advance() && reader.offset() < from) {
+          if (reader.digestContent(md)) {
+            last.addLast(md.digest());
+            if (last.size() > n) {
+              last.removeFirst();
+            }
+          }
+        }
+      }
+      if (last.size() >= n || start == 0) {
+        return new ArrayList<>(last);
+      }
+    }
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5"); // editcap's digest; every JDK has it
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -381,6 +433,9 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
 
     private final Map<String, Long> nonIpTypes = new TreeMap<>();
     private final long[] filteredByReason = new long[PacketFilter.Reason.values().length];
+    private @Nullable DuplicateWindow window;
+    private final MessageDigest md = md5();
+    private long duplicates;
     private long minEventMillis;
     private MultiOutputReceiver out;
     private @Nullable OutputReceiver<Packet> packetsOut;
@@ -417,6 +472,18 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       reader.close();
     }
 
+    /**
+     * Leaves out the frames {@code window} finds duplicate; it holds the frames before the range.
+     */
+    void dedup(DuplicateWindow window) {
+      this.window = window;
+    }
+
+    /** True if the current record is a duplicate frame (and, either way, enters the window). */
+    private boolean isDuplicate() {
+      return window != null && reader.digestContent(md) && window.isDuplicate(md.digest());
+    }
+
     void read(
         long from,
         long minEventMillis,
@@ -430,6 +497,7 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       while (reader.advance()) {
         long offset = reader.offset();
         if (offset < from) {
+          isDuplicate(); // the frame enters the duplicate window
           continue; // a stream read from its start up to a residual range
         }
         if (offset >= endOffset) {
@@ -476,6 +544,10 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
 
     /** Routes the current record. */
     private void route() {
+      if (isDuplicate()) {
+        duplicates++;
+        return;
+      }
       switch (reader.kind()) {
         case PACKET:
           Packet p = reader.packet();
@@ -550,6 +622,10 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       for (Map.Entry<String, Long> e : nonIpTypes.entrySet()) {
         nonIp.inc(e.getValue());
         out.get(ReadResult.NON_IP).output(KV.of(e.getKey(), e.getValue()));
+      }
+      if (duplicates > 0) {
+        filtered.inc(duplicates);
+        out.get(ReadResult.FILTERED).output(KV.of(PacketFilter.DUPLICATE, duplicates));
       }
       for (PacketFilter.Reason r : PacketFilter.Reason.values()) {
         long n = filteredByReason[r.ordinal()];

@@ -226,6 +226,16 @@ public interface FlowBeamOptions extends PipelineOptions {
   void setFilterProtocols(String value);
 
   @Description(
+      "Leave out duplicate frames as editcap -D N does: a frame whose bytes (a CSV row: its"
+          + " packet fields but the time) equal those of one of the N-1 frames before it in the"
+          + " same file, for captures taken on several taps or a SPAN port. editcap -d is 5; 0"
+          + " keeps duplicates. Counted in the manifest (duplicates).")
+  @Default.Integer(0)
+  int getDedupWindow();
+
+  void setDedupWindow(int value);
+
+  @Description(
       "Read only the input's first N records (packets, non-IP frames and bad records alike), the"
           + " files taken in the order of their paths: a quick look at a sample of a large"
           + " capture. 0 reads everything.")

@@ -45,6 +45,11 @@ final class PacketFilterOptions {
     } catch (IllegalArgumentException e) {
       throw new UsageException("--filterPorts: " + e.getMessage());
     }
+    try {
+      f = f.withDedupWindow(o.getDedupWindow());
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--dedupWindow: " + e.getMessage() + " (0 keeps duplicates)");
+    }
     return f;
   }
 

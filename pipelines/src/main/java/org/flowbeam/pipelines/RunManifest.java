@@ -55,6 +55,9 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
   /** Packets the filter options left out (all reasons), and per reason {@code filtered_time}... */
   static final String FILTERED = "filtered";
 
+  /** Duplicate frames left out by {@code --dedupWindow}. */
+  static final String DUPLICATES = "duplicates";
+
   /** The counts {@link #filteredCounts} gives: all packets left out, then per reason. */
   static final List<String> FILTERED_COUNTS = filteredCountNames();
 
@@ -80,7 +83,7 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
   }
 
   private static List<String> filteredCountNames() {
-    List<String> names = new ArrayList<>(List.of(FILTERED));
+    List<String> names = new ArrayList<>(List.of(DUPLICATES, FILTERED));
     for (PacketFilter.Reason r : PacketFilter.Reason.values()) {
       names.add(filteredBy(r.label()));
     }
@@ -94,6 +97,9 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
 
   /** The {@link #FILTERED_COUNTS} of one {@code KV(reason, packets)} of the reading step. */
   static Map<String, Long> filteredCounts(KV<String, Long> byReason) {
+    if (byReason.getKey().equals(PacketFilter.DUPLICATE)) {
+      return Map.of(DUPLICATES, byReason.getValue());
+    }
     return Map.of(
         FILTERED, byReason.getValue(), filteredBy(byReason.getKey()), byReason.getValue());
   }

@@ -144,6 +144,51 @@ class FilterJobTest {
         ((Map<?, ?>) manifest(out).get("reconciliation")).values(), everyItem(equalTo(true)));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"DirectRunner", "FlinkRunner"})
+  void duplicateFramesAreLeftOutAsEditcapDoesAndCounted(String runner) {
+    // editcap -D 5 skips 71 of its 1,200 frames (see the fixture's README).
+    Path capture = Path.of("../io/src/test/resources/DuplicateFramesTest/dup-1200.pcap");
+    Path out = dir.resolve("out");
+    JobFixtures.Run r =
+        run(
+            "--runner=" + runner,
+            "--input=" + capture.toAbsolutePath(),
+            "--output=" + out,
+            "--dedupWindow=5",
+            "--filterPorts=1-65535");
+    assertThat(r.err(), r.exitCode(), is(0));
+    Map<String, Object> counts = counts(out);
+    assertThat(number(counts, "records_read"), equalTo(1200L));
+    assertThat(number(counts, "duplicates"), equalTo(71L));
+    assertThat(number(counts, "packets"), equalTo(1200L - 71));
+    assertThat(number(counts, "filtered"), equalTo(0L));
+    assertThat(
+        ((Map<?, ?>) manifest(out).get("reconciliation")).values(), everyItem(equalTo(true)));
+  }
+
+  @Test
+  void aCsvRowRepeatedWithAnotherTimeIsADuplicateWithinTheWindow() {
+    Packet a = packet(1, "10.0.0.1", 40000, "10.0.0.2", 80, IpProtocol.TCP);
+    Packet b = packet(1.5, "10.0.0.2", 80, "10.0.0.1", 40000, IpProtocol.TCP);
+    List<Packet> packets =
+        List.of(
+            a,
+            a.toBuilder().timestampMicros(1_000_100).build(), // a duplicate of the row before
+            b,
+            a.toBuilder().timestampMicros(2_000_000).build()); // 2 frames after a's last copy
+    Path input = JobFixtures.writeCsv(dir.resolve("dup.csv"), packets);
+    Path out = dir.resolve("out");
+    JobFixtures.Run r =
+        run("--input=" + input, "--output=" + out, "--dedupWindow=2", "--numShards=1");
+    assertThat(r.err(), r.exitCode(), is(0));
+    assertThat(number(counts(out), "duplicates"), equalTo(1L));
+    assertThat(number(counts(out), "packets"), equalTo(3L));
+    Path again = dir.resolve("again");
+    run("--input=" + input, "--output=" + again, "--dedupWindow=3");
+    assertThat(number(counts(again), "duplicates"), equalTo(2L));
+  }
+
   @Test
   void badFilterValuesAreOneLineNamingTheOption() {
     Path out = dir.resolve("out");
@@ -154,6 +199,7 @@ class FilterJobTest {
           {"--filterAddresses=10.0.0.0/40", "--filterAddresses: '10.0.0.0/40': the prefix length"},
           {"--filterProtocols=quic", "--filterProtocols: 'quic' is not an IP protocol"},
           {"--from=yesterday", "--from: 'yesterday' is not a time"},
+          {"--dedupWindow=1", "--dedupWindow: the duplicate window must be from 2 to 1000000"},
         }) {
       JobFixtures.Run r = run("--input=" + input, "--output=" + out, c[0]);
       assertThat(c[0], r.exitCode(), equalTo(FlowBeamMain.EXIT_USAGE));

@@ -66,7 +66,7 @@ class FlowBeamJobTest {
         JobFixtures.manifest(out).get("reconciliation"),
         equalTo(
             Map.of(
-                "records_read = packets + rejected + non_ip_frames + filtered",
+                "records_read = packets + rejected + non_ip_frames + duplicates + filtered",
                 true,
                 "flow_protocol_packets = packets_in_flows",
                 true,

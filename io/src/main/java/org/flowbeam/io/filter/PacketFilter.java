@@ -46,26 +46,35 @@ public final class PacketFilter implements Serializable {
     }
   }
 
+  /**
+   * The label under which the reading step counts duplicate frames ({@link #dedupWindow()}), beside
+   * the {@link Reason} labels.
+   */
+  public static final String DUPLICATE = "duplicate";
+
   private static final PacketFilter ALL =
-      new PacketFilter(Long.MIN_VALUE, Long.MAX_VALUE, null, List.of(), null);
+      new PacketFilter(Long.MIN_VALUE, Long.MAX_VALUE, null, List.of(), null, 0);
 
   private final long fromUs;
   private final long toUs;
   private final @Nullable BitSet protocols;
   private final List<AddressBlock> addresses;
   private final @Nullable PortRanges ports;
+  private final int dedupWindow;
 
   private PacketFilter(
       long fromUs,
       long toUs,
       @Nullable BitSet protocols,
       List<AddressBlock> addresses,
-      @Nullable PortRanges ports) {
+      @Nullable PortRanges ports,
+      int dedupWindow) {
     this.fromUs = fromUs;
     this.toUs = toUs;
     this.protocols = protocols;
     this.addresses = List.copyOf(addresses);
     this.ports = ports;
+    this.dedupWindow = dedupWindow;
   }
 
   /** The filter that keeps every packet. */
@@ -83,7 +92,7 @@ public final class PacketFilter implements Serializable {
     if (fromUs >= toUs) {
       throw new IllegalArgumentException("the time range is empty: --from must be before --to");
     }
-    return new PacketFilter(fromUs, toUs, protocols, addresses, ports);
+    return new PacketFilter(fromUs, toUs, protocols, addresses, ports, dedupWindow);
   }
 
   /** Keeps packets whose IP protocol number is one of {@code numbers} (0 to 255). */
@@ -95,12 +104,12 @@ public final class PacketFilter implements Serializable {
       }
       set.set(n);
     }
-    return new PacketFilter(fromUs, toUs, set, addresses, ports);
+    return new PacketFilter(fromUs, toUs, set, addresses, ports, dedupWindow);
   }
 
   /** Keeps packets whose source or destination address is in one of {@code blocks}. */
   public PacketFilter withAddresses(List<AddressBlock> blocks) {
-    return new PacketFilter(fromUs, toUs, protocols, new ArrayList<>(blocks), ports);
+    return new PacketFilter(fromUs, toUs, protocols, new ArrayList<>(blocks), ports, dedupWindow);
   }
 
   /**
@@ -108,12 +117,29 @@ public final class PacketFilter implements Serializable {
    * protocols have no ports and are left out, as tcpdump's {@code port} does).
    */
   public PacketFilter withPorts(PortRanges ranges) {
-    return new PacketFilter(fromUs, toUs, protocols, addresses, ranges);
+    return new PacketFilter(fromUs, toUs, protocols, addresses, ranges, dedupWindow);
+  }
+
+  /**
+   * Leaves out duplicate frames as {@code editcap -D window} does ({@link DuplicateWindow}), before
+   * the other criteria and whatever they say; 0 keeps duplicates.
+   */
+  public PacketFilter withDedupWindow(int window) {
+    if (window != 0) {
+      DuplicateWindow.checkWindow(window);
+    }
+    return new PacketFilter(fromUs, toUs, protocols, addresses, ports, window);
+  }
+
+  /** The duplicate window ({@link #withDedupWindow}), 0 if duplicates are kept. */
+  public int dedupWindow() {
+    return dedupWindow;
   }
 
   /** True if this filter keeps every packet. */
   public boolean keepsAll() {
-    return fromUs == Long.MIN_VALUE
+    return dedupWindow == 0
+        && fromUs == Long.MIN_VALUE
         && toUs == Long.MAX_VALUE
         && protocols == null
         && addresses.isEmpty()
@@ -170,6 +196,9 @@ public final class PacketFilter implements Serializable {
     }
     if (ports != null) {
       parts.add("ports=" + ports);
+    }
+    if (dedupWindow != 0) {
+      parts.add("dedup_window=" + dedupWindow);
     }
     return parts.isEmpty() ? "all" : String.join(" ", parts);
   }

@@ -20,6 +20,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.flowbeam.generate.GenerateMain;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.pipelines.diff.FlowDiffCommand;
 
 /**
  * The command line of the fat jar: {@code java -jar flowbeam.jar --input=GLOB --output=DIR
@@ -46,12 +47,39 @@ public final class FlowBeamMain {
   }
 
   /**
+   * {@code flowbeam diff A B}: see {@link FlowDiffCommand}. A side that is an input is run through
+   * the job with its defaults first, quietly; the job's failure line, if any, goes to {@code err}.
+   */
+  private static int diff(List<String> args, PrintStream out, PrintStream err) {
+    try {
+      FlowDiffCommand.run(
+          args,
+          out,
+          err,
+          (input, dir) ->
+              run(
+                  new String[] {"--input=" + input, "--output=" + dir, "--quiet", "--formats=csv"},
+                  FlowDiffCommand.discard(),
+                  err));
+      return EXIT_OK;
+    } catch (FlowDiffCommand.DiffException e) {
+      err.println("flowbeam: " + e.getMessage());
+      return e.usage() ? EXIT_USAGE : EXIT_FAILURE;
+    } catch (IOException | RuntimeException e) {
+      return report(e, err);
+    }
+  }
+
+  /**
    * Runs the job, or with {@code generate} as the first argument the traffic generator ({@link
    * GenerateMain}); returns the process exit code.
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length > 0 && args[0].equals("generate")) {
       return GenerateMain.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
+    if (args.length > 0 && args[0].equals("diff")) {
+      return diff(Arrays.asList(args).subList(1, args.length), out, err);
     }
     PipelineOptionsFactory.register(FlowBeamOptions.class);
     if (Arrays.asList(args).contains("--help")) {

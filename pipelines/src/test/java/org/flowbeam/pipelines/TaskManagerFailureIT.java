@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
@@ -96,19 +97,27 @@ class TaskManagerFailureIT {
     long truthFlows = Files.readAllLines(tmp.resolve("generated.pcap.truth.csv")).size() - 1L;
 
     Path undisturbed = tmp.resolve("out-undisturbed");
+    long undisturbedStart = System.nanoTime();
     ChildProcess.Result first =
         ChildProcess.run(
             onCluster(capture, undisturbed), tmp.resolve("undisturbed.out"), JOB_TIMEOUT);
     assertThat("undisturbed run:\n" + first.output(), first.exitCode(), equalTo(0));
+    Duration undisturbedTook = Duration.ofNanos(System.nanoTime() - undisturbedStart);
 
     Path disturbed = tmp.resolve("out-disturbed");
     Path clientLog = tmp.resolve("disturbed.out");
     Set<String> jobsBefore = jobIds();
+    long disturbedStart = System.nanoTime();
     Process client = ChildProcess.start(onCluster(capture, disturbed), clientLog);
     String jobId;
+    Duration killedAfter;
+    Duration replacedIn;
+    Duration disturbedTook;
     try {
       jobId = awaitReading(client, clientLog, jobsBefore);
       cluster.killTaskManager(2);
+      long killed = System.nanoTime();
+      killedAfter = Duration.ofNanos(killed - disturbedStart);
       assertThat(
           "the job ended before the kill landed: the input is too short",
           cluster.get("/jobs/" + jobId).path("state").asText(),
@@ -116,6 +125,7 @@ class TaskManagerFailureIT {
 
       ChildProcess.Result replaced = cluster.startTaskManager(2, REPLACE_TIMEOUT);
       assertThat("start-taskmanager.sh:\n" + replaced.output(), replaced.exitCode(), equalTo(0));
+      replacedIn = Duration.ofNanos(System.nanoTime() - killed);
 
       ChildProcess.Result run = ChildProcess.await(client, clientLog, JOB_TIMEOUT);
       if (run.exitCode() != 0) {
@@ -128,6 +138,7 @@ class TaskManagerFailureIT {
                 + cluster.logTail("jobmanager", 60));
       }
       assertThat(run.output(), containsString("flowbeam: done, "));
+      disturbedTook = Duration.ofNanos(System.nanoTime() - disturbedStart);
     } finally {
       if (client.isAlive()) {
         ChildProcess.kill(client);
@@ -139,6 +150,16 @@ class TaskManagerFailureIT {
     JsonNode failures = cluster.get("/jobs/" + jobId + "/exceptions").path("exceptionHistory");
     assertThat(failures.path("entries").size(), greaterThan(0));
     assertThat(failures.toString(), containsString("taskmanager-2"));
+    // The figures README and BENCHMARKS.md quote (the failsafe report's output).
+    System.out.printf(
+        Locale.ROOT,
+        "undisturbed run %.1f s; disturbed run %.1f s: killed taskmanager-2 after %.1f s, replaced"
+            + " it in %.1f s, %d failure(s) in the job's exception history%n",
+        undisturbedTook.toMillis() / 1000.0,
+        disturbedTook.toMillis() / 1000.0,
+        killedAfter.toMillis() / 1000.0,
+        replacedIn.toMillis() / 1000.0,
+        failures.path("entries").size());
     assertThat(cluster.taskManagerIds(), equalTo(List.of("taskmanager-1", "taskmanager-2")));
 
     FlowBeamOutput expected = new FlowBeamOutput(undisturbed);

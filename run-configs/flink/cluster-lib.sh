@@ -123,12 +123,16 @@ start_jvm() {
   echo $! >"$state/$role.pid"
 }
 
-# Starts TaskManager number $1 (role taskmanager-$1). Its resource id is taskmanager-$1, the name
-# the web UI and the REST API show; a TaskManager started again under the same number replaces
-# the registration of the one before it at once, instead of after a heartbeat timeout.
+# Starts TaskManager number $1 (role taskmanager-$1), with the two lines of
+# resource_params GET_TM_RESOURCE_PARAMS in $2 (computed here if not given). Its resource id is
+# taskmanager-$1, the name the web UI and the REST API show; a TaskManager started again under the
+# same number replaces the registration of the one before it at once, instead of after a
+# heartbeat timeout.
 start_taskmanager() {
-  local n="$1" params
-  params="$(resource_params GET_TM_RESOURCE_PARAMS)"
+  local n="$1" params="${2:-}"
+  if [[ -z "$params" ]]; then
+    params="$(resource_params GET_TM_RESOURCE_PARAMS)"
+  fi
   start_jvm "taskmanager-$n" "$taskmanager_class" \
     "$(head -n 1 <<<"$params")" "$(tail -n 1 <<<"$params")" "$(java_opts taskmanager)" \
     -D "taskmanager.resource-id=taskmanager-$n"

@@ -92,7 +92,7 @@ slots_each="${slots_each:-1}"
 started=$(date +%s)
 # Both computed before any JVM starts, so a bad memory setting leaves nothing running.
 jm_params="$(resource_params GET_JM_RESOURCE_PARAMS)"
-resource_params GET_TM_RESOURCE_PARAMS >/dev/null
+tm_params="$(resource_params GET_TM_RESOURCE_PARAMS)"
 
 {
   echo "FLOWBEAM_FLINK_REST_PORT=$rest_port"
@@ -107,7 +107,7 @@ start_jvm jobmanager "$jobmanager_class" \
   "$(head -n 1 <<<"$jm_params")" "$(tail -n 1 <<<"$jm_params")" "$(java_opts jobmanager)" \
   --executionMode cluster
 for ((n = 1; n <= taskmanagers; n++)); do
-  start_taskmanager "$n"
+  start_taskmanager "$n" "$tm_params"
 done
 
 # Shows what went wrong, stops whatever did start, and fails.

@@ -352,6 +352,16 @@ public final class FlowBeamMain {
               + "); nothing of this run was kept and the previous output is unchanged");
       return EXIT_FAILURE;
     }
+    if (lackedSlots(e)) {
+      err.println(
+          "flowbeam: failed: the Flink cluster had no free task slot for the job within"
+              + " slot.request.timeout, after its restarts (a TaskManager lost and not replaced?"
+              + " run-configs/flink/start-taskmanager.sh starts one); "
+              + (output == null
+                  ? "nothing was written"
+                  : "nothing of this run was kept and the previous output is unchanged"));
+      return EXIT_FAILURE;
+    }
     err.println(
         "flowbeam: failed: "
             + root.getClass().getSimpleName()
@@ -378,6 +388,21 @@ public final class FlowBeamMain {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether the cluster failed the job for want of task slots: Flink's {@code
+   * NoResourceAvailableException} anywhere in the cause chain (its root is a bare timeout), as the
+   * class itself or, when the client could not rebuild it, in a serialized throwable's text.
+   */
+  private static boolean lackedSlots(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getClass().getName().endsWith(".NoResourceAvailableException")
+          || String.valueOf(t).contains("NoResourceAvailableException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code root} is the operating system's report of a full disk or an exceeded quota. */

@@ -107,6 +107,14 @@ public final class FlowSinks {
     return Write.of(RecordFormats.flows(communityId), outputDir, numShards);
   }
 
+  /**
+   * Writes flows as Zeek's conn.log (TSV unless {@link ConnLogWrite#withFormats} says otherwise) to
+   * {@code outputDir/conn/}, their {@code community_id} hashed by {@code communityId}.
+   */
+  public static ConnLogWrite connLog(String outputDir, int numShards, CommunityId communityId) {
+    return ConnLogWrite.of(outputDir, numShards, communityId);
+  }
+
   /** Writes per-address statistics to {@code outputDir/ip_stats/}. */
   public static Write<IpStats> ipStats(String outputDir, int numShards) {
     return Write.of(RecordFormats.IP_STATS, outputDir, numShards);

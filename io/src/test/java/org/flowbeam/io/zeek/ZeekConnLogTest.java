@@ -25,6 +25,7 @@ import org.flowbeam.model.Packet;
 import org.flowbeam.tcp.FlowRules;
 import org.flowbeam.tcp.TcpFlowTracker;
 import org.flowbeam.testing.Trace;
+import org.flowbeam.testing.ZeekAsciiLog;
 import org.junit.jupiter.api.Test;
 
 /**

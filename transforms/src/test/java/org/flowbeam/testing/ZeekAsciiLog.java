@@ -1,4 +1,4 @@
-package org.flowbeam.io.zeek;
+package org.flowbeam.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -21,16 +21,16 @@ import java.util.regex.Pattern;
  * {@code #empty_field} is empty. Throws {@link IllegalArgumentException} on any breach, naming the
  * line.
  */
-final class ZeekAsciiLog {
+public final class ZeekAsciiLog {
   private static final Pattern HEX = Pattern.compile("\\\\x([0-9a-fA-F]{2})");
 
-  final String separator;
-  final Map<String, String> header = new LinkedHashMap<>();
-  final List<String> headerOrder = new ArrayList<>();
-  final List<String> fields;
-  final List<String> types;
-  final List<Map<String, String>> rows = new ArrayList<>();
-  final String close;
+  public final String separator;
+  public final Map<String, String> header = new LinkedHashMap<>();
+  public final List<String> headerOrder = new ArrayList<>();
+  public final List<String> fields;
+  public final List<String> types;
+  public final List<Map<String, String>> rows = new ArrayList<>();
+  public final String close;
 
   private ZeekAsciiLog(String text) {
     if (!text.endsWith("\n")) {
@@ -104,12 +104,12 @@ final class ZeekAsciiLog {
     close = closed;
   }
 
-  static ZeekAsciiLog parse(String text) {
+  public static ZeekAsciiLog parse(String text) {
     return new ZeekAsciiLog(text);
   }
 
   /** Zeek's {@code \xNN} escapes decoded as bytes, the result read as UTF-8. */
-  static String unescape(String s) {
+  public static String unescape(String s) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     Matcher m = HEX.matcher(s);
     int at = 0;

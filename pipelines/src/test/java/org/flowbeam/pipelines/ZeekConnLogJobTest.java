@@ -75,6 +75,20 @@ class ZeekConnLogJobTest {
     assertThat("uids are unique", (long) uids.size(), equalTo(flows));
     communityIds.sort(null);
     assertThat(communityIds, equalTo(csvColumn(direct, "community_id")));
+    // Each direction's packets, payload bytes and IP bytes are tshark's frames and sums of tcp.len
+    // and ip.len (the capture has one flow per 5-tuple); a flow without duration has no bytes.
+    List<String> directions = new ArrayList<>();
+    for (Map<String, String> row : rows) {
+      String orig = row.get("id.orig_h") + " " + row.get("id.orig_p");
+      String resp = row.get("id.resp_h") + " " + row.get("id.resp_p");
+      boolean lasted = row.get("duration") != null;
+      directions.add(direction(orig, resp, row, "orig", lasted));
+      if (!row.get("resp_pkts").equals("0")) {
+        directions.add(direction(resp, orig, row, "resp", lasted));
+      }
+    }
+    directions.sort(null);
+    assertThat(directions, equalTo(tsharkDirections()));
     // A capture has the payload lengths: every TCP flow has a history.
     assertThat(
         rows.stream().filter(x -> x.get("proto").equals("tcp")).map(x -> x.get("history")).toList(),
@@ -125,6 +139,31 @@ class ZeekConnLogJobTest {
         assertThat(row.get("orig_bytes"), equalTo(null));
       }
       assertThat(row.get("conn_state"), is(in(CONN_STATES)));
+    }
+  }
+
+  /**
+   * A direction of a row as {@code make-directions.sh} writes tshark's: "src port dst port frames
+   * payload ip_bytes"; a flow without duration takes tshark's payload of its one packet, 0.
+   */
+  private static String direction(
+      String from, String to, Map<String, String> row, String side, boolean lasted) {
+    String payload = lasted ? row.get(side + "_bytes") : "0";
+    return String.join(
+        " ", from, to, row.get(side + "_pkts"), payload, row.get(side + "_ip_bytes"));
+  }
+
+  private static List<String> tsharkDirections() throws IOException {
+    try (var in =
+        ZeekConnLogJobTest.class.getResourceAsStream(
+            "/ZeekConnLogJobTest/loopback-5k-directions.txt")) {
+      List<String> lines =
+          new ArrayList<>(
+              List.of(
+                  new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                      .split("\n")));
+      lines.sort(null);
+      return lines;
     }
   }
 

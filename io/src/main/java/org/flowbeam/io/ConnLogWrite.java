@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.FileIO;
+import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.transforms.Values;
@@ -109,9 +110,7 @@ public final class ConnLogWrite extends PTransform<PCollection<FlowRecord>, PCol
       names =
           names.and(partitioning == null ? write(input, step, f) : writeDynamic(input, step, f));
     }
-    return names
-        .apply("ConnLogFiles", org.apache.beam.sdk.transforms.Flatten.pCollections())
-        .setCoder(StringUtf8Coder.of());
+    return names.apply("ConnLogFiles", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
   }
 
   private String prefix() {

@@ -27,9 +27,13 @@ import org.flowbeam.model.TimeBin;
  * time_bins/date=YYYY-MM-DD/hour=HH/time_bins-RUN-...                  by the bin's start
  * ip_stats/date=YYYY-MM-DD/hour=HH/ip_stats-RUN-...                    per address and hour
  * flag_stats/run=RUN/flag_stats-RUN-...    rejected/run=RUN/rejected-RUN-...
+ * conn/date=YYYY-MM-DD/hour=HH/conn-RUN-SSSSS-of-NNNNN.log             with a conn.log format
  * </pre>
  *
- * Immutable; each output's {@link FlowSinks.Write} is made when asked for.
+ * The file formats may be none when only the conn.log ({@link #withConnLog}) is asked for: then it
+ * is the only sharded output.
+ *
+ * <p>Immutable; each output's {@link FlowSinks.Write} is made when asked for.
  *
  * <pre>{@code
  * OutputSinks sinks = OutputSinks.flat(dir, 0, FlowSinks.DEFAULT_FORMATS).partitioned(runId);

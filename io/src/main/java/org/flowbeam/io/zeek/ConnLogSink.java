@@ -8,6 +8,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.WritableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.apache.beam.sdk.io.FileIO;
 import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowRecord;
@@ -47,7 +48,7 @@ public final class ConnLogSink implements FileIO.Sink<FlowRecord> {
 
   @Override
   public void write(FlowRecord flow) throws IOException {
-    java.util.List<Object> row = ZeekConnLog.values(flow, communityId);
+    List<Object> row = ZeekConnLog.values(flow, communityId);
     if (format == ConnLogFormat.TSV) {
       writer.write(ZeekConnLog.tsvRow(row));
     } else {

@@ -167,6 +167,34 @@ class ZeekConnLogJobTest {
     }
   }
 
+  @Test
+  void aRunOfASeriesWritesTheConnLogIntoTheFlowsHourPartitions() throws IOException {
+    Path root = dir.resolve("root");
+    JobFixtures.Run r =
+        JobFixtures.run(
+            "--incremental",
+            "--flushOpenFlows",
+            "--input=" + Samples.loopbackPcap(),
+            "--output=" + root,
+            "--formats=csv,zeek");
+    assertThat(r.err(), r.exitCode(), is(0));
+    List<Path> logs;
+    try (Stream<Path> s = Files.walk(root.resolve("conn"))) {
+      logs = s.filter(p -> p.toString().endsWith(".log")).sorted().toList();
+    }
+    assertThat(logs.size(), greaterThan(0));
+    long rows = 0;
+    for (Path log : logs) {
+      assertThat(
+          root.relativize(log).toString(),
+          matchesPattern(
+              "conn/date=\\d{4}-\\d\\d-\\d\\d/hour=\\d\\d/conn-\\d{8}T\\d{6}Z-[0-9a-f]{4}"
+                  + "-\\d{5}-of-\\d{5}\\.log"));
+      rows += ZeekAsciiLog.parse(Files.readString(log)).rows.size();
+    }
+    assertThat(rows, equalTo((long) JobFixtures.csvRowsUnder(root.resolve("flows")).size()));
+  }
+
   private static List<Path> files(Path out, String suffix) {
     try (Stream<Path> s = Files.list(out.resolve("conn"))) {
       return s.filter(p -> p.toString().endsWith(suffix)).sorted().toList();

@@ -10,6 +10,7 @@ import org.apache.beam.sdk.options.Validation;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.sink.FileFormat;
+import org.flowbeam.io.zeek.ConnLogFormat;
 import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowProtocol;
 
@@ -133,7 +134,9 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   @Description(
       "File formats of the sharded outputs, comma-separated: any of 'csv' (with a header row),"
-          + " 'avro' (deflate) and 'parquet' (Snappy; DuckDB, Spark and pandas read it typed).")
+          + " 'avro' (deflate) and 'parquet' (Snappy; DuckDB, Spark and pandas read it typed);"
+          + " 'zeek' and 'zeek-json' add the flows as Zeek's conn.log (TSV, JSON lines) under"
+          + " conn/.")
   @Default.InstanceFactory(OutputFormat.CsvAndAvro.class)
   List<OutputFormat> getFormats();
 
@@ -350,11 +353,25 @@ public interface FlowBeamOptions extends PipelineOptions {
   enum OutputFormat {
     CSV,
     AVRO,
-    PARQUET;
+    PARQUET,
+    ZEEK,
+    ZEEK_JSON;
 
-    /** The sinks' file format of the same name. */
+    /** The sinks' file format of the same name; null for a conn.log format. */
     FileFormat fileFormat() {
-      return FileFormat.valueOf(name());
+      return connLogFormat() == null ? FileFormat.valueOf(name()) : null;
+    }
+
+    /** The conn.log format this asks for; null for a file format of every output. */
+    ConnLogFormat connLogFormat() {
+      switch (this) {
+        case ZEEK:
+          return ConnLogFormat.TSV;
+        case ZEEK_JSON:
+          return ConnLogFormat.JSON;
+        default:
+          return null;
+      }
     }
 
     /** The command-line spelling, as {@code --help} lists it and the manifest records it. */

@@ -435,6 +435,13 @@ public final class FlowBeamPipeline {
     options.put("num_shards", o.getNumShards());
     options.put("split_size_mb", o.getSplitSizeMb());
     options.put("decapsulate", o.getDecapsulate());
+    options.put("from", o.getFrom());
+    options.put("to", o.getTo());
+    options.put("filter_protocols", o.getFilterProtocols());
+    options.put("filter_addresses", o.getFilterAddresses());
+    options.put("filter_ports", o.getFilterPorts());
+    options.put("dedup_window", o.getDedupWindow());
+    options.put("max_records", o.getMaxRecords());
     head.put("options", options);
     return head;
   }

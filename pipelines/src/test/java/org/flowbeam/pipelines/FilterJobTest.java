@@ -89,6 +89,10 @@ class FilterJobTest {
     assertThat(number(counts, "filtered_port"), equalTo(2L));
     assertThat(number(counts, "flows"), equalTo(2L));
     assertThat(number(counts, "ip_addresses"), equalTo(4L));
+    Map<?, ?> options = (Map<?, ?>) manifest(out).get("options");
+    assertThat(options.get("filter_addresses"), equalTo("192.168.0.0/16"));
+    assertThat(options.get("filter_ports"), equalTo("53,80-81"));
+    assertThat(options.get("from"), equalTo("1"));
     assertThat((Map<?, ?>) manifest(out).get("reconciliation"), not(Map.of()));
     assertThat(
         ((Map<?, ?>) manifest(out).get("reconciliation")).values(), everyItem(equalTo(true)));

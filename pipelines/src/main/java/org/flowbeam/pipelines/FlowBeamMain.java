@@ -20,6 +20,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.flowbeam.generate.GenerateMain;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.pipelines.report.ReportHtml;
 
 /**
  * The command line of the fat jar: {@code java -jar flowbeam.jar --input=GLOB --output=DIR
@@ -88,6 +89,7 @@ public final class FlowBeamMain {
       FlowBeamPipeline.build(p, options, inputs, output.staging().toString(), head);
       JobRun.Timing timing = JobRun.run(p, options, inputs, commandStart, err);
       removeTempDirs(output, err);
+      writeReport(output.staging(), err);
       output.commit();
       printSummary(
           out,
@@ -118,6 +120,19 @@ public final class FlowBeamMain {
       FlowSinks.removeEmptyTempDirs(output.staging().toString());
     } catch (IOException e) {
       err.println("flowbeam: warning: temporary directories left in the output: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Writes {@code report.html} into the finished output {@code dir}; a failure costs a warning
+   * line, not the run's results.
+   */
+  static void writeReport(Path dir, PrintStream err) {
+    try {
+      ReportHtml.writeFor(dir);
+    } catch (IOException | RuntimeException e) {
+      err.println(
+          "flowbeam: warning: no report.html: " + firstLine(String.valueOf(e.getMessage())));
     }
   }
 

@@ -70,9 +70,9 @@
     var d = new Date(us / 1000);
     return isNaN(d.getTime()) ? String(us) : d.toISOString().replace('T', ' ').replace('Z', ' UTC');
   }
-  function clock(us) {
+  function clock(us, spanUs) {
     var d = new Date(us / 1000);
-    return isNaN(d.getTime()) ? String(us) : d.toISOString().substring(11, 19);
+    return isNaN(d.getTime()) ? String(us) : d.toISOString().substring(11, spanUs < 60e6 ? 23 : 19);
   }
   function cutText(t, n) { t = String(t); return t.length > n ? t.substring(0, n - 1) + '…' : t; }
 
@@ -100,8 +100,8 @@
       add(svg, s('line', { 'class': 'axis', x1: L, x2: W - R, y1: y(max * f), y2: y(max * f) }));
       add(svg, s('text', { x: L - 6, y: y(max * f) + 4, 'text-anchor': 'end' }, format(max * f)));
     });
-    add(svg, s('text', { x: L, y: H - 6 }, clock(startUs)));
-    add(svg, s('text', { x: W - R, y: H - 6, 'text-anchor': 'end' }, clock(startUs + n * pointUs)));
+    add(svg, s('text', { x: L, y: H - 6 }, clock(startUs, n * pointUs)));
+    add(svg, s('text', { x: W - R, y: H - 6, 'text-anchor': 'end' }, clock(startUs + n * pointUs, n * pointUs)));
     series.forEach(function (se) {
       var d = se.values.map(function (v, i) { return (i ? 'L' : 'M') + x(i).toFixed(1) + ' ' + y(v).toFixed(1); }).join(' ');
       var path = add(svg, s('path', { 'class': 'mark', d: d, fill: 'none', stroke: se.color, 'stroke-width': 1.6 }));
@@ -216,14 +216,13 @@
     kpi('addresses', num(counts.ip_addresses != null ? counts.ip_addresses : data.talkers.addresses))
   ]));
 
-  /* Counts and reconciliation */
-  var rec = entries(m.reconciliation);
-  section('Counts and reconciliation', [
-    panel('Reconciliation', rec.length ? [table(['check', 'result'], rec.map(function (e) {
-      return [e[0], h('span', { 'class': e[1] === true ? 'ok' : 'fail' }, e[1] === true ? '✓ holds' : '✗ fails')];
-    }))] : [emptyNote('The manifest has no reconciliation.')]),
-    panel('Counts', [table(['count', 'value'], entries(counts).map(function (e) { return [e[0], num(e[1])]; }), [false, true])])
-  ]);
+  var checks = entries(m.reconciliation);
+  var failing = checks.filter(function (e) { return e[1] !== true; });
+  if (checks.length) {
+    add(root, h('p', { 'class': failing.length ? 'fail' : 'ok' }, failing.length
+      ? '✗ ' + failing.length + ' of ' + checks.length + ' reconciliation checks fail: ' + failing.map(function (e) { return e[0]; }).join('; ')
+      : '✓ all ' + checks.length + ' reconciliation checks of the manifest hold'));
+  }
 
   /* Over time */
   var tb = data.timeBins;
@@ -304,6 +303,15 @@
       return [e.file, num(e.offset), e.reason, h('pre', { 'class': 'raw' }, e.raw)];
     }), [false, true, false, false]));
   });
+
+  /* Counts and reconciliation */
+  var rec = entries(m.reconciliation);
+  section('Counts and reconciliation', [
+    panel('Reconciliation', rec.length ? [table(['check', 'result'], rec.map(function (e) {
+      return [e[0], h('span', { 'class': e[1] === true ? 'ok' : 'fail' }, e[1] === true ? '✓ holds' : '✗ fails')];
+    }))] : [emptyNote('The manifest has no reconciliation.')]),
+    panel('Counts', [table(['count', 'value'], entries(counts).map(function (e) { return [e[0], num(e[1])]; }), [false, true])])
+  ]);
 
   /* Inputs and options */
   var files = m.input_files || [];

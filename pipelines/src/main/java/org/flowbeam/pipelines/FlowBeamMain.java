@@ -89,7 +89,7 @@ public final class FlowBeamMain {
       FlowBeamPipeline.build(p, options, inputs, output.staging().toString(), head);
       JobRun.Timing timing = JobRun.run(p, options, inputs, commandStart, err);
       removeTempDirs(output, err);
-      writeReport(output.staging(), err);
+      writeReport(output.staging(), output.target().getFileName().toString(), err);
       output.commit();
       printSummary(
           out,
@@ -124,12 +124,12 @@ public final class FlowBeamMain {
   }
 
   /**
-   * Writes {@code report.html} into the finished output {@code dir}; a failure costs a warning
-   * line, not the run's results.
+   * Writes {@code report.html} into the finished output {@code dir}, titled {@code title}; a
+   * failure costs a warning line, not the run's results.
    */
-  static void writeReport(Path dir, PrintStream err) {
+  static void writeReport(Path dir, String title, PrintStream err) {
     try {
-      ReportHtml.writeFor(dir);
+      ReportHtml.writeFor(dir, title);
     } catch (IOException | RuntimeException e) {
       err.println(
           "flowbeam: warning: no report.html: " + firstLine(String.valueOf(e.getMessage())));

@@ -45,13 +45,14 @@ public final class ReportHtml {
   }
 
   /**
-   * Writes the report of the output directory {@code dir} into it.
+   * Writes the report of the output directory {@code dir} into it, titled {@code title} (the
+   * output's name when {@code dir} is its staging directory).
    *
    * @return the report's path
    */
-  public static Path writeFor(Path dir) throws IOException {
+  public static Path writeFor(Path dir, String title) throws IOException {
     Path file = dir.resolve(FILE_NAME);
-    write(ReportReader.read(dir), file);
+    write(ReportReader.read(dir, title), file);
     return file;
   }
 

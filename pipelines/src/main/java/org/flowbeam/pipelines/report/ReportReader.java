@@ -45,7 +45,7 @@ public final class ReportReader {
   /** Kinds of rejection, examples of each and their length. */
   static final int MAX_REJECTED_KINDS = 20;
 
-  static final int EXAMPLES_PER_KIND = 3;
+  static final int EXAMPLES_PER_KIND = 5;
   static final int MAX_EXAMPLE_CHARS = 400;
 
   /** The label of everything past a limit. */
@@ -59,6 +59,14 @@ public final class ReportReader {
    * @throws IOException if its manifest or an output cannot be read
    */
   public static ReportData read(Path dir) throws IOException {
+    return read(dir, dir.getFileName() == null ? dir.toString() : dir.getFileName().toString());
+  }
+
+  /**
+   * Reads {@code dir} as {@link #read(Path)} does, titled {@code title} (the name of the output a
+   * staging directory becomes).
+   */
+  public static ReportData read(Path dir, String title) throws IOException {
     List<String> notes = new ArrayList<>();
     for (String output : List.of("flows", "ip_stats", "flag_stats", "time_bins", "rejected")) {
       if (OutputRows.onlyUnreadable(dir, output)) {
@@ -69,7 +77,7 @@ public final class ReportReader {
       }
     }
     return new ReportData(
-        dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(),
+        title,
         manifest(dir),
         timeBins(dir),
         flagMix(dir),

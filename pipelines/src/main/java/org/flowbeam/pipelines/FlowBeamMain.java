@@ -89,7 +89,9 @@ public final class FlowBeamMain {
       FlowBeamPipeline.build(p, options, inputs, output.staging().toString(), head);
       JobRun.Timing timing = JobRun.run(p, options, inputs, commandStart, err);
       removeTempDirs(output, err);
-      writeReport(output.staging(), output.target().getFileName().toString(), err);
+      if (options.getReport()) {
+        writeReport(output.staging(), output.target().getFileName().toString(), err);
+      }
       output.commit();
       printSummary(
           out,

@@ -52,6 +52,22 @@ class ReportJobTest {
         is(number(counts, "tcp_packets")));
   }
 
+  @Test
+  void reportFalseWritesNone() throws Exception {
+    Path input = tmp.resolve("in.csv");
+    try (Stream<String> lines = Files.lines(Samples.loopbackCsv())) {
+      Files.write(input, lines.limit(6).toList());
+    }
+    Path out = tmp.resolve("out");
+
+    JobFixtures.Run r =
+        run("--runner=DirectRunner", "--input=" + input, "--output=" + out, "--report=false");
+
+    assertThat(r.err(), r.exitCode(), is(0));
+    assertThat(Files.exists(out.resolve("manifest.json")), is(true));
+    assertThat(Files.exists(out.resolve(ReportHtml.FILE_NAME)), is(false));
+  }
+
   private static long sum(long[] values) {
     long s = 0;
     for (long v : values) {

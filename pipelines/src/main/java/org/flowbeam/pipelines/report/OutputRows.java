@@ -6,10 +6,13 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.apache.avro.Schema;
 import org.apache.avro.file.DataFileReader;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -66,13 +69,23 @@ public final class OutputRows {
 
   /** Gives every row of {@code output} under {@code dir} to {@code sink}; none if it has none. */
   public static void forEach(Path dir, String output, Consumer<Row> sink) throws IOException {
+    forEach(dir, output, null, sink);
+  }
+
+  /**
+   * Gives every row of {@code output} under {@code dir} to {@code sink}, with at least the columns
+   * {@code columns} (all if null): Avro decodes only those, which makes reading the flows several
+   * times faster.
+   */
+  public static void forEach(Path dir, String output, Set<String> columns, Consumer<Row> sink)
+      throws IOException {
     FileFormat format = formatOf(dir, output);
     if (format == null) {
       return;
     }
     for (Path shard : shards(dir, output, format)) {
       if (format == FileFormat.AVRO) {
-        readAvro(shard, sink);
+        readAvro(shard, columns, sink);
       } else {
         readCsv(shard, sink);
       }
@@ -97,15 +110,31 @@ public final class OutputRows {
     }
   }
 
-  private static void readAvro(Path shard, Consumer<Row> sink) throws IOException {
-    try (DataFileReader<GenericRecord> reader =
-        new DataFileReader<>(shard.toFile(), new GenericDatumReader<>())) {
+  private static void readAvro(Path shard, Set<String> columns, Consumer<Row> sink)
+      throws IOException {
+    GenericDatumReader<GenericRecord> datumReader = new GenericDatumReader<>();
+    try (DataFileReader<GenericRecord> reader = new DataFileReader<>(shard.toFile(), datumReader)) {
+      if (columns != null) {
+        datumReader.setExpected(projection(reader.getSchema(), columns));
+      }
       GenericRecord record = null;
       while (reader.hasNext()) {
         record = reader.next(record);
         sink.accept(new AvroRow(record));
       }
     }
+  }
+
+  /** {@code schema} with only the fields named in {@code columns}. */
+  static Schema projection(Schema schema, Set<String> columns) {
+    List<Schema.Field> fields = new ArrayList<>();
+    for (Schema.Field f : schema.getFields()) {
+      if (columns.contains(f.name())) {
+        fields.add(new Schema.Field(f, f.schema()));
+      }
+    }
+    return Schema.createRecord(
+        schema.getName(), schema.getDoc(), schema.getNamespace(), schema.isError(), fields);
   }
 
   private static void readCsv(Path shard, Consumer<Row> sink) throws IOException {

@@ -1,8 +1,10 @@
 package org.flowbeam.pipelines.report;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -56,13 +58,43 @@ public final class PairTotals {
     }
   }
 
+  /**
+   * Keeps the {@code capacity} pairs of most bytes, in place: the bytes of all are sorted as
+   * primitives to find the threshold (no object per pair), then the map drops what is below it and
+   * the ties past the capacity.
+   */
   private void prune() {
-    List<Pair> keep = sorted();
-    totals.clear();
-    for (Pair p : keep.subList(0, capacity)) {
-      totals.put(new Key(p.a(), p.b()), new long[] {p.flows(), p.packets(), p.bytes()});
+    long[] bytes = new long[totals.size()];
+    int i = 0;
+    for (long[] t : totals.values()) {
+      bytes[i++] = t[2];
+    }
+    Arrays.sort(bytes);
+    long threshold = bytes[bytes.length - capacity];
+    int above = bytes.length - upperBound(bytes, threshold);
+    int tiesKept = capacity - above;
+    for (Iterator<long[]> it = totals.values().iterator(); it.hasNext(); ) {
+      long b = it.next()[2];
+      if (b < threshold || (b == threshold && tiesKept-- <= 0)) {
+        it.remove();
+      }
     }
     approximate = true;
+  }
+
+  /** The index of the first element of sorted {@code a} greater than {@code v}. */
+  private static int upperBound(long[] a, long v) {
+    int lo = 0;
+    int hi = a.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (a[mid] <= v) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
   }
 
   private List<Pair> sorted() {

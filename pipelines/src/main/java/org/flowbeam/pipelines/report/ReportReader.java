@@ -9,6 +9,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.flowbeam.io.sink.ManifestWriter;
 
@@ -76,14 +77,15 @@ public final class ReportReader {
                 + " --formats including csv or avro to see it here");
       }
     }
+    FlowSummary flows = flows(dir);
     return new ReportData(
         title,
         manifest(dir),
         timeBins(dir),
         flagMix(dir),
         talkers(dir),
-        pairs(dir),
-        flows(dir),
+        flows.pairs(),
+        flows.flows(),
         rejected(dir),
         notes);
   }
@@ -215,23 +217,26 @@ public final class ReportReader {
     return new ReportData.Talkers(top.offered(), top.largestFirst());
   }
 
-  /** The {@link #TOP} pairs of addresses by the bytes of their flows. */
-  static ReportData.Pairs pairs(Path dir) throws IOException {
-    PairTotals pairs = new PairTotals(PAIR_CAPACITY);
-    OutputRows.forEach(
-        dir,
-        "flows",
-        r ->
-            pairs.add(
-                r.string("initiator_ip"),
-                r.string("responder_ip"),
-                r.longValue("packets"),
-                r.longValue("bytes")));
-    return new ReportData.Pairs(pairs.approximate(), pairs.largest(TOP));
-  }
+  /** The columns of the flows the report reads. */
+  private static final Set<String> FLOW_COLUMNS =
+      Set.of(
+          "initiator_ip",
+          "responder_ip",
+          "protocol",
+          "duration_us",
+          "packets",
+          "bytes",
+          "state",
+          "close_reason");
 
-  /** The flows' distributions and breakdowns. */
-  static ReportData.Flows flows(Path dir) throws IOException {
+  /** The flows' breakdowns and their top pairs, from one pass over the flows. */
+  record FlowSummary(ReportData.Flows flows, ReportData.Pairs pairs) {}
+
+  /**
+   * The flows' distributions and breakdowns, and the {@link #TOP} pairs of addresses by the bytes
+   * of their flows: one pass over the largest output.
+   */
+  static FlowSummary flows(Path dir) throws IOException {
     long[] totals = new long[3];
     Log2Histogram duration = new Log2Histogram();
     Log2Histogram packets = new Log2Histogram();
@@ -239,9 +244,11 @@ public final class ReportReader {
     Map<String, Long> closeReasons = new TreeMap<>();
     Map<String, Long> states = new TreeMap<>();
     Map<Integer, long[]> protocols = new TreeMap<>();
+    PairTotals pairs = new PairTotals(PAIR_CAPACITY);
     OutputRows.forEach(
         dir,
         "flows",
+        FLOW_COLUMNS,
         r -> {
           long p = r.longValue("packets");
           long b = r.longValue("bytes");
@@ -257,6 +264,7 @@ public final class ReportReader {
           t[0]++;
           t[1] += p;
           t[2] += b;
+          pairs.add(r.string("initiator_ip"), r.string("responder_ip"), p, b);
         });
     List<ReportData.ProtocolTotals> byProtocol = new ArrayList<>();
     protocols.forEach(
@@ -264,16 +272,18 @@ public final class ReportReader {
             byProtocol.add(
                 new ReportData.ProtocolTotals(number, protocolName(number), t[0], t[1], t[2])));
     byProtocol.sort(Comparator.comparingLong(ReportData.ProtocolTotals::flows).reversed());
-    return new ReportData.Flows(
-        totals[0],
-        totals[1],
-        totals[2],
-        duration.bins(),
-        packets.bins(),
-        bytes.bins(),
-        limit(closeReasons, MAX_LABELS),
-        limit(states, MAX_LABELS),
-        List.copyOf(byProtocol));
+    ReportData.Flows flows =
+        new ReportData.Flows(
+            totals[0],
+            totals[1],
+            totals[2],
+            duration.bins(),
+            packets.bins(),
+            bytes.bins(),
+            limit(closeReasons, MAX_LABELS),
+            limit(states, MAX_LABELS),
+            List.copyOf(byProtocol));
+    return new FlowSummary(flows, new ReportData.Pairs(pairs.approximate(), pairs.largest(TOP)));
   }
 
   /**

@@ -64,6 +64,18 @@ class AggregatesTest {
   }
 
   @Test
+  void pruningKeepsExactlyTheCapacityAmongEqualPairs() {
+    PairTotals ties = new PairTotals(2);
+    ties.add("a", "x", 1, 5);
+    ties.add("b", "x", 1, 5);
+    ties.add("c", "x", 1, 5);
+    ties.add("d", "x", 1, 1);
+    List<Pair> kept = ties.largest(5);
+    assertThat(kept, hasSize(2));
+    assertThat(kept.stream().allMatch(p -> p.bytes() == 5), is(true));
+  }
+
+  @Test
   void rejectedKindsBlankValuesAndStopAtTheirLimits() {
     assertThat(RejectedGroups.kindOf("src_port 70000 out of range"), is("src_port # out of range"));
     assertThat(RejectedGroups.kindOf("bad flags '0xZZ'"), is("bad flags '…'"));

@@ -95,7 +95,7 @@ class ReportReaderTest {
   void flowsAreCountedBinnedAndBrokenDown() throws IOException {
     writeFlows();
 
-    ReportData.Flows flows = ReportReader.flows(dir);
+    ReportData.Flows flows = ReportReader.flows(dir).flows();
 
     assertThat(flows.count(), is(4L));
     assertThat(flows.packets(), is(16L));
@@ -130,7 +130,7 @@ class ReportReaderTest {
   void pairsAddUpBothDirectionsOverShards() throws IOException {
     writeFlows();
 
-    ReportData.Pairs pairs = ReportReader.pairs(dir);
+    ReportData.Pairs pairs = ReportReader.flows(dir).pairs();
 
     assertThat(pairs.approximate(), is(false));
     assertThat(
@@ -305,6 +305,66 @@ class ReportReaderTest {
     assertThat(talkers.addresses(), is(1L));
     assertThat(talkers.top().get(0).ip(), is("10.0.0.7"));
     assertThat(talkers.top().get(0).totalBytes(), is(10L));
+  }
+
+  @Test
+  void flowsReadFromAvroDecodeOnlyTheColumnsTheReportUses() throws IOException {
+    Schema schema =
+        new Schema.Parser().parse(ReportReaderTest.class.getResourceAsStream("/avro/flow.avsc"));
+    Path avro = dir.resolve("flows/flows-00000-of-00001.avro");
+    Files.createDirectories(avro.getParent());
+    try (DataFileWriter<GenericRecord> w = new DataFileWriter<>(new GenericDatumWriter<>(schema))) {
+      w.create(schema, avro.toFile());
+      for (Map<String, Object> f :
+          List.of(
+              flow("10.0.0.1", "10.0.0.2", 6, 3, 3, 180, "aborted", "rst"),
+              flow("10.0.0.3", "8.8.8.8", 17, 1_000_000, 2, 200, "bidirectional", "idle"))) {
+        GenericRecord r = new GenericData.Record(schema);
+        for (Schema.Field field : schema.getFields()) {
+          Object v = f.get(field.name());
+          r.put(field.name(), v != null ? convert(v, field.schema()) : defaultOf(field.schema()));
+        }
+        w.append(r);
+      }
+    }
+
+    ReportReader.FlowSummary s = ReportReader.flows(dir);
+
+    assertThat(s.flows().count(), is(2L));
+    assertThat(s.flows().bytes(), is(380L));
+    assertThat(s.flows().closeReasons().get("idle"), is(1L));
+    assertThat(s.pairs().top().get(0), equalTo(new Pair("10.0.0.3", "8.8.8.8", 1, 2, 200)));
+  }
+
+  private static Object convert(Object v, Schema s) {
+    Schema.Type t = nonNull(s).getType();
+    if (t == Schema.Type.LONG) {
+      return ((Number) v).longValue();
+    }
+    if (t == Schema.Type.INT) {
+      return ((Number) v).intValue();
+    }
+    return v;
+  }
+
+  private static Object defaultOf(Schema s) {
+    switch (nonNull(s).getType()) {
+      case LONG:
+        return 0L;
+      case INT:
+        return 0;
+      case BOOLEAN:
+        return false;
+      default:
+        return "";
+    }
+  }
+
+  private static Schema nonNull(Schema s) {
+    if (s.getType() != Schema.Type.UNION) {
+      return s;
+    }
+    return s.getTypes().stream().filter(x -> x.getType() != Schema.Type.NULL).findFirst().get();
   }
 
   @Test

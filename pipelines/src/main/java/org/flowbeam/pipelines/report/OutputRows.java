@@ -101,13 +101,23 @@ public final class OutputRows {
     try (Stream<Path> files = Files.walk(root)) {
       return files
           .filter(Files::isRegularFile)
-          .filter(p -> !p.getFileName().toString().startsWith("."))
+          .filter(p -> visible(root.relativize(p)))
           .filter(p -> p.getFileName().toString().endsWith(format.suffix()))
           .sorted()
           .toList();
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
+  }
+
+  /** Whether no part of {@code rel} begins with {@code .} or {@code _} (temporary, bookkeeping). */
+  private static boolean visible(Path rel) {
+    for (Path part : rel) {
+      if (part.toString().startsWith(".") || part.toString().startsWith("_")) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void readAvro(Path shard, Set<String> columns, Consumer<Row> sink)

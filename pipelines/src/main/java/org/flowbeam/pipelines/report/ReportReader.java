@@ -68,6 +68,14 @@ public final class ReportReader {
    * staging directory becomes).
    */
   public static ReportData read(Path dir, String title) throws IOException {
+    return read(dir, dir.resolve(ManifestWriter.FILE_NAME), title);
+  }
+
+  /**
+   * Reads the outputs under {@code dir} with the manifest {@code manifestFile} (a run of a series
+   * keeps its job's manifest apart from its results), titled {@code title}.
+   */
+  public static ReportData read(Path dir, Path manifestFile, String title) throws IOException {
     List<String> notes = new ArrayList<>();
     for (String output : List.of("flows", "ip_stats", "flag_stats", "time_bins", "rejected")) {
       if (OutputRows.onlyUnreadable(dir, output)) {
@@ -80,7 +88,7 @@ public final class ReportReader {
     FlowSummary flows = flows(dir);
     return new ReportData(
         title,
-        manifest(dir),
+        manifest(manifestFile),
         timeBins(dir),
         flagMix(dir),
         talkers(dir),
@@ -90,11 +98,14 @@ public final class ReportReader {
         notes);
   }
 
-  /** The manifest, its input files cut to {@link #MAX_INPUT_FILES}; empty if there is none. */
-  static Map<String, Object> manifest(Path dir) throws IOException {
+  /**
+   * The manifest {@code file}, its input files cut to {@link #MAX_INPUT_FILES}; empty if there is
+   * none.
+   */
+  static Map<String, Object> manifest(Path file) throws IOException {
     String json;
     try {
-      json = Files.readString(dir.resolve(ManifestWriter.FILE_NAME));
+      json = Files.readString(file);
     } catch (NoSuchFileException e) {
       return Map.of();
     }

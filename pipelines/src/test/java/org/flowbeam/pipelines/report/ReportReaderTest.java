@@ -261,7 +261,7 @@ class ReportReaderTest {
         dir.resolve("manifest.json"),
         "{\"counts\":{\"packets\":5},\"input_files\":[" + files + "]}");
 
-    Map<String, Object> manifest = ReportReader.manifest(dir);
+    Map<String, Object> manifest = ReportReader.manifest(dir.resolve("manifest.json"));
 
     assertThat(((List<?>) manifest.get("input_files")).size(), is(ReportReader.MAX_INPUT_FILES));
     assertThat(manifest.get("input_files_total"), is(150));

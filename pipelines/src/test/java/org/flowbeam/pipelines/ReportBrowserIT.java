@@ -133,6 +133,18 @@ class ReportBrowserIT {
     assertThat(text, containsString(FILE_NAME));
   }
 
+  @Test
+  void anOutputWithNothingInItRendersWithoutErrors() throws Exception {
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+
+    JsonNode page = open(ReportHtml.writeFor(empty, "empty"));
+
+    assertThat(texts(page.get("consoleErrors")), empty());
+    assertThat(texts(page.get("pageErrors")), empty());
+    assertThat(page.get("charts").size(), is(0));
+    assertThat(page.get("text").asText(), containsString("The run wrote no time bins."));
+  }
+
   /** What the page script reports of {@code html} opened in Chromium. */
   private static JsonNode open(Path html) throws Exception {
     Process p =

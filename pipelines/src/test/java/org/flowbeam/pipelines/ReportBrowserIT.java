@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 import org.flowbeam.pipelines.report.ReportHtml;
 import org.flowbeam.testing.Samples;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -53,8 +53,8 @@ class ReportBrowserIT {
 
   @TempDir Path tmp;
 
-  @BeforeAll
-  static void needsABrowser() {
+  @BeforeEach
+  void needsABrowser() {
     Assumptions.assumeTrue(
         runs("node", "--version"), "node is not installed: ReportBrowserIT needs Node.js");
     Assumptions.assumeTrue(

@@ -28,8 +28,8 @@
 # Per run, one CSV row (OUT_CSV): wall time, peak RSS and CPU time of the client JVM (GNU
 # /usr/bin/time); FlowBeam's summary line (packets, rejected, flows, job seconds, packets/s); input
 # bytes and MB/s over the job time; the ground-truth flow count (data rows of FILE.truth.csv), which
-# FlowBeam's must equal; for the cluster the JobManager's and TaskManager's peak RSS (VmHWM of
-# /proc/PID/status, PIDs from the cluster state dir) and their CPU seconds during the run; exit
+# FlowBeam's must equal; for the cluster the JobManager's and the TaskManagers' peak RSS (VmHWM of
+# /proc/PID/status, PIDs from the cluster state dir; the TaskManagers' summed) and their CPU seconds during the run; exit
 # code; the 1/5/15-minute load average just before the client starts (for a per-run cluster that
 # is after the cluster's start, which raises it); the git revision; a note when something is off
 # (FlowBeam's error line, a packet count other than generated, a cluster JVM that died). The
@@ -179,11 +179,19 @@ trap stop_cluster EXIT
 trap 'exit 130' INT TERM
 
 role_pid() { cat "$FLOWBEAM_FLINK_STATE/$1.pid" 2>/dev/null || true; }
+# The TaskManagers' PIDs, space-separated (start-cluster.sh starts several: taskmanager-N.pid).
+taskmanager_pids() {
+  local f
+  for f in "$FLOWBEAM_FLINK_STATE"/taskmanager-*.pid; do [[ -e $f ]] && cat "$f"; done | paste -sd' ' -
+}
 alive() { [[ -n $1 ]] && kill -0 "$1" 2>/dev/null; }
 # Peak resident set size since the JVM started, KB.
 hwm_kb() { alive "$1" && awk '/^VmHWM:/ {print $2}' "/proc/$1/status" 2>/dev/null || true; }
 # CPU time (user + system) in clock ticks; the fields after the ")" of the command name.
 cpu_ticks() { alive "$1" && sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}' || echo 0; }
+# The sum of hwm_kb, of cpu_ticks over the PIDs $1 (space-separated): the TaskManagers together.
+sum_hwm_kb() { local p s=0; for p in $1; do s=$((s + $(hwm_kb "$p"))); done; echo "$s"; }
+sum_cpu_ticks() { local p s=0; for p in $1; do s=$((s + $(cpu_ticks "$p"))); done; echo "$s"; }
 
 # ---- one run
 # Sets ROW to the CSV fields from exit to load15 and NOTE to the free-text note (see the header
@@ -211,10 +219,10 @@ run_one() {
         return
       fi
       jm=$(role_pid jobmanager)
-      tm=$(role_pid taskmanager)
+      tm=$(taskmanager_pids)
       jm_before=$(hwm_kb "$jm")
-      tm_before=$(hwm_kb "$tm")
-      cpu_before=$(($(cpu_ticks "$jm") + $(cpu_ticks "$tm")))
+      tm_before=$(sum_hwm_kb "$tm")
+      cpu_before=$(($(cpu_ticks "$jm") + $(sum_cpu_ticks "$tm")))
       ;;
   esac
   cmd+=(--input="$input" --output="$out/fb" "${extra[@]}")
@@ -227,10 +235,11 @@ run_one() {
 
   if [[ $config == cluster ]]; then
     jm_hwm=$(hwm_kb "$jm")
-    tm_hwm=$(hwm_kb "$tm")
+    tm_hwm=$(sum_hwm_kb "$tm")
     alive "$jm" || NOTE="jobmanager (pid $jm) died"
-    alive "$tm" || NOTE="${NOTE:+$NOTE; }taskmanager (pid $tm) died"
-    local ticks=$(($(cpu_ticks "$jm") + $(cpu_ticks "$tm") - cpu_before))
+    local p
+    for p in $tm; do alive "$p" || NOTE="${NOTE:+$NOTE; }taskmanager (pid $p) died"; done
+    local ticks=$(($(cpu_ticks "$jm") + $(sum_cpu_ticks "$tm") - cpu_before))
     cluster_cpu=$(awk -v t="$ticks" -v hz="$CLK_TCK" 'BEGIN {printf "%.1f", t / hz}')
     if [[ $CLUSTER_RESTART == per-run ]]; then stop_cluster; fi
   fi

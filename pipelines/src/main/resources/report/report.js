@@ -211,6 +211,7 @@
     kpi('packets', num(counts.packets || 0)),
     kpi('rejected', num(counts.rejected || 0)),
     kpi('non-IP frames', num(counts.non_ip_frames || 0)),
+    counts.filtered ? kpi('filtered out', num(counts.filtered)) : null,
     kpi('flows', num(counts.flows || 0)),
     kpi('bytes in flows', bytes(data.flows.bytes)),
     kpi('addresses', num(counts.ip_addresses != null ? counts.ip_addresses : data.talkers.addresses))

@@ -53,6 +53,9 @@ import org.flowbeam.model.TimeBin;
  * rejected/rejected-00000-of-00001.csv|.avro
  * </pre>
  *
+ * <p>The flows can also be written as Zeek's conn.log ({@link #connLog}, {@code
+ * conn/conn-SSSSS-of-NNNNN.log|.json}; see {@code src/docs/zeek.md}).
+ *
  * <p>A write can also be split into Hive-style partitions ({@link Write#withPartitioning}, with the
  * functions of {@link HivePartitions}) and carry a tag, the run id, in every file name ({@link
  * Write#withFileTag}), so that runs adding to one output root never overwrite each other's files:
@@ -105,6 +108,14 @@ public final class FlowSinks {
    */
   public static Write<FlowRecord> flows(String outputDir, int numShards, CommunityId communityId) {
     return Write.of(RecordFormats.flows(communityId), outputDir, numShards);
+  }
+
+  /**
+   * Writes flows as Zeek's conn.log (TSV unless {@link ConnLogWrite#withFormats} says otherwise) to
+   * {@code outputDir/conn/}, their {@code community_id} hashed by {@code communityId}.
+   */
+  public static ConnLogWrite connLog(String outputDir, int numShards, CommunityId communityId) {
+    return ConnLogWrite.of(outputDir, numShards, communityId);
   }
 
   /** Writes per-address statistics to {@code outputDir/ip_stats/}. */

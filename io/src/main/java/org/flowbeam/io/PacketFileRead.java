@@ -1,10 +1,16 @@
 package org.flowbeam.io;
 
+import java.io.IOException;
+import java.util.Map;
 import org.apache.beam.sdk.io.Compression;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.display.DisplayData;
+import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
+import org.flowbeam.io.filter.PacketFilter;
 import org.flowbeam.transforms.PacketDigest;
 
 /**
@@ -64,6 +70,25 @@ public abstract class PacketFileRead<SELF extends PacketFileRead<SELF>>
     return with(spec.withCompression(compression));
   }
 
+  /** See {@link ReadSpec#withFilter}. */
+  public SELF withFilter(PacketFilter filter) {
+    return with(spec.withFilter(filter));
+  }
+
+  /** See {@link ReadSpec#withEndOffsets}. */
+  public SELF withEndOffsets(Map<String, Long> endOffsets) {
+    return with(spec.withEndOffsets(endOffsets));
+  }
+
+  /**
+   * The first {@code n} records of the file {@code file} (a path, not a pattern) as this read
+   * frames them, and its resource id's text (the key of {@link #withEndOffsets}).
+   */
+  public KV<String, RangeReadFn.FirstRecords> firstRecords(String file, long n) throws IOException {
+    MatchResult.Metadata m = FileSystems.matchSingleFileSpec(file);
+    return KV.of(m.resourceId().toString(), readFiles().firstRecords(m, n));
+  }
+
   /** See {@link ReadFiles#withDigest}. */
   public Digesting withDigest(PacketDigest digest) {
     return new Digesting(this, digest, false);
@@ -72,7 +97,12 @@ public abstract class PacketFileRead<SELF extends PacketFileRead<SELF>>
   @Override
   public PacketReadResult expand(PBegin input) {
     return spec.match(input, readerName())
-        .apply("Read files", readFiles().withSplitSize(spec.splitSize()));
+        .apply(
+            "Read files",
+            readFiles()
+                .withSplitSize(spec.splitSize())
+                .withFilter(spec.filter())
+                .withEndOffsets(spec.endOffsets()));
   }
 
   @Override
@@ -101,7 +131,11 @@ public abstract class PacketFileRead<SELF extends PacketFileRead<SELF>>
     @Override
     public DigestReadResult expand(PBegin input) {
       ReadFiles.Digesting files =
-          read.readFiles().withSplitSize(read.spec.splitSize()).withDigest(digest);
+          read.readFiles()
+              .withSplitSize(read.spec.splitSize())
+              .withFilter(read.spec.filter())
+              .withEndOffsets(read.spec.endOffsets())
+              .withDigest(digest);
       return read.spec
           .match(input, read.readerName())
           .apply("Read files", packets ? files.withPackets() : files);

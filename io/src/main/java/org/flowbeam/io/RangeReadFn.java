@@ -7,6 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.ReadableByteChannel;
 import java.nio.channels.SeekableByteChannel;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,6 +33,8 @@ import org.apache.beam.sdk.transforms.windowing.BoundedWindow;
 import org.apache.beam.sdk.transforms.windowing.GlobalWindow;
 import org.apache.beam.sdk.values.KV;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.flowbeam.io.filter.DuplicateWindow;
+import org.flowbeam.io.filter.PacketFilter;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketFragment;
@@ -54,9 +61,11 @@ import org.slf4j.LoggerFactory;
  * ReadResult#ERRORS} (a packet whose time Beam cannot represent, or earlier than its file's
  * element, is rejected too). Per range in which a record starts: {@code KV(file, records framed)}
  * on {@link ReadResult#RECORDS_READ}, {@code KV(frame type, count)} per type of non-IP frame on
- * {@link ReadResult#NON_IP}, the format's own report, and, when digesting, the range's fragments
- * and partial sums on the {@link PacketDigest} tags (flushed at the end of each range: Beam's
- * bounded splittable DoFns on Flink may not output from {@code @FinishBundle}).
+ * {@link ReadResult#NON_IP}, {@code KV(reason, count)} per reason a packet was left out by the
+ * read's {@link PacketFilter} on {@link ReadResult#FILTERED}, the format's own report, and, when
+ * digesting, the range's fragments and partial sums on the {@link PacketDigest} tags (flushed at
+ * the end of each range: Beam's bounded splittable DoFns on Flink may not output from
+ * {@code @FinishBundle}).
  *
  * <p>Progress: the bytes, records, packets and flow-protocol packets of a range are added to the
  * job's {@link JobProgress} every {@link #PROGRESS_RECORDS} records and at its end, and to the
@@ -86,11 +95,16 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
   private final @Nullable PacketDigester digester;
   private final boolean outputPackets;
   private final MultiplexedOutputs outputs;
+  private final PacketFilter filter;
+
+  /** Where reading a file stops (its resource id's text to an offset): {@code --maxRecords}. */
+  private final Map<String, Long> endOffsets;
 
   private final Counter records = Metrics.counter(RangeReadFn.class, "records");
   private final Counter packets = Metrics.counter(RangeReadFn.class, "packets");
   private final Counter errors = Metrics.counter(RangeReadFn.class, "errors");
   private final Counter nonIp = Metrics.counter(RangeReadFn.class, "non_ip");
+  private final Counter filtered = Metrics.counter(RangeReadFn.class, "filtered");
   private final Counter ranges = Metrics.counter(RangeReadFn.class, "ranges");
   private final Counter unreported = Metrics.counter(RangeReadFn.class, "recordsReadUnreported");
   private final Counter bytes = Metrics.counter(RangeReadFn.class, "bytes");
@@ -104,18 +118,78 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       long splitSize,
       @Nullable PacketDigester digester,
       boolean outputPackets,
-      MultiplexedOutputs outputs) {
+      MultiplexedOutputs outputs,
+      PacketFilter filter,
+      Map<String, Long> endOffsets) {
     this.format = format;
     this.splitSize = ReadSpec.checkSplitSize(splitSize);
     this.digester = digester;
     this.outputPackets = outputPackets;
     this.outputs = outputs;
+    this.filter = filter;
+    this.endOffsets = Map.copyOf(endOffsets);
+  }
+
+  /**
+   * Keeps only the packets {@code filter} passes; the others are counted per reason on {@link
+   * ReadResult#FILTERED} (and the counter {@code filtered}), neither output nor digested.
+   */
+  RangeReadFn<T> withFilter(PacketFilter filter) {
+    return new RangeReadFn<>(
+        format, splitSize, digester, outputPackets, outputs, filter, endOffsets);
+  }
+
+  /**
+   * Reads no record of a file in {@code endOffsets} (keyed by its resource id's text) that starts
+   * at or after its offset there: the records before it are the file's share of {@code
+   * --maxRecords} ({@link #firstRecords}).
+   */
+  RangeReadFn<T> withEndOffsets(Map<String, Long> endOffsets) {
+    return new RangeReadFn<>(
+        format, splitSize, digester, outputPackets, outputs, filter, endOffsets);
+  }
+
+  /** The first records of a file: how many, and the offset where reading them stops. */
+  public record FirstRecords(long records, long endOffset) {
+    /** True if the file holds no more records than these. */
+    public boolean wholeFile() {
+      return endOffset < 0;
+    }
+  }
+
+  /**
+   * Frames the records of {@code file} from its start, as the reading step does, up to record
+   * number {@code n}: the offset at which that record starts ends the read of the file's first
+   * {@code n} records, or the file is read whole (end offset -1) if it holds {@code n} or fewer.
+   */
+  static FirstRecords firstRecords(InputFormat<?> format, MatchResult.Metadata file, long n)
+      throws IOException {
+    ResourceId id = file.resourceId();
+    Compression compression = compressionOf(file, Compression.AUTO);
+    DecompressionGuard.CountingChannel stored =
+        compression == Compression.UNCOMPRESSED
+            ? null
+            : DecompressionGuard.counting(FileSystems.open(id));
+    try (ReadableByteChannel channel = openChannel(id, stored, compression);
+        RecordReader reader =
+            channel instanceof SeekableByteChannel
+                ? format.open(file, (SeekableByteChannel) channel, 0)
+                : format.open(file, Channels.newInputStream(channel))) {
+      long records = 0;
+      while (reader.advance()) {
+        if (records == n) {
+          return new FirstRecords(records, reader.offset());
+        }
+        records++;
+      }
+      return new FirstRecords(records, -1);
+    }
   }
 
   /** Outputs the packets as its main output ({@link ReadResult#PACKETS}). */
   static RangeReadFn<Packet> packets(
       InputFormat<?> format, long splitSize, MultiplexedOutputs outputs) {
-    return new RangeReadFn<>(format, splitSize, null, true, outputs);
+    return new RangeReadFn<>(format, splitSize, null, true, outputs, PacketFilter.all(), Map.of());
   }
 
   /**
@@ -128,7 +202,8 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       PacketDigester digester,
       boolean keepPackets,
       MultiplexedOutputs outputs) {
-    return new RangeReadFn<>(format, splitSize, digester, keepPackets, outputs);
+    return new RangeReadFn<>(
+        format, splitSize, digester, keepPackets, outputs, PacketFilter.all(), Map.of());
   }
 
   @StartBundle
@@ -220,8 +295,54 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
         Range<?> range =
             open(format, file, channel, new RangeBytes(from, file.sizeBytes(), stored), progress)) {
       checkUnchanged(file, channel);
+      if (filter.dedupWindow() > 0) {
+        DuplicateWindow window = new DuplicateWindow(filter.dedupWindow());
+        if (from > 0 && channel instanceof SeekableByteChannel) {
+          for (byte[] digest : framesBefore(file, from, window.previousFrames())) {
+            window.isDuplicate(digest);
+          }
+        }
+        range.dedup(window);
+      }
       range.read(from, minEventMillis, tracker, out);
       checkUnchanged(file, channel);
+    }
+  }
+
+  /**
+   * The content digests of the last {@code n} frames (or all, if fewer) that start before {@code
+   * from} in an uncompressed file, oldest first: the duplicate window a range starting at {@code
+   * from} begins with, as a sequential read would have it. Read from a little before {@code from},
+   * and from further back until {@code n} frames are found or the file's start is reached.
+   */
+  private List<byte[]> framesBefore(MatchResult.Metadata file, long from, int n)
+      throws IOException {
+    MessageDigest md = md5();
+    for (long back = 64L << 10; ; back *= 4) {
+      long start = Math.max(0, from - back);
+      ArrayDeque<byte[]> last = new ArrayDeque<>();
+      try (SeekableByteChannel channel = (SeekableByteChannel) FileSystems.open(file.resourceId());
+          RecordReader reader = format.open(file, channel, start)) {
+        while (reader.advance() && reader.offset() < from) {
+          if (reader.digestContent(md)) {
+            last.addLast(md.digest());
+            if (last.size() > n) {
+              last.removeFirst();
+            }
+          }
+        }
+      }
+      if (last.size() >= n || start == 0) {
+        return new ArrayList<>(last);
+      }
+    }
+  }
+
+  private static MessageDigest md5() {
+    try {
+      return MessageDigest.getInstance("MD5"); // editcap's digest; every JDK has it
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -290,7 +411,13 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
             ? format.open(file, (SeekableByteChannel) channel, rangeBytes.from)
             : format.open(file, Channels.newInputStream(channel));
     String name = file.resourceId().toString();
-    return new Range<>(name, reader, format.newReport(name), rangeBytes, progress);
+    return new Range<>(
+        name,
+        reader,
+        format.newReport(name),
+        rangeBytes,
+        progress,
+        endOffsets.getOrDefault(name, Long.MAX_VALUE));
   }
 
   /** One range being read: its counts and report, output once after its last record. */
@@ -300,7 +427,15 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
     private final InputFormat.@Nullable RangeReport<R> report;
     private final RangeBytes rangeBytes;
     private final JobProgress progress;
+
+    /** Records starting at or after this offset are not read (--maxRecords). */
+    private final long endOffset;
+
     private final Map<String, Long> nonIpTypes = new TreeMap<>();
+    private final long[] filteredByReason = new long[PacketFilter.Reason.values().length];
+    private @Nullable DuplicateWindow window;
+    private final MessageDigest md = md5();
+    private long duplicates;
     private long minEventMillis;
     private MultiOutputReceiver out;
     private @Nullable OutputReceiver<Packet> packetsOut;
@@ -322,7 +457,9 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
         R reader,
         InputFormat.@Nullable RangeReport<R> report,
         RangeBytes rangeBytes,
-        JobProgress progress) {
+        JobProgress progress,
+        long endOffset) {
+      this.endOffset = endOffset;
       this.file = file;
       this.reader = reader;
       this.report = report;
@@ -333,6 +470,18 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
     @Override
     public void close() throws IOException {
       reader.close();
+    }
+
+    /**
+     * Leaves out the frames {@code window} finds duplicate; it holds the frames before the range.
+     */
+    void dedup(DuplicateWindow window) {
+      this.window = window;
+    }
+
+    /** True if the current record is a duplicate frame (and, either way, enters the window). */
+    private boolean isDuplicate() {
+      return window != null && reader.digestContent(md) && window.isDuplicate(md.digest());
     }
 
     void read(
@@ -348,7 +497,11 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       while (reader.advance()) {
         long offset = reader.offset();
         if (offset < from) {
+          isDuplicate(); // the frame enters the duplicate window
           continue; // a stream read from its start up to a residual range
+        }
+        if (offset >= endOffset) {
+          break; // past the file's share of --maxRecords: the rest of the range holds none
         }
         Claim claim = claim(tracker, offset);
         if (claim == Claim.BEYOND_RANGE) {
@@ -391,6 +544,10 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
 
     /** Routes the current record. */
     private void route() {
+      if (isDuplicate()) {
+        duplicates++;
+        return;
+      }
       switch (reader.kind()) {
         case PACKET:
           Packet p = reader.packet();
@@ -399,6 +556,11 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
           if (late != null) {
             errors.inc();
             out.get(ReadResult.ERRORS).output(reader.reject(late));
+            return;
+          }
+          PacketFilter.Reason leftOut = filter.rejects(p);
+          if (leftOut != null) {
+            filteredByReason[leftOut.ordinal()]++;
             return;
           }
           packetsInRange++;
@@ -460,6 +622,17 @@ public final class RangeReadFn<T> extends DoFn<ReadableFile, T> {
       for (Map.Entry<String, Long> e : nonIpTypes.entrySet()) {
         nonIp.inc(e.getValue());
         out.get(ReadResult.NON_IP).output(KV.of(e.getKey(), e.getValue()));
+      }
+      if (duplicates > 0) {
+        filtered.inc(duplicates);
+        out.get(ReadResult.FILTERED).output(KV.of(PacketFilter.DUPLICATE, duplicates));
+      }
+      for (PacketFilter.Reason r : PacketFilter.Reason.values()) {
+        long n = filteredByReason[r.ordinal()];
+        if (n > 0) {
+          filtered.inc(n);
+          out.get(ReadResult.FILTERED).output(KV.of(r.label(), n));
+        }
       }
       if (digester != null) {
         digester.flush(out);

@@ -16,6 +16,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.flowbeam.io.filter.PacketFilter;
 import org.flowbeam.model.FlowKeyCoder;
 import org.flowbeam.model.PacketCoder;
 import org.flowbeam.model.PacketFragmentCoder;
@@ -42,20 +43,44 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
 
   private final InputFormat<?> format;
   private final long splitSize;
+  private final PacketFilter filter;
+  private final Map<String, Long> endOffsets;
 
-  private ReadFiles(InputFormat<?> format, long splitSize) {
+  private ReadFiles(
+      InputFormat<?> format, long splitSize, PacketFilter filter, Map<String, Long> endOffsets) {
     this.format = format;
     this.splitSize = ReadSpec.checkSplitSize(splitSize);
+    this.filter = filter;
+    this.endOffsets = Map.copyOf(endOffsets);
   }
 
   /** Reads files of {@code format} in ranges of the default split size. */
   public static ReadFiles of(InputFormat<?> format) {
-    return new ReadFiles(format, ReadSpec.DEFAULT_SPLIT_SIZE);
+    return new ReadFiles(format, ReadSpec.DEFAULT_SPLIT_SIZE, PacketFilter.all(), Map.of());
   }
 
   /** The size of the ranges a plain file is split into, bytes (default 64 MiB). */
   public ReadFiles withSplitSize(long bytes) {
-    return new ReadFiles(format, bytes);
+    return new ReadFiles(format, bytes, filter, endOffsets);
+  }
+
+  /** Which packets the reading step keeps (default all); see {@link ReadSpec#withFilter}. */
+  public ReadFiles withFilter(PacketFilter filter) {
+    return new ReadFiles(format, splitSize, filter, endOffsets);
+  }
+
+  /** Where reading files stops; see {@link ReadSpec#withEndOffsets}. */
+  public ReadFiles withEndOffsets(Map<String, Long> endOffsets) {
+    return new ReadFiles(format, splitSize, filter, endOffsets);
+  }
+
+  /**
+   * The first {@code n} records of {@code file} as the reading step frames them: how many it has
+   * (at most {@code n}) and the offset at which they end, for {@link #withEndOffsets}.
+   */
+  public RangeReadFn.FirstRecords firstRecords(MatchResult.Metadata file, long n)
+      throws IOException {
+    return RangeReadFn.firstRecords(format, file, n);
   }
 
   /**
@@ -83,7 +108,9 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
     return new PacketReadResult(
         readStep(
             files,
-            RangeReadFn.packets(format, splitSize, mux),
+            RangeReadFn.packets(format, splitSize, mux)
+                .withFilter(filter)
+                .withEndOffsets(endOffsets),
             ReadResult.PACKETS,
             PacketCoder.of(),
             mux));
@@ -94,6 +121,7 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
     super.populateDisplayData(builder);
     builder.add(DisplayData.item("format", format.getClass().getName()));
     builder.add(DisplayData.item("splitSize", splitSize));
+    builder.add(DisplayData.item("filter", filter.toString()));
   }
 
   /** See {@link ReadFiles#withDigest}. */
@@ -121,7 +149,9 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
       PCollectionTuple outputs =
           readStep(
               files,
-              RangeReadFn.digesting(read.format, read.splitSize, digest.digester(), packets, mux),
+              RangeReadFn.digesting(read.format, read.splitSize, digest.digester(), packets, mux)
+                  .withFilter(read.filter)
+                  .withEndOffsets(read.endOffsets),
               PacketDigest.KEYED,
               KvCoder.of(FlowKeyCoder.of(), PacketFragmentCoder.of()),
               mux);
@@ -150,6 +180,7 @@ public final class ReadFiles extends PTransform<PCollection<ReadableFile>, Packe
     m.put(ReadResult.ERRORS, RejectedRecordCoder.of());
     m.put(ReadResult.RECORDS_READ, counts);
     m.put(ReadResult.NON_IP, counts);
+    m.put(ReadResult.FILTERED, counts);
     if (digest != null) {
       m.putAll(PacketDigest.outputCoders());
       m.remove(PacketDigest.KEYED);

@@ -19,9 +19,9 @@ import org.flowbeam.model.RejectedRecord;
  * frames that hold no IP packet, and the format's own per-range report ({@link #get}).
  *
  * <p>{@link #getRecordsRead()} is counted where records are framed (one per CSV row or capture
- * record), before any field is parsed, so {@code sum(recordsRead) = packets + errors + nonIp} is a
- * real check of the reader, not a restatement. {@link PacketReadResult} adds the packets, {@link
- * DigestReadResult} their digest.
+ * record), before any field is parsed, so {@code sum(recordsRead) = packets + errors + nonIp +
+ * filtered} is a real check of the reader, not a restatement. {@link PacketReadResult} adds the
+ * packets, {@link DigestReadResult} their digest.
  */
 public abstract class ReadResult implements POutput {
   /** Packets, each with its capture time as event timestamp. */
@@ -35,6 +35,12 @@ public abstract class ReadResult implements POutput {
 
   /** Frames without an IP packet per type, one element per range and type. */
   public static final TupleTag<KV<String, Long>> NON_IP = new TupleTag<KV<String, Long>>() {};
+
+  /**
+   * Packets the read's {@link org.flowbeam.io.filter.PacketFilter} left out, per reason ({@code
+   * time}, {@code protocol}, {@code address}, {@code port}), one element per range and reason.
+   */
+  public static final TupleTag<KV<String, Long>> FILTERED = new TupleTag<KV<String, Long>>() {};
 
   private final PCollectionTuple outputs;
 
@@ -58,6 +64,11 @@ public abstract class ReadResult implements POutput {
   /** Frames with no IP packet, by type (one element per range and type; sum per key). */
   public PCollection<KV<String, Long>> getNonIpCounts() {
     return outputs.get(NON_IP);
+  }
+
+  /** Packets left out by the read's filter, by reason (one element per range and reason). */
+  public PCollection<KV<String, Long>> getFilteredCounts() {
+    return outputs.get(FILTERED);
   }
 
   /**

@@ -3,6 +3,7 @@ package org.flowbeam.io;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.io.Compression;
 import org.apache.beam.sdk.io.FileIO;
@@ -17,6 +18,7 @@ import org.apache.beam.sdk.transforms.windowing.Window;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.TypeDescriptors;
+import org.flowbeam.io.filter.PacketFilter;
 
 /**
  * What every packet read is asked, whatever the format: the file patterns (duplicates removed), the
@@ -38,22 +40,33 @@ public final class ReadSpec implements Serializable {
 
   private static final ReadSpec DEFAULTS =
       new ReadSpec(
-          List.of(), DEFAULT_SPLIT_SIZE, EmptyMatchTreatment.ALLOW_IF_WILDCARD, Compression.AUTO);
+          List.of(),
+          DEFAULT_SPLIT_SIZE,
+          EmptyMatchTreatment.ALLOW_IF_WILDCARD,
+          Compression.AUTO,
+          PacketFilter.all(),
+          Map.of());
 
   private final List<String> filepatterns;
   private final long splitSize;
   private final EmptyMatchTreatment emptyMatchTreatment;
   private final Compression compression;
+  private final PacketFilter filter;
+  private final Map<String, Long> endOffsets;
 
   private ReadSpec(
       List<String> filepatterns,
       long splitSize,
       EmptyMatchTreatment emptyMatchTreatment,
-      Compression compression) {
+      Compression compression,
+      PacketFilter filter,
+      Map<String, Long> endOffsets) {
     this.filepatterns = filepatterns;
     this.splitSize = splitSize;
     this.emptyMatchTreatment = emptyMatchTreatment;
     this.compression = compression;
+    this.filter = filter;
+    this.endOffsets = Map.copyOf(endOffsets);
   }
 
   /** No pattern yet, 64 MiB ranges, an error if a pattern without wildcard matches nothing. */
@@ -77,17 +90,19 @@ public final class ReadSpec implements Serializable {
     if (list.isEmpty()) {
       throw new IllegalArgumentException("no file pattern in '" + filepatterns + "'");
     }
-    return new ReadSpec(List.copyOf(list), splitSize, emptyMatchTreatment, compression);
+    return new ReadSpec(
+        List.copyOf(list), splitSize, emptyMatchTreatment, compression, filter, endOffsets);
   }
 
   /** The size of the ranges a plain file is split into, bytes (default 64 MiB). */
   public ReadSpec withSplitSize(long bytes) {
-    return new ReadSpec(filepatterns, checkSplitSize(bytes), emptyMatchTreatment, compression);
+    return new ReadSpec(
+        filepatterns, checkSplitSize(bytes), emptyMatchTreatment, compression, filter, endOffsets);
   }
 
   /** What a pattern matching no file means (default: an error unless it has a wildcard). */
   public ReadSpec withEmptyMatchTreatment(EmptyMatchTreatment treatment) {
-    return new ReadSpec(filepatterns, splitSize, treatment, compression);
+    return new ReadSpec(filepatterns, splitSize, treatment, compression, filter, endOffsets);
   }
 
   /**
@@ -95,7 +110,34 @@ public final class ReadSpec implements Serializable {
    * also recognised by its magic number). A compressed file is read whole.
    */
   public ReadSpec withCompression(Compression compression) {
-    return new ReadSpec(filepatterns, splitSize, emptyMatchTreatment, compression);
+    return new ReadSpec(
+        filepatterns, splitSize, emptyMatchTreatment, compression, filter, endOffsets);
+  }
+
+  /**
+   * Which packets the reading step keeps (default all); the others are counted by reason on {@link
+   * ReadResult#FILTERED} and go no further.
+   */
+  public ReadSpec withFilter(PacketFilter filter) {
+    return new ReadSpec(
+        filepatterns, splitSize, emptyMatchTreatment, compression, filter, endOffsets);
+  }
+
+  public PacketFilter filter() {
+    return filter;
+  }
+
+  /**
+   * Where reading each of these files stops: no record starting at or after the offset is read
+   * (keyed by the file's resource id as text; see {@link PacketFileRead#firstRecords}).
+   */
+  public ReadSpec withEndOffsets(Map<String, Long> endOffsets) {
+    return new ReadSpec(
+        filepatterns, splitSize, emptyMatchTreatment, compression, filter, endOffsets);
+  }
+
+  public Map<String, Long> endOffsets() {
+    return endOffsets;
   }
 
   public List<String> filepatterns() {

@@ -2,6 +2,7 @@ package org.flowbeam.io;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.security.MessageDigest;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
 
@@ -59,4 +60,17 @@ public interface RecordReader extends Closeable {
    * framed and parsed but cannot be used (its time is outside what the runner can represent).
    */
   RejectedRecord reject(String reason);
+
+  /**
+   * Adds the current record's content, without its time, to {@code md}: what two copies of one
+   * frame captured twice (by two taps, or a SPAN port that sees it twice) have in common, for
+   * {@code --dedupWindow}. A capture's frame bytes as captured, with their length; a CSV row's
+   * packet fields.
+   *
+   * @return false if the record has no content to compare (an error record, or a format that cannot
+   *     tell)
+   */
+  default boolean digestContent(MessageDigest md) {
+    return false;
+  }
 }

@@ -124,6 +124,38 @@ class RangeReadFnTest {
   }
 
   @Test
+  void theFirstRecordsOfAFileAreReadOnceAtEverySplitAndNoRecordAfterThem() throws IOException {
+    MatchResult.Metadata meta = metadata(file, size);
+    for (long n = 0; n <= 13; n++) {
+      RangeReadFn.FirstRecords first = RangeReadFn.firstRecords(new LineRecords(), meta, n);
+      assertThat(first.records(), equalTo(Math.min(n, 12L)));
+      assertThat(first.wholeFile(), equalTo(n >= 12));
+      if (n >= 12) {
+        continue;
+      }
+      // The offset where record n (counted from 0) starts: after the n-th newline.
+      long expectedEnd = LINES.lines().limit(n).mapToLong(l -> l.length() + 1).sum();
+      assertThat(first.endOffset(), equalTo(expectedEnd));
+      RangeReadFn<Packet> fn =
+          packetsFn().withEndOffsets(Map.of(meta.resourceId().toString(), first.endOffset()));
+      for (long a = 0; a <= size; a += 3) {
+        long[] cuts = a == 0 ? new long[] {0, size} : new long[] {0, a, size};
+        Outputs split = readAll(fn, cuts, Compression.UNCOMPRESSED, file);
+        assertThat("n=" + n + " cut at " + a, split.records(), equalTo(n));
+      }
+    }
+    // A gzip file: its records are framed in its uncompressed bytes, as the read frames them.
+    Path gz = dir.resolve("first.gz");
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+      out.write(LINES.getBytes(StandardCharsets.UTF_8));
+    }
+    RangeReadFn.FirstRecords first =
+        RangeReadFn.firstRecords(new LineRecords(), metadata(gz, Files.size(gz)), 5);
+    assertThat(
+        first, equalTo(new RangeReadFn.FirstRecords(5, LINES.indexOf("P 9223372036854775807"))));
+  }
+
+  @Test
   void aStreamIsReadWholeAndAResidualFromItsOffset() throws IOException {
     Path gz = dir.resolve("lines.gz");
     try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {

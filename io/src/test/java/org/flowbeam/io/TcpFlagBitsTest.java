@@ -109,7 +109,15 @@ class TcpFlagBitsTest {
 
   private static List<Packet> withoutOffsets(List<Packet> packets) {
     List<Packet> out = new ArrayList<>();
-    packets.forEach(p -> out.add(p.toBuilder().sourceOffset(0).build()));
+    // Packet CSV holds neither the source offset of the capture nor the IP and payload lengths.
+    packets.forEach(
+        p ->
+            out.add(
+                p.toBuilder()
+                    .sourceOffset(0)
+                    .ipLength(Packet.UNKNOWN)
+                    .payloadLength(Packet.UNKNOWN)
+                    .build()));
     return out;
   }
 

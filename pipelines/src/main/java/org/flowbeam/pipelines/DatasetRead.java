@@ -18,6 +18,7 @@ import org.flowbeam.io.DigestReadResult;
 import org.flowbeam.io.PacketCsvIO;
 import org.flowbeam.io.PacketFileRead;
 import org.flowbeam.io.PcapIO;
+import org.flowbeam.io.filter.PacketFilter;
 import org.flowbeam.io.pcap.CaptureSummary;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.PacketCoder;
@@ -35,6 +36,7 @@ import org.flowbeam.transforms.PacketDigest;
  * @param errors rejected records of every input
  * @param recordsRead records framed per file (one element per range)
  * @param nonIpCounts frames without an IP packet, by type
+ * @param filteredCounts packets the filter options left out, by reason
  * @param captureSummaries what {@code capinfos} would say of each capture
  */
 record DatasetRead(
@@ -43,6 +45,7 @@ record DatasetRead(
     PCollection<RejectedRecord> errors,
     PCollection<KV<String, Long>> recordsRead,
     PCollection<KV<String, Long>> nonIpCounts,
+    PCollection<KV<String, Long>> filteredCounts,
     PCollection<KV<String, CaptureSummary>> captureSummaries) {
 
   /**
@@ -53,21 +56,34 @@ record DatasetRead(
     List<DigestReadResult> reads = new ArrayList<>();
     List<PCollection<KV<String, CaptureSummary>>> summaries = new ArrayList<>();
     long splitSize = (long) o.getSplitSizeMb() << 20;
-    if (!inputs.csv().isEmpty()) {
-      PacketCsvIO.Read read =
-          PacketCsvIO.read().from(String.join(",", inputs.csv())).withSplitSize(splitSize);
-      if (o.getIpMap() != null) {
-        read = read.withIpMapFile(o.getIpMap());
-      }
-      reads.add(p.apply("ReadCsv", digesting(read, digest, keepPackets)));
+    PacketFilter filter = PacketFilterOptions.filter(o);
+    PacketCsvIO.Read csvRead = PacketCsvIO.read().withSplitSize(splitSize).withFilter(filter);
+    if (o.getIpMap() != null) {
+      csvRead = csvRead.withIpMapFile(o.getIpMap());
     }
-    if (!inputs.captures().isEmpty()) {
-      PcapIO.Read read =
-          PcapIO.read()
-              .from(String.join(",", inputs.captures()))
-              .withSplitSize(splitSize)
-              .withDecapsulation(o.getDecapsulate());
-      DigestReadResult pcap = p.apply("ReadCaptures", digesting(read, digest, keepPackets));
+    PcapIO.Read captureRead =
+        PcapIO.read()
+            .withSplitSize(splitSize)
+            .withFilter(filter)
+            .withDecapsulation(o.getDecapsulate());
+    List<String> csv = inputs.csv();
+    List<String> captures = inputs.captures();
+    if (o.getMaxRecords() > 0) {
+      FirstRecordsCut cut = FirstRecordsCut.of(inputs, o.getMaxRecords(), csvRead, captureRead);
+      csv = cut.csv();
+      captures = cut.captures();
+      csvRead = csvRead.withEndOffsets(cut.endOffsets());
+      captureRead = captureRead.withEndOffsets(cut.endOffsets());
+    }
+    if (!csv.isEmpty()) {
+      reads.add(
+          p.apply("ReadCsv", digesting(csvRead.from(String.join(",", csv)), digest, keepPackets)));
+    }
+    if (!captures.isEmpty()) {
+      DigestReadResult pcap =
+          p.apply(
+              "ReadCaptures",
+              digesting(captureRead.from(String.join(",", captures)), digest, keepPackets));
       reads.add(pcap);
       summaries.add(PcapIO.summaries(pcap));
     }
@@ -76,6 +92,7 @@ record DatasetRead(
     List<PCollection<RejectedRecord>> errors = new ArrayList<>();
     List<PCollection<KV<String, Long>>> recordsRead = new ArrayList<>();
     List<PCollection<KV<String, Long>>> nonIp = new ArrayList<>();
+    List<PCollection<KV<String, Long>>> filtered = new ArrayList<>();
     for (DigestReadResult r : reads) {
       digests.add(r.getDigest());
       if (keepPackets) {
@@ -84,6 +101,7 @@ record DatasetRead(
       errors.add(r.getErrors());
       recordsRead.add(r.getRecordsRead());
       nonIp.add(r.getNonIpCounts());
+      filtered.add(r.getFilteredCounts());
     }
     KvCoder<String, Long> countCoder = KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of());
     return new DatasetRead(
@@ -94,6 +112,7 @@ record DatasetRead(
         flatten(p, "AllRejected", errors, RejectedRecordCoder.of()),
         flatten(p, "AllRecordsRead", recordsRead, countCoder),
         flatten(p, "AllNonIp", nonIp, countCoder),
+        flatten(p, "AllFiltered", filtered, countCoder),
         flatten(
             p,
             "AllCaptureSummaries",

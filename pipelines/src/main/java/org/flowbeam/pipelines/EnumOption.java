@@ -24,10 +24,11 @@ import org.apache.beam.sdk.options.PipelineOptions;
 
 /**
  * The command-line spelling of an enum-valued option of {@link FlowBeamOptions}: the constant's
- * name in lower case ({@code --layout=timearcs}), read in any case. The option is named after its
- * enum ({@code Layout} is {@code --layout}). Beam parses option values with Jackson, so each such
- * enum carries {@code @JsonDeserialize(using = EnumOption.Reader.class)}, which reads through
- * {@link #parse}; its {@code toString()} returns {@link #spelling}, which {@code --help} lists.
+ * name in lower case with {@code -} for {@code _} ({@code --layout=timearcs}, {@code
+ * --formats=zeek-json}), read in any case. The option is named after its enum ({@code Layout} is
+ * {@code --layout}). Beam parses option values with Jackson, so each such enum carries
+ * {@code @JsonDeserialize(using = EnumOption.Reader.class)}, which reads through {@link #parse};
+ * its {@code toString()} returns {@link #spelling}, which {@code --help} lists.
  *
  * <p>An option that takes several values is a {@code List} of such an enum, written comma-separated
  * ({@code --formats=csv,parquet}); its enum names the option with {@link Option}, and {@link #help}
@@ -52,7 +53,7 @@ final class EnumOption {
   static <E extends Enum<E>> E parse(Class<E> type, String text) {
     String t = text == null ? "" : text.trim();
     for (E e : type.getEnumConstants()) {
-      if (e.name().equalsIgnoreCase(t)) {
+      if (spelling(e).equalsIgnoreCase(t) || e.name().equalsIgnoreCase(t)) {
         return e;
       }
     }
@@ -166,7 +167,7 @@ final class EnumOption {
 
   /** The command-line spelling of {@code value}. */
   static String spelling(Enum<?> value) {
-    return value.name().toLowerCase(Locale.ROOT);
+    return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
   }
 
   /** {@code a, b or c}. */

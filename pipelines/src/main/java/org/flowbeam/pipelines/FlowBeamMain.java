@@ -20,6 +20,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.flowbeam.generate.GenerateMain;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.pipelines.diff.FlowDiffCommand;
 import org.flowbeam.pipelines.report.ReportHtml;
 
 /**
@@ -47,12 +48,45 @@ public final class FlowBeamMain {
   }
 
   /**
+   * {@code flowbeam diff A B}: see {@link FlowDiffCommand}. A side that is an input is run through
+   * the job with its defaults first, quietly; the job's failure line, if any, goes to {@code err}.
+   */
+  private static int diff(List<String> args, PrintStream out, PrintStream err) {
+    try {
+      FlowDiffCommand.run(
+          args,
+          out,
+          err,
+          (input, dir) ->
+              run(
+                  new String[] {
+                    "--input=" + input,
+                    "--output=" + dir,
+                    "--quiet",
+                    "--formats=csv",
+                    "--report=false"
+                  },
+                  FlowDiffCommand.discard(),
+                  err));
+      return EXIT_OK;
+    } catch (FlowDiffCommand.DiffException e) {
+      err.println("flowbeam: " + e.getMessage());
+      return e.usage() ? EXIT_USAGE : EXIT_FAILURE;
+    } catch (IOException | RuntimeException e) {
+      return report(e, err);
+    }
+  }
+
+  /**
    * Runs the job, or with {@code generate} as the first argument the traffic generator ({@link
    * GenerateMain}); returns the process exit code.
    */
   public static int run(String[] args, PrintStream out, PrintStream err) {
     if (args.length > 0 && args[0].equals("generate")) {
       return GenerateMain.run(Arrays.copyOfRange(args, 1, args.length), out, err);
+    }
+    if (args.length > 0 && args[0].equals("diff")) {
+      return diff(Arrays.asList(args).subList(1, args.length), out, err);
     }
     PipelineOptionsFactory.register(FlowBeamOptions.class);
     if (Arrays.asList(args).contains("--help")) {
@@ -341,6 +375,16 @@ public final class FlowBeamMain {
               + "); nothing of this run was kept and the previous output is unchanged");
       return EXIT_FAILURE;
     }
+    if (lackedSlots(e)) {
+      err.println(
+          "flowbeam: failed: the Flink cluster had no free task slot for the job within"
+              + " slot.request.timeout, after its restarts (a TaskManager lost and not replaced?"
+              + " run-configs/flink/start-taskmanager.sh starts one); "
+              + (output == null
+                  ? "nothing was written"
+                  : "nothing of this run was kept and the previous output is unchanged"));
+      return EXIT_FAILURE;
+    }
     err.println(
         "flowbeam: failed: "
             + root.getClass().getSimpleName()
@@ -367,6 +411,21 @@ public final class FlowBeamMain {
       }
     }
     return null;
+  }
+
+  /**
+   * Whether the cluster failed the job for want of task slots: Flink's {@code
+   * NoResourceAvailableException} anywhere in the cause chain (its root is a bare timeout), as the
+   * class itself or, when the client could not rebuild it, in a serialized throwable's text.
+   */
+  private static boolean lackedSlots(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t.getClass().getName().endsWith(".NoResourceAvailableException")
+          || String.valueOf(t).contains("NoResourceAvailableException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code root} is the operating system's report of a full disk or an exceeded quota. */

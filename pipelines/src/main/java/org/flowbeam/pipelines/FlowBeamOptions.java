@@ -10,6 +10,7 @@ import org.apache.beam.sdk.options.Validation;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.sink.FileFormat;
+import org.flowbeam.io.zeek.ConnLogFormat;
 import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowProtocol;
 
@@ -133,7 +134,9 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   @Description(
       "File formats of the sharded outputs, comma-separated: any of 'csv' (with a header row),"
-          + " 'avro' (deflate) and 'parquet' (Snappy; DuckDB, Spark and pandas read it typed).")
+          + " 'avro' (deflate) and 'parquet' (Snappy; DuckDB, Spark and pandas read it typed);"
+          + " 'zeek' and 'zeek-json' add the flows as Zeek's conn.log (TSV, JSON lines) under"
+          + " conn/.")
   @Default.InstanceFactory(OutputFormat.CsvAndAvro.class)
   List<OutputFormat> getFormats();
 
@@ -195,6 +198,63 @@ public interface FlowBeamOptions extends PipelineOptions {
   double getProgressSeconds();
 
   void setProgressSeconds(double value);
+
+  @Description(
+      "Keep only packets captured at or after this time: ISO-8601 (2024-05-01T12:00:00Z,"
+          + " 2024-05-01T14:00:00+02:00; a date or a time without zone is UTC) or seconds since"
+          + " the epoch (1714564800.25). Applied while reading; packets left out are counted in"
+          + " the manifest (filtered_time).")
+  String getFrom();
+
+  void setFrom(String value);
+
+  @Description("Keep only packets captured before this time (the same forms as --from).")
+  String getTo();
+
+  void setTo(String value);
+
+  @Description(
+      "Keep only packets from or to one of these addresses or CIDR blocks, comma-separated"
+          + " (10.0.0.0/8,2001:db8::/32,192.0.2.7). Applied while reading (filtered_address).")
+  String getFilterAddresses();
+
+  void setFilterAddresses(String value);
+
+  @Description(
+      "Keep only TCP and UDP packets whose source or destination port is one of these,"
+          + " comma-separated ports and ranges (53,80,8000-8099); other protocols are left out."
+          + " Applied while reading (filtered_port).")
+  String getFilterPorts();
+
+  void setFilterPorts(String value);
+
+  @Description(
+      "Keep only packets of these IP protocols, comma-separated: tcp, udp, icmp (ICMP and"
+          + " ICMPv6), icmpv6, gre, esp, ah, sctp or numbers 0-255. Applied while reading, so the"
+          + " statistics leave them out too (filtered_protocol); --protocols only chooses which"
+          + " protocols make flows.")
+  String getFilterProtocols();
+
+  void setFilterProtocols(String value);
+
+  @Description(
+      "Leave out duplicate frames as editcap -D N does: a frame whose bytes (a CSV row: its"
+          + " packet fields but the time) equal those of one of the N-1 frames before it in the"
+          + " same file, for captures taken on several taps or a SPAN port. editcap -d is 5; 0"
+          + " keeps duplicates. Counted in the manifest (duplicates).")
+  @Default.Integer(0)
+  int getDedupWindow();
+
+  void setDedupWindow(int value);
+
+  @Description(
+      "Read only the input's first N records (packets, non-IP frames and bad records alike), the"
+          + " files taken in the order of their paths: a quick look at a sample of a large"
+          + " capture. 0 reads everything.")
+  @Default.Long(0)
+  long getMaxRecords();
+
+  void setMaxRecords(long value);
 
   @Description("Byte range size into which plain input files are split for parallel reading, MiB.")
   @Default.Integer(ReadSpec.DEFAULT_SPLIT_SIZE_MB)
@@ -302,11 +362,25 @@ public interface FlowBeamOptions extends PipelineOptions {
   enum OutputFormat {
     CSV,
     AVRO,
-    PARQUET;
+    PARQUET,
+    ZEEK,
+    ZEEK_JSON;
 
-    /** The sinks' file format of the same name. */
+    /** The sinks' file format of the same name; null for a conn.log format. */
     FileFormat fileFormat() {
-      return FileFormat.valueOf(name());
+      return connLogFormat() == null ? FileFormat.valueOf(name()) : null;
+    }
+
+    /** The conn.log format this asks for; null for a file format of every output. */
+    ConnLogFormat connLogFormat() {
+      switch (this) {
+        case ZEEK:
+          return ConnLogFormat.TSV;
+        case ZEEK_JSON:
+          return ConnLogFormat.JSON;
+        default:
+          return null;
+      }
     }
 
     /** The command-line spelling, as {@code --help} lists it and the manifest records it. */

@@ -23,6 +23,7 @@ import org.flowbeam.io.ReadSpec;
 import org.flowbeam.io.sink.FileFormat;
 import org.flowbeam.io.timearcs.TimeArcsOptions;
 import org.flowbeam.io.timearcs.TimeArcsWrite;
+import org.flowbeam.io.zeek.ConnLogFormat;
 import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowKeyCoder;
@@ -139,17 +140,38 @@ public final class FlowBeamPipeline {
     return o.getFragmentPackets();
   }
 
-  /** The file formats {@code --formats} asks for, at least one. */
+  /**
+   * The file formats of every sharded output {@code --formats} asks for: none if it asks only for
+   * the conn.log ({@code zeek}, {@code zeek-json}), which then is the only sharded output.
+   */
   public static Set<FileFormat> formats(FlowBeamOptions o) {
-    List<OutputFormat> asked = o.getFormats();
-    if (asked == null || asked.isEmpty()) {
-      throw new UsageException("--formats must list at least one of csv, avro or parquet");
-    }
     Set<FileFormat> formats = EnumSet.noneOf(FileFormat.class);
-    for (OutputFormat f : asked) {
-      formats.add(f.fileFormat());
+    for (OutputFormat f : askedFormats(o)) {
+      if (f.fileFormat() != null) {
+        formats.add(f.fileFormat());
+      }
     }
     return formats;
+  }
+
+  /** The conn.log formats {@code --formats} asks for (none by default). */
+  public static Set<ConnLogFormat> connLogFormats(FlowBeamOptions o) {
+    Set<ConnLogFormat> formats = EnumSet.noneOf(ConnLogFormat.class);
+    for (OutputFormat f : askedFormats(o)) {
+      if (f.connLogFormat() != null) {
+        formats.add(f.connLogFormat());
+      }
+    }
+    return formats;
+  }
+
+  private static List<OutputFormat> askedFormats(FlowBeamOptions o) {
+    List<OutputFormat> asked = o.getFormats();
+    if (asked == null || asked.isEmpty()) {
+      throw new UsageException(
+          "--formats must list at least one of csv, avro, parquet, zeek or zeek-json");
+    }
+    return asked;
   }
 
   /** The Community ID hash of the flows' {@code community_id} ({@code --communityIdSeed}). */
@@ -172,6 +194,10 @@ public final class FlowBeamPipeline {
     binSizeUs(o);
     formats(o);
     communityId(o);
+    PacketFilterOptions.filter(o);
+    if (o.getMaxRecords() < 0) {
+      throw new UsageException("--maxRecords must be 0 (all) or more, got " + o.getMaxRecords());
+    }
     if (o.getNumShards() < 0 || o.getNumShards() > 10_000) {
       throw new UsageException("--numShards must be between 0 and 10000, got " + o.getNumShards());
     }
@@ -203,7 +229,9 @@ public final class FlowBeamPipeline {
       Map<String, Object> head) {
     validate(o);
     OutputSinks sinks =
-        OutputSinks.flat(outputDir, o.getNumShards(), formats(o)).withCommunityId(communityId(o));
+        OutputSinks.flat(outputDir, o.getNumShards(), formats(o))
+            .withConnLog(connLogFormats(o))
+            .withCommunityId(communityId(o));
     build(p, o, inputs, sinks, head);
   }
 
@@ -273,11 +301,16 @@ public final class FlowBeamPipeline {
                         .via((HourlyIpStats h) -> h.stats()))
                 .setCoder(StatsCoders.ipStats());
 
-    flows.apply("WriteFlows", sinks.flows());
-    ipStats.apply("WriteIpStats", sinks.ipStats());
-    TrafficStats.flagTypes(digest).apply("WriteFlagStats", sinks.flagStats());
-    TrafficStats.timeBins(digest, flows).apply("WriteTimeBins", sinks.timeBins());
-    read.errors().apply("WriteRejected", sinks.rejected());
+    if (!sinks.formats().isEmpty()) {
+      flows.apply("WriteFlows", sinks.flows());
+      ipStats.apply("WriteIpStats", sinks.ipStats());
+      TrafficStats.flagTypes(digest).apply("WriteFlagStats", sinks.flagStats());
+      TrafficStats.timeBins(digest, flows).apply("WriteTimeBins", sinks.timeBins());
+      read.errors().apply("WriteRejected", sinks.rejected());
+    }
+    if (!sinks.connLogFormats().isEmpty()) {
+      flows.apply("WriteConnLog", sinks.connLog());
+    }
 
     PCollection<String> timeArcsKeys;
     if (timeArcsLayout) {
@@ -305,6 +338,11 @@ public final class FlowBeamPipeline {
             .sum(RunManifest.RECORDS_READ, read.recordsRead(), kv -> kv.getValue())
             .count(RunManifest.REJECTED, read.errors())
             .sum(RunManifest.NON_IP_FRAMES, read.nonIpCounts(), kv -> kv.getValue())
+            .sums(
+                "Filtered",
+                read.filteredCounts(),
+                RunManifest.FILTERED_COUNTS,
+                RunManifest::filteredCounts)
             .sums(
                 "Packets",
                 totals,

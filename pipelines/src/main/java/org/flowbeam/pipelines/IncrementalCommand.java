@@ -154,6 +154,7 @@ final class IncrementalCommand {
             jobDir.toString());
     OutputSinks sinks =
         OutputSinks.flat(in.stagingDir().toString(), o.getNumShards(), FlowBeamPipeline.formats(o))
+            .withConnLog(FlowBeamPipeline.connLogFormats(o))
             .withCommunityId(FlowBeamPipeline.communityId(o))
             .partitioned(in.runId());
     Pipeline p = Pipeline.create(o);

@@ -6,9 +6,11 @@ import java.util.Set;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.flowbeam.io.ConnLogWrite;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.sink.FileFormat;
 import org.flowbeam.io.sink.HivePartitions;
+import org.flowbeam.io.zeek.ConnLogFormat;
 import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpStats;
@@ -25,9 +27,13 @@ import org.flowbeam.model.TimeBin;
  * time_bins/date=YYYY-MM-DD/hour=HH/time_bins-RUN-...                  by the bin's start
  * ip_stats/date=YYYY-MM-DD/hour=HH/ip_stats-RUN-...                    per address and hour
  * flag_stats/run=RUN/flag_stats-RUN-...    rejected/run=RUN/rejected-RUN-...
+ * conn/date=YYYY-MM-DD/hour=HH/conn-RUN-SSSSS-of-NNNNN.log             with a conn.log format
  * </pre>
  *
- * Immutable; each output's {@link FlowSinks.Write} is made when asked for.
+ * The file formats may be none when only the conn.log ({@link #withConnLog}) is asked for: then it
+ * is the only sharded output.
+ *
+ * <p>Immutable; each output's {@link FlowSinks.Write} is made when asked for.
  *
  * <pre>{@code
  * OutputSinks sinks = OutputSinks.flat(dir, 0, FlowSinks.DEFAULT_FORMATS).partitioned(runId);
@@ -40,18 +46,27 @@ public final class OutputSinks {
   private final Set<FileFormat> formats;
   private final @Nullable String runId;
   private final CommunityId communityId;
+  private final Set<ConnLogFormat> connLogFormats;
 
   private OutputSinks(
       String outputDir,
       int numShards,
       Set<FileFormat> formats,
       @Nullable String runId,
-      CommunityId communityId) {
+      CommunityId communityId,
+      Set<ConnLogFormat> connLogFormats) {
     this.outputDir = outputDir;
     this.numShards = numShards;
-    this.formats = Collections.unmodifiableSet(EnumSet.copyOf(formats));
+    this.formats =
+        Collections.unmodifiableSet(
+            formats.isEmpty() ? EnumSet.noneOf(FileFormat.class) : EnumSet.copyOf(formats));
     this.runId = runId;
     this.communityId = communityId;
+    this.connLogFormats =
+        Collections.unmodifiableSet(
+            connLogFormats.isEmpty()
+                ? EnumSet.noneOf(ConnLogFormat.class)
+                : EnumSet.copyOf(connLogFormats));
   }
 
   /**
@@ -60,12 +75,21 @@ public final class OutputSinks {
    * choice), one shard for flag statistics and time bins.
    */
   public static OutputSinks flat(String outputDir, int numShards, Set<FileFormat> formats) {
-    return new OutputSinks(outputDir, numShards, formats, null, CommunityId.DEFAULT);
+    return new OutputSinks(outputDir, numShards, formats, null, CommunityId.DEFAULT, Set.of());
+  }
+
+  /**
+   * The same outputs and the flows as Zeek's conn.log in {@code connLog} formats (none: no
+   * conn.log), {@code conn/conn-SSSSS-of-NNNNN.log|.json}, partitioned as the flows in the
+   * partitioned layout.
+   */
+  public OutputSinks withConnLog(Set<ConnLogFormat> connLog) {
+    return new OutputSinks(outputDir, numShards, formats, runId, communityId, connLog);
   }
 
   /** The same outputs, the flows' {@code community_id} hashed by {@code id} (its seed). */
   public OutputSinks withCommunityId(CommunityId id) {
-    return new OutputSinks(outputDir, numShards, formats, runId, id);
+    return new OutputSinks(outputDir, numShards, formats, runId, id, connLogFormats);
   }
 
   /**
@@ -76,7 +100,12 @@ public final class OutputSinks {
    */
   public OutputSinks partitioned(String runId) {
     return new OutputSinks(
-        outputDir, numShards, formats, HivePartitions.checkRunId(runId), communityId);
+        outputDir,
+        numShards,
+        formats,
+        HivePartitions.checkRunId(runId),
+        communityId,
+        connLogFormats);
   }
 
   /** The output directory (the root, with the partitioned layout). */
@@ -84,9 +113,23 @@ public final class OutputSinks {
     return outputDir;
   }
 
-  /** The file formats written. */
+  /** The file formats of every output but the conn.log (none: only the conn.log is written). */
   public Set<FileFormat> formats() {
     return formats;
+  }
+
+  /** The conn.log formats written (none: no conn.log). */
+  public Set<ConnLogFormat> connLogFormats() {
+    return connLogFormats;
+  }
+
+  /** The write of the flows as Zeek's conn.log, partitioned as the flows. */
+  public ConnLogWrite connLog() {
+    ConnLogWrite write =
+        FlowSinks.connLog(outputDir, numShards, communityId).withFormats(connLogFormats);
+    return runId == null
+        ? write
+        : write.withPartitioning(HivePartitions.flowsByStartHour()).withFileTag(runId);
   }
 
   /** The run id of the partitioned layout; null for the flat one. */

@@ -15,6 +15,7 @@ import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.flowbeam.io.filter.PacketFilter;
 import org.flowbeam.io.pcap.CaptureSummary;
 import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.model.FlowRecord;
@@ -50,6 +51,16 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
   static final String CARRIED_OUT_PACKETS = "carried_out_packets";
 
   static final String NON_IP_FRAMES = "non_ip_frames";
+
+  /** Packets the filter options left out (all reasons), and per reason {@code filtered_time}... */
+  static final String FILTERED = "filtered";
+
+  /** Duplicate frames left out by {@code --dedupWindow}. */
+  static final String DUPLICATES = "duplicates";
+
+  /** The counts {@link #filteredCounts} gives: all packets left out, then per reason. */
+  static final List<String> FILTERED_COUNTS = filteredCountNames();
+
   static final String TIME_START = "time_start";
   static final String TIME_END = "time_end";
 
@@ -71,11 +82,34 @@ final class RunManifest extends PTransform<PBegin, PCollection<String>> {
     return List.copyOf(names);
   }
 
+  private static List<String> filteredCountNames() {
+    List<String> names = new ArrayList<>(List.of(DUPLICATES, FILTERED));
+    for (PacketFilter.Reason r : PacketFilter.Reason.values()) {
+      names.add(filteredBy(r.label()));
+    }
+    return List.copyOf(names);
+  }
+
+  /** The count of packets left out for {@code reason}: {@code filtered_time}, ... */
+  static String filteredBy(String reason) {
+    return FILTERED + "_" + reason;
+  }
+
+  /** The {@link #FILTERED_COUNTS} of one {@code KV(reason, packets)} of the reading step. */
+  static Map<String, Long> filteredCounts(KV<String, Long> byReason) {
+    if (byReason.getKey().equals(PacketFilter.DUPLICATE)) {
+      return Map.of(DUPLICATES, byReason.getValue());
+    }
+    return Map.of(
+        FILTERED, byReason.getValue(), filteredBy(byReason.getKey()), byReason.getValue());
+  }
+
   private static List<String> countOrder() {
     List<String> order = new ArrayList<>(List.of(RECORDS_READ));
     order.add(PACKETS);
     order.add(REJECTED);
     order.add(NON_IP_FRAMES);
+    order.addAll(FILTERED_COUNTS);
     order.addAll(PACKET_COUNTS.subList(1, PACKET_COUNTS.size()));
     order.addAll(FLOW_COUNTS);
     order.addAll(List.of(CARRIED_IN_PACKETS, CARRIED_OUT_PACKETS, IP_ADDRESSES));

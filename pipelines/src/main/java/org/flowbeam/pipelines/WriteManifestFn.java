@@ -92,11 +92,14 @@ final class WriteManifestFn extends DoFn<Long, String> {
     long packets = totals.getOrDefault(RunManifest.PACKETS, 0L);
     long rejected = totals.getOrDefault(RunManifest.REJECTED, 0L);
     long nonIp = totals.getOrDefault(RunManifest.NON_IP_FRAMES, 0L);
+    long filtered = totals.getOrDefault(RunManifest.FILTERED, 0L);
+    long duplicates = totals.getOrDefault(RunManifest.DUPLICATES, 0L);
     long flowPackets = totals.getOrDefault(RunManifest.FLOW_PROTOCOL_PACKETS, 0L);
     long inFlows = totals.getOrDefault(RunManifest.PACKETS_IN_FLOWS, 0L);
     Map<String, Object> reconciliation = new LinkedHashMap<>();
     reconciliation.put(
-        "records_read = packets + rejected + non_ip_frames", read == packets + rejected + nonIp);
+        "records_read = packets + rejected + non_ip_frames + duplicates + filtered",
+        read == packets + rejected + nonIp + duplicates + filtered);
     if (totals.containsKey(RunManifest.CARRIED_OUT_PACKETS)) {
       long carriedIn = totals.getOrDefault(RunManifest.CARRIED_IN_PACKETS, 0L);
       long carriedOut = totals.get(RunManifest.CARRIED_OUT_PACKETS);

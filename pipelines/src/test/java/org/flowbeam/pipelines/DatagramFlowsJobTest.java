@@ -44,7 +44,7 @@ class DatagramFlowsJobTest {
 
   private static Map<String, Object> identities(String... protocols) {
     Map<String, Object> m = new LinkedHashMap<>();
-    m.put("records_read = packets + rejected + non_ip_frames", true);
+    m.put("records_read = packets + rejected + non_ip_frames + duplicates + filtered", true);
     m.put("flow_protocol_packets = packets_in_flows", true);
     for (String p : protocols) {
       m.put(p + "_packets = " + p + "_packets_in_flows", true);

@@ -75,7 +75,9 @@ class DiskFullIT {
     Map<String, String> previous = contents(out);
     assertThat(previous.keySet(), not(hasSize(0)));
 
-    FatJar.Result full = FatJar.run(TIMEOUT, "--input=" + Samples.loopbackCsv(), "--output=" + out);
+    // --quiet: no progress lines on standard error, which then holds the failure line alone.
+    FatJar.Result full =
+        FatJar.run(TIMEOUT, "--quiet", "--input=" + Samples.loopbackCsv(), "--output=" + out);
 
     assertThat(full.stderr(), full.exitCode(), is(1));
     List<String> lines = full.stderr().lines().toList();

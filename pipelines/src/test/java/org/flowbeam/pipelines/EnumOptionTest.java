@@ -15,6 +15,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.sink.FileFormat;
+import org.flowbeam.io.zeek.ConnLogFormat;
 import org.flowbeam.pipelines.FlowBeamOptions.Assembly;
 import org.flowbeam.pipelines.FlowBeamOptions.Format;
 import org.flowbeam.pipelines.FlowBeamOptions.Layout;
@@ -58,6 +59,20 @@ class EnumOptionTest {
   }
 
   @Test
+  void zeekFormatsAreSpeltWithAHyphenAndAddTheConnLog() {
+    FlowBeamOptions o = parse("--formats=csv,zeek,ZEEK-JSON");
+    assertThat(FlowBeamPipeline.formats(o), equalTo(EnumSet.of(FileFormat.CSV)));
+    assertThat(
+        FlowBeamPipeline.connLogFormats(o),
+        equalTo(EnumSet.of(ConnLogFormat.TSV, ConnLogFormat.JSON)));
+    assertThat(EnumOption.spelling(o.getFormats()), equalTo("csv,zeek,zeek-json"));
+    FlowBeamOptions zeekOnly = parse("--formats=zeek");
+    assertThat(FlowBeamPipeline.formats(zeekOnly), equalTo(EnumSet.noneOf(FileFormat.class)));
+    assertThat(
+        FlowBeamPipeline.connLogFormats(parse()), equalTo(EnumSet.noneOf(ConnLogFormat.class)));
+  }
+
+  @Test
   void aBadFormatNamesTheOptionAndItsValues() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> parse("--formats=csv,orc"));
@@ -65,13 +80,16 @@ class EnumOptionTest {
     while (!(cause instanceof UsageException)) {
       cause = cause.getCause();
     }
-    assertThat(cause.getMessage(), equalTo("--formats must be csv, avro or parquet, got 'orc'"));
+    assertThat(
+        cause.getMessage(),
+        equalTo("--formats must be csv, avro, parquet, zeek or zeek-json, got 'orc'"));
     FlowBeamOptions none = parse();
     none.setFormats(List.of());
     UsageException empty =
         assertThrows(UsageException.class, () -> FlowBeamPipeline.validate(none));
     assertThat(
-        empty.getMessage(), equalTo("--formats must list at least one of csv, avro or parquet"));
+        empty.getMessage(),
+        equalTo("--formats must list at least one of csv, avro, parquet, zeek or zeek-json"));
   }
 
   @Test

@@ -66,7 +66,7 @@ class FlowBeamJobTest {
         JobFixtures.manifest(out).get("reconciliation"),
         equalTo(
             Map.of(
-                "records_read = packets + rejected + non_ip_frames",
+                "records_read = packets + rejected + non_ip_frames + duplicates + filtered",
                 true,
                 "flow_protocol_packets = packets_in_flows",
                 true,
@@ -160,7 +160,10 @@ class FlowBeamJobTest {
       {"--input=" + input + " --numShards=-1", "--numShards"},
       {"--input=" + input + " --communityIdSeed=65536", "--communityIdSeed must be between 0"},
       {"--input=" + input + " --communityIdSeed=-1", "--communityIdSeed"},
-      {"--input=" + input + " --formats=csv,orc", "--formats must be csv, avro or parquet"},
+      {
+        "--input=" + input + " --formats=csv,orc",
+        "--formats must be csv, avro, parquet, zeek or zeek-json"
+      },
       {"--input=" + input + " --formats=", "--formats"},
       {"--input=" + input + " --formats=,parquet", "--formats"},
     };
@@ -196,7 +199,9 @@ class FlowBeamJobTest {
             containsString("--assembly=<fragments | packets>"),
             containsString("--format=<auto | csv | pcap>"),
             containsString(
-                String.format("--formats=<csv | avro | parquet>[,...]%n    Default: csv,avro%n")),
+                String.format(
+                    "--formats=<csv | avro | parquet | zeek | zeek-json>[,...]%n"
+                        + "    Default: csv,avro%n")),
             containsString("--ipMap")));
   }
 }

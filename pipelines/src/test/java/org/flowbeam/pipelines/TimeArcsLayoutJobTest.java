@@ -169,7 +169,7 @@ class TimeArcsLayoutJobTest {
         manifest.get("reconciliation"),
         equalTo(
             Map.of(
-                "records_read = packets + rejected + non_ip_frames",
+                "records_read = packets + rejected + non_ip_frames + duplicates + filtered",
                 true,
                 "flow_protocol_packets = packets_in_flows",
                 true,

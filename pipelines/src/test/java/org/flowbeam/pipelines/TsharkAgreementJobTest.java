@@ -74,6 +74,7 @@ class TsharkAgreementJobTest {
               label(FlowState.values(), f[24]),
               invalid(f[25]),
               close(f[26]),
+              org.flowbeam.model.ConnSummary.UNKNOWN,
               List.of()));
     }
     return flows;

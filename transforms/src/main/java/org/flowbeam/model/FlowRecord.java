@@ -9,8 +9,9 @@ import java.util.List;
  * <p>The initiator is the endpoint that sent the flow's first SYN (without ACK); if the flow's
  * first handshake packet is a SYN-ACK, its receiver; with no handshake packet, the sender of the
  * flow's first packet. "Forward" counts are from the initiator. Byte counts are wire lengths. Times
- * are microseconds since the epoch. {@code packets} is empty unless packet retention was asked for
- * (the TimeArcs layout needs them).
+ * are microseconds since the epoch. {@code conn} holds what Zeek's conn.log says of the flow
+ * ({@link ConnSummary}). {@code packets} is empty unless packet retention was asked for (the
+ * TimeArcs layout needs them).
  */
 public record FlowRecord(
     String flowId,
@@ -30,6 +31,7 @@ public record FlowRecord(
     FlowState state,
     InvalidReason invalidReason,
     CloseReason closeReason,
+    ConnSummary conn,
     List<Packet> packets)
     implements Serializable {
 
@@ -69,6 +71,7 @@ public record FlowRecord(
         state,
         invalidReason,
         reason,
+        conn,
         packets);
   }
 }

@@ -43,6 +43,7 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
     out.writeByte(f.state().ordinal());
     out.writeByte(f.invalidReason().ordinal());
     out.writeByte(f.closeReason().ordinal());
+    f.conn().writeTo(out);
     out.flush();
     VarInt.encode(f.packets().size(), outStream);
     for (Packet p : f.packets()) {
@@ -70,6 +71,7 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
     FlowState state = FlowState.values()[in.readUnsignedByte()];
     InvalidReason invalid = InvalidReason.values()[in.readUnsignedByte()];
     CloseReason close = CloseReason.values()[in.readUnsignedByte()];
+    ConnSummary conn = ConnSummary.readFrom(in);
     int n = VarInt.decodeInt(inStream);
     if (n < 0 || n > MAX_RETAINED_PACKETS) {
       throw new CoderException("bad retained packet count " + n);
@@ -96,6 +98,7 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
         state,
         invalid,
         close,
+        conn,
         packets);
   }
 

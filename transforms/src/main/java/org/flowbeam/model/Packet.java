@@ -10,7 +10,11 @@ import java.util.Comparator;
  * <p>Immutable. Addresses are 4 (IPv4) or 16 (IPv6) network-order bytes; {@code seq} and {@code
  * ack} are unsigned 32-bit values held in a {@code long}; {@code length} is the packet's wire
  * length in bytes. {@code sourceOffset} is the byte offset of the record in its input file; it
- * breaks timestamp ties so that every runner orders a key's packets the same way.
+ * breaks timestamp ties so that every runner orders a key's packets the same way. {@code ipLength}
+ * (the IP header's total length, IPv6's 40 + payload length) and {@code payloadLength} (the
+ * transport payload those headers claim: TCP data, UDP data, the ICMP message after its 8-byte
+ * header) are {@link #UNKNOWN} where the input does not say them (packet CSV): Zeek's conn.log
+ * fields need them, nothing else does.
  *
  * <p>Ports, flags, seq and ack are those of the TCP header; UDP fills the ports only. An ICMP or
  * ICMPv6 packet ({@link Builder#icmp}) holds its message type as the source port and, as the
@@ -30,6 +34,9 @@ public final class Packet implements Serializable {
   /** Event-time order: timestamp, then source offset, then the remaining fields. */
   public static final Comparator<Packet> EVENT_ORDER = Packet::compareEventOrder;
 
+  /** The value of {@link #ipLength()} and {@link #payloadLength()} when the input lacks it. */
+  public static final int UNKNOWN = -1;
+
   private final long timestampMicros;
   private final byte[] srcIp;
   private final byte[] dstIp;
@@ -41,6 +48,8 @@ public final class Packet implements Serializable {
   private final long ack;
   private final int length;
   private final long sourceOffset;
+  private final int ipLength;
+  private final int payloadLength;
 
   private Packet(Builder b) {
     if (b.srcIp == null || b.dstIp == null) {
@@ -56,6 +65,8 @@ public final class Packet implements Serializable {
     checkRange("seq_num", b.seq, 0, 0xffffffffL);
     checkRange("ack_num", b.ack, 0, 0xffffffffL);
     checkRange("length", b.length, 0, Integer.MAX_VALUE);
+    checkRange("ip_length", b.ipLength, UNKNOWN, 0xffff + 40);
+    checkRange("payload_length", b.payloadLength, UNKNOWN, 0xffff + 40);
     this.timestampMicros = b.timestampMicros;
     this.srcIp = b.srcIp.clone();
     this.dstIp = b.dstIp.clone();
@@ -67,6 +78,8 @@ public final class Packet implements Serializable {
     this.ack = b.ack;
     this.length = b.length;
     this.sourceOffset = b.sourceOffset;
+    this.ipLength = b.ipLength;
+    this.payloadLength = b.payloadLength;
   }
 
   private static void checkRange(String name, long value, long min, long max) {
@@ -91,7 +104,9 @@ public final class Packet implements Serializable {
         .seq(seq)
         .ack(ack)
         .length(length)
-        .sourceOffset(sourceOffset);
+        .sourceOffset(sourceOffset)
+        .ipLength(ipLength)
+        .payloadLength(payloadLength);
   }
 
   public long timestampMicros() {
@@ -160,6 +175,16 @@ public final class Packet implements Serializable {
     return sourceOffset;
   }
 
+  /** The IP total length (IPv4 header field; IPv6 40 + payload length), or {@link #UNKNOWN}. */
+  public int ipLength() {
+    return ipLength;
+  }
+
+  /** The transport payload's length in bytes as the headers claim it, or {@link #UNKNOWN}. */
+  public int payloadLength() {
+    return payloadLength;
+  }
+
   /** True if this packet's source is {@code address}:{@code port}. */
   public boolean isFrom(byte[] address, int port) {
     return srcPort == port && Arrays.equals(srcIp, address);
@@ -202,7 +227,9 @@ public final class Packet implements Serializable {
       long seq,
       long ack,
       int length,
-      long sourceOffset) {
+      long sourceOffset,
+      int ipLength,
+      int payloadLength) {
     this.timestampMicros = timestampMicros;
     this.srcIp = srcIp;
     this.dstIp = dstIp;
@@ -214,6 +241,8 @@ public final class Packet implements Serializable {
     this.ack = ack;
     this.length = length;
     this.sourceOffset = sourceOffset;
+    this.ipLength = ipLength;
+    this.payloadLength = payloadLength;
   }
 
   /** The source address as an int, for IPv4 packets (see {@link #isIpv4()}). */
@@ -264,7 +293,12 @@ public final class Packet implements Serializable {
     if (c != 0) {
       return c;
     }
-    return Integer.compare(a.length, b.length);
+    c = Integer.compare(a.length, b.length);
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(a.ipLength, b.ipLength);
+    return c != 0 ? c : Integer.compare(a.payloadLength, b.payloadLength);
   }
 
   @Override
@@ -293,6 +327,8 @@ public final class Packet implements Serializable {
     h = 31 * h + Long.hashCode(seq);
     h = 31 * h + Long.hashCode(ack);
     h = 31 * h + length;
+    h = 31 * h + ipLength;
+    h = 31 * h + payloadLength;
     return 31 * h + Long.hashCode(sourceOffset);
   }
 
@@ -319,7 +355,7 @@ public final class Packet implements Serializable {
         + length;
   }
 
-  /** Builds a {@link Packet}; fields not set are zero. */
+  /** Builds a {@link Packet}; fields not set are zero, the IP and payload lengths unknown. */
   public static final class Builder {
     private long timestampMicros;
     private byte[] srcIp;
@@ -332,6 +368,8 @@ public final class Packet implements Serializable {
     private long ack;
     private int length;
     private long sourceOffset;
+    private int ipLength = UNKNOWN;
+    private int payloadLength = UNKNOWN;
 
     private Builder() {}
 
@@ -416,6 +454,18 @@ public final class Packet implements Serializable {
 
     public Builder sourceOffset(long v) {
       this.sourceOffset = v;
+      return this;
+    }
+
+    /** The IP total length, or {@link #UNKNOWN}. */
+    public Builder ipLength(int v) {
+      this.ipLength = v;
+      return this;
+    }
+
+    /** The transport payload length, or {@link #UNKNOWN}. */
+    public Builder payloadLength(int v) {
+      this.payloadLength = v;
       return this;
     }
 

@@ -13,7 +13,8 @@ import org.apache.beam.sdk.util.VarInt;
  *
  * <p>Layout: timestamp (8 bytes), address family (1 byte: 4 or 16) and both addresses, ports (2
  * bytes each), protocol (1 byte), flags (2 bytes: all twelve TCP flag bits), seq and ack (4 bytes
- * each), length and source offset as var-ints.
+ * each), length and source offset as var-ints, then the IP and payload lengths plus one as var-ints
+ * (0: unknown).
  */
 public final class PacketCoder extends CustomCoder<Packet> {
   private static final PacketCoder INSTANCE = new PacketCoder();
@@ -38,6 +39,8 @@ public final class PacketCoder extends CustomCoder<Packet> {
     out.flush();
     VarInt.encode(p.length(), outStream);
     VarInt.encode(p.sourceOffset(), outStream);
+    VarInt.encode(p.ipLength() + 1, outStream);
+    VarInt.encode(p.payloadLength() + 1, outStream);
   }
 
   @Override
@@ -59,6 +62,8 @@ public final class PacketCoder extends CustomCoder<Packet> {
         .ack(in.readInt() & 0xffffffffL)
         .length(VarInt.decodeInt(inStream))
         .sourceOffset(VarInt.decodeLong(inStream))
+        .ipLength(VarInt.decodeInt(inStream) - 1)
+        .payloadLength(VarInt.decodeInt(inStream) - 1)
         .build();
   }
 

@@ -14,8 +14,9 @@ import java.util.List;
  * <p>The packets are held encoded, as the {@link Builder} appended them: per packet a byte holding
  * its direction (bit 0) and its flags above the low eight ({@link TcpFlags#AE} and the reserved
  * bits, in bits 1–4), a byte of the low eight flags, seq and ack, then its timestamp and source
- * offset as zig-zag deltas from the previous packet and its length, as varints — about 15 bytes a
- * packet, the key's addresses once. Why encoded rather than a list of {@link Packet}s: a reader
+ * offset as zig-zag deltas from the previous packet and its length, as varints, then its IP length
+ * and payload length as differences to the length above them ({@link #difference}) — about 17 bytes
+ * a packet, the key's addresses once. Why encoded rather than a list of {@link Packet}s: a reader
  * holds hundreds of thousands of packets in open fragments (15 bytes each instead of about 120),
  * the coder copies the bytes instead of encoding packet by packet, and a runner that decodes an
  * element only to route it (Flink decodes every output of a multi-output step in each of its
@@ -90,6 +91,8 @@ public final class PacketFragment implements Serializable {
       ts += unZigZag(readVarLong(encoded, pos));
       offset += unZigZag(readVarLong(encoded, pos));
       long length = readVarLong(encoded, pos);
+      int ipLength = lengthBelow(length, readVarLong(encoded, pos));
+      int payloadLength = lengthBelow(ipLength, readVarLong(encoded, pos));
       // The fields were valid packets' when they were added; the coder checked the sizes.
       out.add(
           new Packet(
@@ -103,7 +106,9 @@ public final class PacketFragment implements Serializable {
               seq,
               ack,
               (int) length,
-              offset));
+              offset,
+              ipLength,
+              payloadLength));
     }
     return out;
   }
@@ -157,7 +162,7 @@ public final class PacketFragment implements Serializable {
       if ((!aToB && !key.isBtoA(p)) || !key.hasIcmpIdOf(p)) {
         throw new IllegalArgumentException(p + " is not of " + key);
       }
-      ensure(10 + 3 * 10);
+      ensure(10 + 5 * 10);
       buf[len] = (byte) ((aToB ? 0 : 1) | (p.flags() >>> 8) << 1);
       buf[len + 1] = (byte) p.flags();
       writeInt(buf, len + 2, (int) p.seq());
@@ -166,6 +171,8 @@ public final class PacketFragment implements Serializable {
       len = writeVarLong(buf, len, zigZag(p.timestampMicros() - lastTs));
       len = writeVarLong(buf, len, zigZag(p.sourceOffset() - lastOffset));
       len = writeVarLong(buf, len, p.length());
+      len = writeVarLong(buf, len, difference(p.length(), p.ipLength()));
+      len = writeVarLong(buf, len, difference(p.ipLength(), p.payloadLength()));
       lastTs = p.timestampMicros();
       lastOffset = p.sourceOffset();
       oldestUs = Math.min(oldestUs, lastTs);
@@ -192,6 +199,20 @@ public final class PacketFragment implements Serializable {
         buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + more));
       }
     }
+  }
+
+  /**
+   * How a length is stored: 0 if it (or the length it is told from) is unknown, else 1 + the
+   * zig-zag difference to the length it lies within (link and IP headers, one or two bytes as a
+   * var-int).
+   */
+  static long difference(long outer, int inner) {
+    return outer < 0 || inner < 0 ? 0 : 1 + zigZag(outer - inner);
+  }
+
+  /** The inverse of {@link #difference}. */
+  static int lengthBelow(long outer, long stored) {
+    return outer < 0 || stored == 0 ? Packet.UNKNOWN : (int) (outer - unZigZag(stored - 1));
   }
 
   static long zigZag(long v) {

@@ -7,6 +7,8 @@ import java.io.StreamCorruptedException;
 import java.util.List;
 import java.util.function.Consumer;
 import org.flowbeam.model.CloseReason;
+import org.flowbeam.model.ConnState;
+import org.flowbeam.model.ConnSummary;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowRecord;
@@ -94,7 +96,7 @@ public final class DatagramFlowTracker {
       emit(current, CloseReason.ACTIVE_TIMEOUT, out);
       current = new Flow(current.initiatorIsA);
     }
-    current.add(fromA, ts, p.length());
+    current.add(fromA, ts, p.length(), p.payloadLength(), p.ipLength());
   }
 
   /** Ends the open flow, if any, with {@code end_of_data}, into {@code out}. */
@@ -149,6 +151,11 @@ public final class DatagramFlowTracker {
       out.writeLong(current.packetsRev);
       out.writeLong(current.bytesFwd);
       out.writeLong(current.bytesRev);
+      out.writeBoolean(current.firstFromInitiator);
+      out.writeLong(current.payloadFwd);
+      out.writeLong(current.payloadRev);
+      out.writeLong(current.ipBytesFwd);
+      out.writeLong(current.ipBytesRev);
     }
   }
 
@@ -167,7 +174,16 @@ public final class DatagramFlowTracker {
       f.packetsRev = in.readLong();
       f.bytesFwd = in.readLong();
       f.bytesRev = in.readLong();
-      if (f.packetsFwd < 0
+      f.firstFromInitiator = in.readBoolean();
+      f.payloadFwd = in.readLong();
+      f.payloadRev = in.readLong();
+      f.ipBytesFwd = in.readLong();
+      f.ipBytesRev = in.readLong();
+      if (f.payloadFwd < -1
+          || f.payloadRev < -1
+          || f.ipBytesFwd < -1
+          || f.ipBytesRev < -1
+          || f.packetsFwd < 0
           || f.packetsRev < 0
           || f.packetsFwd + f.packetsRev <= 0
           || f.bytesFwd < 0
@@ -189,23 +205,74 @@ public final class DatagramFlowTracker {
     long packetsRev;
     long bytesFwd;
     long bytesRev;
+    boolean firstFromInitiator;
+
+    /** Payload and IP bytes per direction as Zeek counts them; -1 once a length was unknown. */
+    long payloadFwd;
+
+    long payloadRev;
+    long ipBytesFwd;
+    long ipBytesRev;
 
     Flow(boolean initiatorIsA) {
       this.initiatorIsA = initiatorIsA;
     }
 
-    void add(boolean fromA, long ts, int length) {
+    void add(boolean fromA, long ts, int length, int payloadLength, int ipLength) {
+      boolean forward = fromA == initiatorIsA;
       if (packetsFwd + packetsRev == 0) {
         firstTs = ts;
+        firstFromInitiator = forward;
       }
       lastTs = ts;
-      if (fromA == initiatorIsA) {
+      if (forward) {
         packetsFwd++;
         bytesFwd += length;
+        payloadFwd = plus(payloadFwd, payloadLength);
+        ipBytesFwd = plus(ipBytesFwd, ipLength);
       } else {
         packetsRev++;
         bytesRev += length;
+        payloadRev = plus(payloadRev, payloadLength);
+        ipBytesRev = plus(ipBytesRev, ipLength);
       }
+    }
+
+    /** A sum that stays unknown (-1) once a term is unknown. */
+    private static long plus(long sum, int term) {
+      return sum < 0 || term < 0 ? -1 : sum + term;
+    }
+
+    /**
+     * Zeek's conn.log facts: for UDP, {@code SF} with packets both ways, {@code S0} from the
+     * originator only, {@code SHR} from the responder only, and the history {@code D} / {@code d}
+     * in the order the two sides first sent; for ICMP always {@code OTH} and no history. Payload
+     * and IP bytes per direction where every packet's lengths were known.
+     */
+    private ConnSummary conn(FlowKey key) {
+      boolean udp = key.protocol() == org.flowbeam.model.IpProtocol.UDP;
+      ConnState state = ConnState.OTH;
+      String history = "";
+      if (udp) {
+        if (packetsFwd > 0) {
+          state = packetsRev > 0 ? ConnState.SF : ConnState.S0;
+        } else if (packetsRev > 0) {
+          state = ConnState.SHR;
+        }
+        String orig = packetsFwd > 0 ? "D" : "";
+        String resp = packetsRev > 0 ? "d" : "";
+        history = firstFromInitiator ? orig + resp : resp + orig;
+      }
+      boolean ipKnown = ipBytesFwd >= 0 && ipBytesRev >= 0;
+      boolean payloadKnown = payloadFwd >= 0 && payloadRev >= 0;
+      return new ConnSummary(
+          state,
+          history,
+          payloadKnown ? payloadFwd : ConnSummary.UNSET,
+          payloadKnown ? payloadRev : ConnSummary.UNSET,
+          ipKnown ? ipBytesFwd : ConnSummary.UNSET,
+          ipKnown ? ipBytesRev : ConnSummary.UNSET,
+          lastTs);
     }
 
     FlowRecord toRecord(FlowKey key, String flowId, CloseReason reason) {
@@ -229,6 +296,7 @@ public final class DatagramFlowTracker {
           packetsFwd > 0 && packetsRev > 0 ? FlowState.BIDIRECTIONAL : FlowState.UNIDIRECTIONAL,
           InvalidReason.NONE,
           reason,
+          conn(key),
           List.of());
     }
   }

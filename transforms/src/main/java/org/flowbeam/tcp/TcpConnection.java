@@ -72,6 +72,9 @@ final class TcpConnection {
   private CloseReason terminatedBy;
   private long terminatedAt;
 
+  /** Zeek's view of the flow (its conn.log facts), made with the flow's first packet. */
+  private ZeekTcpState zeek;
+
   private TcpConnection(
       byte[] initiatorIp,
       int initiatorPort,
@@ -167,7 +170,9 @@ final class TcpConnection {
     int d = direction(p);
     if (packetsFwd + packetsRev == 0) {
       firstTs = ts;
+      zeek = new ZeekTcpState(d != 0);
     }
+    zeek.add(d == 0, f, p.seq(), p.ack(), p.payloadLength(), p.ipLength(), ts);
     lastTs = ts;
     if (d == 0) {
       packetsFwd++;
@@ -327,6 +332,7 @@ final class TcpConnection {
         state,
         invalid,
         reason,
+        zeek.summary(),
         packets);
   }
 
@@ -360,6 +366,7 @@ final class TcpConnection {
     }
     out.writeByte(terminatedBy == null ? -1 : terminatedBy.ordinal());
     out.writeLong(terminatedAt);
+    zeek.writeTo(out);
     out.writeInt(packets.size());
     out.flush();
     for (Packet p : packets) {
@@ -409,6 +416,7 @@ final class TcpConnection {
     int terminated = in.readByte();
     c.terminatedBy = terminated < 0 ? null : enumAt(CloseReason.values(), terminated);
     c.terminatedAt = in.readLong();
+    c.zeek = ZeekTcpState.readFrom(in);
     int retained = in.readInt();
     if (retained < 0 || retained > MAX_RETAINED_PACKETS || (retained > 0 && !retainPackets)) {
       throw new StreamCorruptedException("bad flow state: " + retained + " retained packets");

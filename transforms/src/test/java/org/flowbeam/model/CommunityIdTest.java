@@ -194,6 +194,7 @@ class CommunityIdTest {
             FlowState.ONGOING,
             InvalidReason.NONE,
             CloseReason.END_OF_DATA,
+            ConnSummary.UNKNOWN,
             List.of());
     assertThat(CommunityId.DEFAULT.of(flow), equalTo("1:LQU9qZlK+B5F3KDmev6m5PMibrg="));
     assertThat(CommunityId.withSeed(1).of(flow), equalTo("1:3V71V58M3Ksw/yuFALMcW0LAHvc="));

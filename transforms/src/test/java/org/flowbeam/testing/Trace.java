@@ -16,7 +16,10 @@ import org.flowbeam.model.TcpFlags;
  * }</pre>
  */
 public final class Trace {
+  /** Ethernet, IPv4 and TCP headers without options. */
   private static final int HEADER = 54;
+
+  private static final int ETHERNET = 14;
 
   private final String client;
   private final int clientPort;
@@ -117,6 +120,8 @@ public final class Trace {
             .seq(seq & 0xffffffffL)
             .ack(ack & 0xffffffffL)
             .length(HEADER + payload)
+            .ipLength(HEADER - ETHERNET + payload)
+            .payloadLength(payload)
             .sourceOffset(packets.size());
     if (fromClient) {
       b.src(client, clientPort).dst(server, serverPort);

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
+import java.security.MessageDigest;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.zip.GZIPInputStream;
@@ -60,6 +61,11 @@ public abstract class CaptureReader implements RecordReader {
 
   /** The offset of the last record {@link #next()} framed, or -1. */
   private long lastOffset = -1;
+
+  /** Where the current frame's bytes are in {@link #in}'s array, and how many were captured. */
+  private int frameIndex;
+
+  private int frameLength;
 
   private boolean streamErrorReported;
 
@@ -289,6 +295,20 @@ public abstract class CaptureReader implements RecordReader {
     return new RejectedRecord(fileName, p.sourceOffset(), p.toString(), reason);
   }
 
+  /** The frame's bytes as captured and their length, as {@code editcap -d} compares frames. */
+  @Override
+  public boolean digestContent(MessageDigest md) {
+    if (kind == Kind.ERROR) {
+      return false;
+    }
+    md.update(in.array(), frameIndex, frameLength);
+    md.update((byte) (frameLength >>> 24));
+    md.update((byte) (frameLength >>> 16));
+    md.update((byte) (frameLength >>> 8));
+    md.update((byte) frameLength);
+    return true;
+  }
+
   /** Counts of the non-IP frames read so far, by type. */
   public Map<String, Long> nonIpCounts() {
     return decoder.nonIpCounts();
@@ -329,6 +349,8 @@ public abstract class CaptureReader implements RecordReader {
       long wireLen)
       throws IOException {
     offset = recordOffset;
+    frameIndex = dataIndex;
+    frameLength = capLen;
     if (wireLen > Integer.MAX_VALUE) {
       setError(recordOffset, "original length " + wireLen + " out of range");
       return;

@@ -636,8 +636,10 @@ public final class FrameDecoder {
     System.arraycopy(b, p + 16, dst4, 0, 4);
     builder.srcIp(src4).dstIp(dst4).protocol(protocol);
     clearTransport();
+    boolean lengthKnown = totalLength >= ihl;
+    builder.ipLength(lengthKnown ? totalLength : Packet.UNKNOWN);
     if (fragmentOffset == 0) {
-      transport(protocol, b, p + ihl, payloadEnd);
+      transport(protocol, b, p + ihl, payloadEnd, whole && lengthKnown ? totalLength - ihl : -1);
     }
     packet = builder.build();
     return PACKET;
@@ -711,8 +713,16 @@ public final class FrameDecoder {
     System.arraycopy(b, p + 24, dst16, 0, 16);
     builder.srcIp(src16).dstIp(dst16).protocol(next);
     clearTransport();
+    // A payload length of 0 is a jumbogram's (its length is in an option): unknown here.
+    builder.ipLength(payloadLength > 0 ? 40 + payloadLength : Packet.UNKNOWN);
     if (ports && q < payloadEnd) {
-      transport(next, b, q, payloadEnd);
+      int transportLength = p + 40 + payloadLength - q;
+      transport(
+          next,
+          b,
+          q,
+          payloadEnd,
+          whole && payloadLength > 0 && transportLength >= 0 ? transportLength : -1);
     }
     packet = builder.build();
     return PACKET;
@@ -925,18 +935,27 @@ public final class FrameDecoder {
   }
 
   private void clearTransport() {
-    builder.srcPort(0).dstPort(0).flags(0).seq(0).ack(0);
+    builder.srcPort(0).dstPort(0).flags(0).seq(0).ack(0).payloadLength(Packet.UNKNOWN);
   }
 
   /**
    * Fills ports (and TCP seq, ack, all twelve flag bits) from as much of the header as was
    * captured. For ICMP and ICMPv6 the ports are the type and the counterpart type or code ({@link
    * Packet.Builder#icmp}) and seq is the header's second word (an echo's identifier and sequence
-   * number).
+   * number). The payload length is what the headers claim, not what was captured: {@code
+   * transportLength} (the IP payload's length from the IP header, -1 if unknown or a fragment) less
+   * the TCP header (its data offset), the UDP header (or the UDP length field less 8, as Zeek
+   * counts it) or the ICMP header's 8 bytes.
    */
-  private void transport(int protocol, byte[] b, int t, int end) {
+  private void transport(int protocol, byte[] b, int t, int end, int transportLength) {
     int avail = end - t;
     if (protocol == IpProtocol.TCP) {
+      if (avail >= 13 && transportLength >= 0) {
+        int headerLength = ((b[t + 12] & 0xf0) >>> 4) * 4;
+        if (headerLength >= 20 && headerLength <= transportLength) {
+          builder.payloadLength(transportLength - headerLength);
+        }
+      }
       if (avail >= 4) {
         builder.srcPort(u16(b, t)).dstPort(u16(b, t + 2));
       }
@@ -955,7 +974,15 @@ public final class FrameDecoder {
       if (avail >= 4) {
         builder.srcPort(u16(b, t)).dstPort(u16(b, t + 2));
       }
+      if (avail >= 6 && u16(b, t + 4) >= 8) {
+        builder.payloadLength(u16(b, t + 4) - 8);
+      } else if (transportLength >= 8) {
+        builder.payloadLength(transportLength - 8);
+      }
     } else if (protocol == IpProtocol.ICMP || protocol == IpProtocol.ICMPV6) {
+      if (transportLength >= 8) {
+        builder.payloadLength(transportLength - 8);
+      }
       if (avail >= 2) {
         builder.icmp(b[t] & 0xff, b[t + 1] & 0xff);
       }

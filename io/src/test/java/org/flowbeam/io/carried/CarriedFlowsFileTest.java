@@ -145,17 +145,17 @@ class CarriedFlowsFileTest {
         assertThrows(CarriedFlowsFileException.class, () -> inspect(foreign)).getMessage(),
         equalTo(NAME + " at byte 0: not a FlowBeam carried-flows file"));
     byte[] newer = file.clone();
-    newer[11] = 3;
+    newer[11] = 4;
     assertThat(
         assertThrows(CarriedFlowsFileException.class, () -> inspect(newer)).getMessage(),
-        equalTo(NAME + " at byte 8: format version 3; this FlowBeam reads version 2"));
+        equalTo(NAME + " at byte 8: format version 4; this FlowBeam reads version 3"));
     byte[] older = file.clone();
-    older[11] = 1;
+    older[11] = 2;
     assertThat(
         assertThrows(CarriedFlowsFileException.class, () -> inspect(older)).getMessage(),
         equalTo(
             NAME
-                + " at byte 8: format version 1; this FlowBeam reads version 2 (end the series"
+                + " at byte 8: format version 2; this FlowBeam reads version 3 (end the series"
                 + " with the FlowBeam that wrote it: --flushOpenFlows)"));
     byte[] padded = java.util.Arrays.copyOf(file, file.length + 3);
     assertThat(
@@ -178,13 +178,15 @@ class CarriedFlowsFileTest {
    * longer read, so {@link CarriedFlowsFile#VERSION} must be raised with it (then update the digest
    * here). Version 2 added the UDP and ICMP idle timeouts and the flow protocols to the rules, the
    * datagram tracker's state for UDP and ICMP keys, and the identifier of an ICMP echo key; a TCP
-   * assembly's encoding is otherwise version 1's. The flows are assembled with a 2 s close linger,
-   * the default when versions 1 and 2 were pinned: the bytes are those that build wrote. A linger
-   * without limit is the same field holding {@link FlowRules#NO_CLOSE_LINGER_LIMIT} ({@link
+   * assembly's encoding is otherwise version 1's. Version 3 added Zeek's conn.log facts: each
+   * packet's IP and payload lengths, a TCP flow's Zeek endpoint states and history, a datagram
+   * flow's payload and IP bytes. The flows are assembled with a 2 s close linger, the default when
+   * versions 1 to 3 were pinned: the bytes are those that build wrote. A linger without limit is
+   * the same field holding {@link FlowRules#NO_CLOSE_LINGER_LIMIT} ({@link
    * #whatIsWrittenIsReadBack} reads it back).
    */
   @Test
-  void theEncodingOfVersionTwoIsPinned() throws Exception {
+  void theEncodingOfVersionThreeIsPinned() throws Exception {
     List<Packet> packets =
         Trace.between("2001:db8::1", 1234, "2001:db8::2", 80)
             .at(1_000_000)
@@ -203,7 +205,10 @@ class CarriedFlowsFileTest {
     List<byte[]> records = new ArrayList<>(List.of(RunByRun.encode(a)));
     for (Packet datagram :
         List.of(
-            Datagrams.udp(1_000_000, "10.0.0.1", 5353, "10.0.0.53", 53, 80),
+            Datagrams.udp(1_000_000, "10.0.0.1", 5353, "10.0.0.53", 53, 80).toBuilder()
+                .ipLength(66)
+                .payloadLength(38)
+                .build(),
             Datagrams.icmp(1_002_000, "2001:db8::2", "2001:db8::1", 129, 0, 0xbeef, 3, 118))) {
       FlowKey k = FlowKey.of(datagram);
       KeyAssembly d = new KeyAssembly(k, pinned);
@@ -214,6 +219,6 @@ class CarriedFlowsFileTest {
     byte[] file = file(1_010_000, records);
     assertThat(inspect(file).flows(), equalTo(3L));
     String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
-    assertThat(digest, equalTo("fc6eabb5e8f6bcf00982ec302dbb216d6740eae8d4d2d1220f812ab9f36b675a"));
+    assertThat(digest, equalTo("7e164519455a94911612fb7eb5af0244be7fdc13187637daa85c25d9fd56f8e2"));
   }
 }

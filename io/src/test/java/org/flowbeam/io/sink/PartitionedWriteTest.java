@@ -32,6 +32,7 @@ import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.model.CloseReason;
+import org.flowbeam.model.ConnSummary;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowRecordCoder;
@@ -216,6 +217,7 @@ class PartitionedWriteTest {
         FlowState.CLOSED,
         InvalidReason.NONE,
         CloseReason.FIN,
+        ConnSummary.UNKNOWN,
         List.of());
   }
 }

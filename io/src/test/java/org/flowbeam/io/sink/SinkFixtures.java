@@ -22,6 +22,7 @@ import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.flowbeam.model.CloseReason;
+import org.flowbeam.model.ConnSummary;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowState;
@@ -62,6 +63,7 @@ final class SinkFixtures {
               state,
               invalid,
               CloseReason.values()[i % CloseReason.values().length],
+              ConnSummary.UNKNOWN,
               List.of()));
     }
     return out;

@@ -9,6 +9,7 @@ import static org.flowbeam.model.TcpFlags.SYN;
 import java.util.ArrayList;
 import java.util.List;
 import org.flowbeam.model.CloseReason;
+import org.flowbeam.model.ConnSummary;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowState;
@@ -122,6 +123,7 @@ final class TimeArcsFixtures {
         FlowState.CLOSED,
         InvalidReason.NONE,
         CloseReason.FIN,
+        ConnSummary.UNKNOWN,
         flowC());
   }
 
@@ -144,6 +146,7 @@ final class TimeArcsFixtures {
         FlowState.INVALID,
         InvalidReason.INCOMPLETE_NO_SYNACK,
         CloseReason.END_OF_DATA,
+        ConnSummary.UNKNOWN,
         flowA());
   }
 
@@ -166,6 +169,7 @@ final class TimeArcsFixtures {
         FlowState.ABORTED,
         InvalidReason.NONE,
         CloseReason.RST,
+        ConnSummary.UNKNOWN,
         flowB());
   }
 

@@ -137,6 +137,10 @@ public final class ProgressReporter {
       String blank = " ".repeat(Math.max(0, shownLength - line.length()));
       out.print("\r" + line + blank);
       shownLength = line.length();
+    } else if (view.phase() == ProgressView.Phase.STARTING) {
+      // No plain line before the job processes anything: a run that a bad input or option stops
+      // while it starts says so in its one error line, not after lines of start-up in a log.
+      return;
     } else {
       out.println(ProgressLine.plain(view));
     }

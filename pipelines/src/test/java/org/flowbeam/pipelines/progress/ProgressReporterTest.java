@@ -47,7 +47,7 @@ class ProgressReporterTest {
   }
 
   @Test
-  void plainLinesThenAFinalOne() {
+  void plainLinesFromTheStartOfProcessingThenAFinalOne() {
     ProgressReporter r = manual(true, false, 80);
     clock.set(2 * S);
     r.tick();
@@ -61,7 +61,6 @@ class ProgressReporterTest {
         Arrays.asList(printed().split("\n")),
         equalTo(
             List.of(
-                "flowbeam: starting, 0:02 elapsed",
                 "flowbeam: reading 44%, 0:04 elapsed, 400 of 900 B read, 400 records, 400 packets,"
                     + " 0 flows",
                 "flowbeam: done, 0:06 elapsed, 900 of 900 B read, 900 records, 900 packets, 7"

@@ -21,6 +21,7 @@ import org.flowbeam.generate.GenerateMain;
 import org.flowbeam.io.FlowSinks;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.pipelines.diff.FlowDiffCommand;
+import org.flowbeam.pipelines.report.ReportHtml;
 
 /**
  * The command line of the fat jar: {@code java -jar flowbeam.jar --input=GLOB --output=DIR
@@ -58,7 +59,13 @@ public final class FlowBeamMain {
           err,
           (input, dir) ->
               run(
-                  new String[] {"--input=" + input, "--output=" + dir, "--quiet", "--formats=csv"},
+                  new String[] {
+                    "--input=" + input,
+                    "--output=" + dir,
+                    "--quiet",
+                    "--formats=csv",
+                    "--report=false"
+                  },
                   FlowDiffCommand.discard(),
                   err));
       return EXIT_OK;
@@ -116,6 +123,9 @@ public final class FlowBeamMain {
       FlowBeamPipeline.build(p, options, inputs, output.staging().toString(), head);
       JobRun.Timing timing = JobRun.run(p, options, inputs, commandStart, err);
       removeTempDirs(output, err);
+      if (options.getReport()) {
+        writeReport(output.staging(), output.target().getFileName().toString(), err);
+      }
       output.commit();
       printSummary(
           out,
@@ -146,6 +156,19 @@ public final class FlowBeamMain {
       FlowSinks.removeEmptyTempDirs(output.staging().toString());
     } catch (IOException e) {
       err.println("flowbeam: warning: temporary directories left in the output: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Writes {@code report.html} into the finished output {@code dir}, titled {@code title}; a
+   * failure costs a warning line, not the run's results.
+   */
+  static void writeReport(Path dir, String title, PrintStream err) {
+    try {
+      ReportHtml.writeFor(dir, title);
+    } catch (IOException | RuntimeException e) {
+      err.println(
+          "flowbeam: warning: no report.html: " + firstLine(String.valueOf(e.getMessage())));
     }
   }
 

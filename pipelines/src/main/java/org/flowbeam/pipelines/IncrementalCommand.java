@@ -21,9 +21,12 @@ import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.pipelines.FlowBeamOptions.Layout;
 import org.flowbeam.pipelines.incremental.IncrementalRun;
+import org.flowbeam.pipelines.incremental.RootLayout;
 import org.flowbeam.pipelines.incremental.RootLockedException;
 import org.flowbeam.pipelines.incremental.RunPlanner;
 import org.flowbeam.pipelines.incremental.StagedJob;
+import org.flowbeam.pipelines.report.ReportHtml;
+import org.flowbeam.pipelines.report.ReportReader;
 import org.flowbeam.tcp.FlowRules;
 
 /**
@@ -158,7 +161,26 @@ final class IncrementalCommand {
     FlowBeamPipeline.build(p, o, inputs, sinks, head, series);
     timing.accept(JobRun.run(p, o, inputs, commandStartNanos, err));
     FlowSinks.removeEmptyTempDirs(in.stagingDir().toString());
+    if (o.getReport()) {
+      writeRunReport(in, jobDir.resolve(ManifestWriter.FILE_NAME), err);
+    }
     return output(jobDir.resolve(ManifestWriter.FILE_NAME));
+  }
+
+  /**
+   * Writes the run's {@code report.html} into its staging directory, at {@link
+   * RootLayout#runReport}, from this run's files alone and the job's manifest; the commit moves it
+   * into the root beside the run manifest. A failure costs a warning line, not the run.
+   */
+  private static void writeRunReport(StagedJob.Input in, Path jobManifest, PrintStream err) {
+    try {
+      Path file = in.stagingDir().resolve(RootLayout.runReport(in.runId()));
+      Files.createDirectories(file.getParent());
+      ReportHtml.write(ReportReader.read(in.stagingDir(), jobManifest, "run " + in.runId()), file);
+    } catch (IOException | RuntimeException e) {
+      err.println(
+          "flowbeam: warning: no report.html for run " + in.runId() + ": " + e.getMessage());
+    }
   }
 
   /**

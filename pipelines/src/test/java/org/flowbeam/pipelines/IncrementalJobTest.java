@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -214,6 +215,10 @@ class IncrementalJobTest {
             equalTo(
                 JobFixtures.number(c, "packets_in_flows")
                     + JobFixtures.number(c, "carried_out_packets")));
+        // Its report shows its own flows, from its own files.
+        JsonNode report = JobFixtures.reportData(run.resolve("report.html"));
+        assertThat(report.at("/flows/count").asLong(), equalTo(JobFixtures.number(c, "flows")));
+        assertThat(report.at("/manifest/run").asText(), equalTo(run.getFileName().toString()));
       }
     }
     assertThat(

@@ -1,5 +1,7 @@
 package org.flowbeam.pipelines;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,6 +70,18 @@ final class JobFixtures {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  /** The data a {@code report.html} embeds, as the page's script reads it. */
+  static JsonNode reportData(Path reportHtml) {
+    try {
+      String html = Files.readString(reportHtml);
+      String open = "<script type=\"application/json\" id=\"report-data\">";
+      int start = html.indexOf(open) + open.length();
+      return new ObjectMapper().readTree(html.substring(start, html.indexOf("</script>", start)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   @SuppressWarnings("unchecked")

@@ -87,6 +87,11 @@ public final class RootLayout {
     return FLOWBEAM_DIR + "/runs/" + runId + "/manifest.json";
   }
 
+  /** The report of {@code runId}, relative to the root (and to a staging directory). */
+  public static String runReport(String runId) {
+    return FLOWBEAM_DIR + "/runs/" + runId + "/report.html";
+  }
+
   /** The carried state of {@code runId}, relative to the root (and to a staging directory). */
   public static String carriedState(String runId) {
     return FLOWBEAM_DIR + "/carried/" + runId + ".state";

@@ -60,6 +60,7 @@ final class RunCommit {
     for (String undone : plan.undoneRuns()) {
       deletes.addAll(IncrementalManifests.filesOf(layout, undone));
       deletes.add(RootLayout.runManifest(undone));
+      deletes.add(RootLayout.runReport(undone));
       deletes.add(RootLayout.carriedState(undone));
     }
 
@@ -89,6 +90,10 @@ final class RunCommit {
     AtomicFiles.write(staging.resolve(RootLayout.LEDGER), out -> out.write(ledgerJson));
 
     List<String> moves = new ArrayList<>(files);
+    String reportRel = RootLayout.runReport(runId);
+    if (Files.isRegularFile(staging.resolve(reportRel))) {
+      moves.add(reportRel); // written by the job's client unless --report=false
+    }
     moves.add(runManifestRel);
     carriedOut.ifPresent(moves::add);
     moves.add(RootLayout.ROOT_MANIFEST);

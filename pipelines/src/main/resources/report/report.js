@@ -225,6 +225,28 @@
       : '✓ all ' + checks.length + ' reconciliation checks of the manifest hold'));
   }
 
+  /* Compared with another output (flowbeam diff --report) */
+  var cmp = data.comparison;
+  if (cmp) {
+    var shown = cmp.differences.length;
+    var listed = cmp.changed + cmp.onlyInA + cmp.onlyInB;
+    section('Compared with ' + cmp.a, [
+      panel('Flows by change (A: ' + num(cmp.flowsA) + ' flows, B, this output: ' + num(cmp.flowsB) + ')', [
+        barChart('comparison', [
+          { label: 'the same', parts: [cmp.same] },
+          { label: 'changed', parts: [cmp.changed] },
+          { label: 'only in A', parts: [cmp.onlyInA] },
+          { label: 'only in B', parts: [cmp.onlyInB] }
+        ], num)
+      ]),
+      panel('Differences' + (listed > shown ? ' (first ' + num(shown) + ' of ' + num(listed) + '; the diff CSV has all)' : ''),
+        shown ? [table(['change', 'conversation', 'packets A → B', 'bytes A → B', 'state A → B', 'close reason A → B'],
+          cmp.differences.map(function (d) {
+            return [d.change, d.conversation, d.packets, d.bytes, d.state, d.closeReason];
+          }))] : [emptyNote('No flow differs.')])
+    ]);
+  }
+
   /* Over time */
   var tb = data.timeBins;
   if (tb) {

@@ -145,6 +145,43 @@ class ReportBrowserIT {
     assertThat(page.get("text").asText(), containsString("The run wrote no time bins."));
   }
 
+  @Test
+  void aDiffReportShowsTheComparisonAndItsPathsAsText() throws Exception {
+    String sample = Samples.loopbackCsv().toString();
+    Path a = tmp.resolve("a<img src=x onerror=alert(9)>");
+    Path b = tmp.resolve("b");
+    assertThat(JobFixtures.run("--input=" + sample, "--output=" + a).exitCode(), is(0));
+    assertThat(
+        JobFixtures.run("--input=" + sample, "--output=" + b, "--maxRecords=2500").exitCode(),
+        is(0));
+    Path report = tmp.resolve("diff.html");
+    JobFixtures.Run diff =
+        JobFixtures.run(
+            "diff",
+            a.toString(),
+            b.toString(),
+            "--output=" + tmp.resolve("diff.csv"),
+            "--report=" + report);
+    assertThat(diff.err(), diff.exitCode(), is(0));
+
+    JsonNode page = open(report);
+
+    assertThat(texts(page.get("consoleErrors")), empty());
+    assertThat(texts(page.get("pageErrors")), empty());
+    assertThat(texts(page.get("dialogs")), empty());
+    assertThat(texts(page.get("foreignElements")), empty());
+    List<String> charts = new ArrayList<>();
+    for (JsonNode chart : page.get("charts")) {
+      charts.add(chart.get("name").asText());
+      assertThat(chart.get("name") + " has marks", chart.get("marks").asInt(), greaterThan(0));
+    }
+    assertThat(charts, hasItems("comparison", "packets-over-time"));
+    String text = page.get("text").asText();
+    assertThat(text, containsString("Compared with " + a));
+    assertThat(text, containsString("only in A"));
+    assertThat(text, containsString("b compared with " + a.getFileName()));
+  }
+
   /** What the page script reports of {@code html} opened in Chromium. */
   private static JsonNode open(Path html) throws Exception {
     Process p =

@@ -15,6 +15,9 @@ import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.flowbeam.pipelines.report.ReportData;
+import org.flowbeam.pipelines.report.ReportHtml;
+import org.flowbeam.pipelines.report.ReportReader;
 
 /**
  * {@code flowbeam diff A B}: the flows of two outputs compared ({@link FlowDiff}), as CSV on
@@ -72,24 +75,103 @@ public final class FlowDiffCommand {
       throws DiffException, IOException {
     List<String> sides = new ArrayList<>();
     Path output = null;
+    Path report = null;
     for (String a : args) {
       if (a.startsWith("--output=")) {
         output = Path.of(a.substring("--output=".length()));
+      } else if (a.startsWith("--report=")) {
+        report = Path.of(a.substring("--report=".length()));
       } else if (a.startsWith("--")) {
         throw new DiffException(
-            "diff: unknown option " + a + "; usage: diff A B [--output=FILE]", true);
+            "diff: unknown option " + a + "; usage: diff A B [--output=FILE] [--report=FILE]",
+            true);
       } else {
         sides.add(a);
       }
     }
     if (sides.size() != 2) {
       throw new DiffException(
-          "diff: give two outputs or inputs to compare, A and B; usage: diff A B [--output=FILE]",
+          "diff: give two outputs or inputs to compare, A and B; usage: diff A B [--output=FILE] [--report=FILE]",
           true);
     }
-    List<FlowRow> a = flowsOf(sides.get(0), runJob);
-    List<FlowRow> b = flowsOf(sides.get(1), runJob);
-    FlowDiff.Result r = FlowDiff.compare(a, b);
+    List<Path> temporary = new ArrayList<>();
+    try {
+      Path dirA = outputOf(sides.get(0), runJob, temporary);
+      Path dirB = outputOf(sides.get(1), runJob, temporary);
+      List<FlowRow> a = readFlows(dirA.resolve("flows"));
+      List<FlowRow> b = readFlows(dirB.resolve("flows"));
+      FlowDiff.Result r = FlowDiff.compare(a, b);
+      write(r, output, out);
+      if (report != null) {
+        String title = nameOf(sides.get(1)) + " compared with " + nameOf(sides.get(0));
+        ReportHtml.write(
+            ReportReader.read(dirB, title)
+                .withComparison(comparison(sides.get(0), a.size(), b.size(), r)),
+            report);
+      }
+      err.println(summary(a.size(), b.size(), r));
+    } finally {
+      for (Path t : temporary) {
+        deleteTree(t);
+      }
+    }
+  }
+
+  private static String nameOf(String side) {
+    Path p = Path.of(side).getFileName();
+    return p == null ? side : p.toString();
+  }
+
+  /** The report's section of {@code r}: counts and the first differences. */
+  static ReportData.Comparison comparison(String a, long flowsA, long flowsB, FlowDiff.Result r) {
+    List<ReportData.Difference> rows = new ArrayList<>();
+    for (FlowDiff.Pair p : r.differences()) {
+      if (rows.size() == ReportData.Comparison.MAX_DIFFERENCES) {
+        break;
+      }
+      FlowRow any = p.a() != null ? p.a() : p.b();
+      rows.add(
+          new ReportData.Difference(
+              p.change(),
+              any.initiatorIp()
+                  + ":"
+                  + any.initiatorPort()
+                  + " → "
+                  + any.responderIp()
+                  + ":"
+                  + any.responderPort()
+                  + " ("
+                  + any.protocol()
+                  + ")",
+              both(p, FlowRow::packets),
+              both(p, FlowRow::bytes),
+              both(p, FlowRow::state),
+              both(p, FlowRow::closeReason)));
+    }
+    return new ReportData.Comparison(
+        a, flowsA, flowsB, r.same(), r.changed(), r.onlyInA(), r.onlyInB(), rows);
+  }
+
+  private static String both(FlowDiff.Pair p, java.util.function.Function<FlowRow, Object> f) {
+    return (p.a() == null ? "-" : String.valueOf(f.apply(p.a())))
+        + " → "
+        + (p.b() == null ? "-" : String.valueOf(f.apply(p.b())));
+  }
+
+  private static String summary(long flowsA, long flowsB, FlowDiff.Result r) {
+    return String.format(
+        Locale.ROOT,
+        "flowbeam diff: %,d flows in A, %,d in B: %,d the same, %,d changed, %,d only in A,"
+            + " %,d only in B",
+        flowsA,
+        flowsB,
+        r.same(),
+        r.changed(),
+        r.onlyInA(),
+        r.onlyInB());
+  }
+
+  private static void write(FlowDiff.Result r, Path output, PrintStream out) throws IOException {
     if (output == null) {
       write(r, out);
     } else {
@@ -97,40 +179,31 @@ public final class FlowDiffCommand {
         write(r, file);
       }
     }
-    err.println(
-        String.format(
-            Locale.ROOT,
-            "flowbeam diff: %,d flows in A, %,d in B: %,d the same, %,d changed, %,d only in A,"
-                + " %,d only in B",
-            a.size(),
-            b.size(),
-            r.same(),
-            r.changed(),
-            r.onlyInA(),
-            r.onlyInB()));
   }
 
-  private static List<FlowRow> flowsOf(String side, BiFunction<String, Path, Integer> runJob)
+  /**
+   * The output directory of {@code side}: itself if it is an output, else the job's output on it in
+   * a temporary directory (added to {@code temporary}, deleted by the caller).
+   */
+  private static Path outputOf(
+      String side, BiFunction<String, Path, Integer> runJob, List<Path> temporary)
       throws DiffException, IOException {
     Path path = Path.of(side);
     if (Files.isDirectory(path.resolve("flows"))) {
-      return readFlows(path.resolve("flows"));
+      return path;
     }
     if (Files.isDirectory(path)) {
       throw new DiffException(
           "diff: " + side + " is a directory without flows/: not a FlowBeam output", true);
     }
-    Path out = Files.createTempDirectory("flowbeam-diff-");
-    try {
-      int code = runJob.apply(side, out.resolve("out"));
-      if (code != 0) {
-        throw new DiffException(
-            "diff: the job on " + side + " failed (exit code " + code + ")", false);
-      }
-      return readFlows(out.resolve("out").resolve("flows"));
-    } finally {
-      deleteTree(out);
+    Path tmp = Files.createTempDirectory("flowbeam-diff-");
+    temporary.add(tmp);
+    int code = runJob.apply(side, tmp.resolve("out"));
+    if (code != 0) {
+      throw new DiffException(
+          "diff: the job on " + side + " failed (exit code " + code + ")", false);
     }
+    return tmp.resolve("out");
   }
 
   /** The flows of every CSV file under {@code dir}, at any depth (a series' partitions). */

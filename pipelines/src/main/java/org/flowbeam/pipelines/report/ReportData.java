@@ -20,6 +20,8 @@ import java.util.Map;
  * @param flows the flows' distributions and breakdowns
  * @param rejected the rejected records by kind
  * @param notes what the report could not show and why (one line each)
+ * @param comparison this output's flows compared with another's ({@code flowbeam diff --report}),
+ *     or null
  */
 public record ReportData(
     String title,
@@ -30,7 +32,43 @@ public record ReportData(
     Pairs pairs,
     Flows flows,
     RejectedGroups.Summary rejected,
-    List<String> notes) {
+    List<String> notes,
+    Comparison comparison) {
+
+  /** This report with {@code comparison}. */
+  public ReportData withComparison(Comparison comparison) {
+    return new ReportData(
+        title, manifest, timeBins, flagMix, talkers, pairs, flows, rejected, notes, comparison);
+  }
+
+  /**
+   * The flows of this output (B) compared with those of another (A), flow by flow: how many are the
+   * same, changed, only in A or only in B, and the first differences.
+   *
+   * @param a what A is (a path)
+   * @param differences the first differences, at most {@link #MAX_DIFFERENCES}
+   */
+  public record Comparison(
+      String a,
+      long flowsA,
+      long flowsB,
+      long same,
+      long changed,
+      long onlyInA,
+      long onlyInB,
+      List<Difference> differences) {
+    /** The most differences the page lists; the diff's CSV has them all. */
+    public static final int MAX_DIFFERENCES = 100;
+  }
+
+  /** One flow only in A or B, or changed: its conversation and each side's values ({@code -}). */
+  public record Difference(
+      String change,
+      String conversation,
+      String packets,
+      String bytes,
+      String state,
+      String closeReason) {}
 
   /** The time bins added up into points {@code pointUs} wide from {@code startUs}. */
   public record Series(

@@ -95,7 +95,8 @@ public final class ReportReader {
         flows.pairs(),
         flows.flows(),
         rejected(dir),
-        notes);
+        notes,
+        null);
   }
 
   /**

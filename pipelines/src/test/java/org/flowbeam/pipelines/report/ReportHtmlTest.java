@@ -34,7 +34,8 @@ class ReportHtmlTest {
         new ReportData.Flows(
             0, 0, 0, List.of(), List.of(), List.of(), Map.of(), Map.of(), List.of()),
         groups.summary(),
-        List.of());
+        List.of(),
+        null);
   }
 
   private static String dataBlock(String html) {

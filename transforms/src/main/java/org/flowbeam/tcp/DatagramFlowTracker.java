@@ -51,7 +51,7 @@ import org.flowbeam.model.Packet;
  * t.finish(records::add);
  * }</pre>
  */
-public final class DatagramFlowTracker {
+public final class DatagramFlowTracker implements FlowTracker {
   private final FlowKey key;
   private final String keyText;
   private final long idleTimeoutUs;

@@ -69,7 +69,7 @@ import org.flowbeam.model.PacketFragment;
 public final class KeyAssembly {
   private final FlowKey key;
   private final FlowRules rules;
-  private final Tracker tracker;
+  private final FlowTracker tracker;
   private final PriorityQueue<Run> pending = new PriorityQueue<>();
   private long pendingPackets;
   private long horizonUs = Long.MIN_VALUE;
@@ -84,10 +84,10 @@ public final class KeyAssembly {
   private KeyAssembly late;
 
   public KeyAssembly(FlowKey key, FlowRules rules) {
-    this(key, rules, Tracker.of(key, rules));
+    this(key, rules, newTracker(key, rules));
   }
 
-  private KeyAssembly(FlowKey key, FlowRules rules, Tracker tracker) {
+  private KeyAssembly(FlowKey key, FlowRules rules, FlowTracker tracker) {
     this.key = key;
     this.tracker = tracker;
     this.rules = rules;
@@ -294,7 +294,7 @@ public final class KeyAssembly {
     }
     FlowKey key = FlowKeyCoder.of().decode(in);
     long horizonUs = in.readLong();
-    KeyAssembly a = new KeyAssembly(key, rules, Tracker.readFrom(in, key, rules));
+    KeyAssembly a = new KeyAssembly(key, rules, readTracker(in, key, rules));
     a.horizonUs = horizonUs;
     int waiting = in.readInt();
     if (waiting < 0) {
@@ -330,104 +330,19 @@ public final class KeyAssembly {
     return all;
   }
 
-  /**
-   * The state machine of the key's flows, whichever its protocol's: what {@link KeyAssembly} asks
-   * of {@link TcpFlowTracker} and {@link DatagramFlowTracker}, which it wraps as they are.
-   */
-  private interface Tracker {
-    void accept(Packet p, Consumer<FlowRecord> out);
+  /** A new tracker for the key's protocol. */
+  private static FlowTracker newTracker(FlowKey key, FlowRules rules) {
+    return key.protocol() == IpProtocol.TCP
+        ? new TcpFlowTracker(key, rules)
+        : new DatagramFlowTracker(key, rules);
+  }
 
-    void finish(Consumer<FlowRecord> out);
-
-    long lastPacketUs();
-
-    long openFlowPackets();
-
-    boolean openFlowMayGrowAt(long timeUs);
-
-    void writeTo(DataOutputStream out) throws IOException;
-
-    /** A new tracker for the key's protocol. */
-    static Tracker of(FlowKey key, FlowRules rules) {
-      return key.protocol() == IpProtocol.TCP
-          ? tcp(new TcpFlowTracker(key, rules))
-          : datagram(new DatagramFlowTracker(key, rules));
-    }
-
-    /** The key's protocol's tracker as {@link #writeTo} wrote it. */
-    static Tracker readFrom(DataInputStream in, FlowKey key, FlowRules rules) throws IOException {
-      return key.protocol() == IpProtocol.TCP
-          ? tcp(TcpFlowTracker.readFrom(in, key, rules))
-          : datagram(DatagramFlowTracker.readFrom(in, key, rules));
-    }
-
-    private static Tracker tcp(TcpFlowTracker t) {
-      return new Tracker() {
-        @Override
-        public void accept(Packet p, Consumer<FlowRecord> out) {
-          t.accept(p, out);
-        }
-
-        @Override
-        public void finish(Consumer<FlowRecord> out) {
-          t.finish(out);
-        }
-
-        @Override
-        public long lastPacketUs() {
-          return t.lastPacketUs();
-        }
-
-        @Override
-        public long openFlowPackets() {
-          return t.openFlowPackets();
-        }
-
-        @Override
-        public boolean openFlowMayGrowAt(long timeUs) {
-          return t.openFlowMayGrowAt(timeUs);
-        }
-
-        @Override
-        public void writeTo(DataOutputStream out) throws IOException {
-          t.writeTo(out);
-        }
-      };
-    }
-
-    private static Tracker datagram(DatagramFlowTracker t) {
-      return new Tracker() {
-        @Override
-        public void accept(Packet p, Consumer<FlowRecord> out) {
-          t.accept(p, out);
-        }
-
-        @Override
-        public void finish(Consumer<FlowRecord> out) {
-          t.finish(out);
-        }
-
-        @Override
-        public long lastPacketUs() {
-          return t.lastPacketUs();
-        }
-
-        @Override
-        public long openFlowPackets() {
-          return t.openFlowPackets();
-        }
-
-        @Override
-        public boolean openFlowMayGrowAt(long timeUs) {
-          return t.openFlowMayGrowAt(timeUs);
-        }
-
-        @Override
-        public void writeTo(DataOutputStream out) throws IOException {
-          t.writeTo(out);
-        }
-      };
-    }
+  /** The key's protocol's tracker as {@link FlowTracker#writeTo} wrote it. */
+  private static FlowTracker readTracker(DataInputStream in, FlowKey key, FlowRules rules)
+      throws IOException {
+    return key.protocol() == IpProtocol.TCP
+        ? TcpFlowTracker.readFrom(in, key, rules)
+        : DatagramFlowTracker.readFrom(in, key, rules);
   }
 
   /** A fragment's packets in event order, and how far they have been released. */

@@ -50,7 +50,7 @@ import org.flowbeam.model.Packet;
  * t.finish(records::add);
  * }</pre>
  */
-public final class TcpFlowTracker {
+public final class TcpFlowTracker implements FlowTracker {
   private final FlowKey key;
   private final FlowRules rules;
   private final String keyText;

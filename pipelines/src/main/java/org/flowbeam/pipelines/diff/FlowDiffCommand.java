@@ -15,6 +15,7 @@ import java.util.stream.Stream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVPrinter;
 import org.apache.commons.csv.CSVRecord;
+import org.flowbeam.pipelines.incremental.FileTrees;
 import org.flowbeam.pipelines.report.ReportData;
 import org.flowbeam.pipelines.report.ReportHtml;
 import org.flowbeam.pipelines.report.ReportReader;
@@ -112,7 +113,7 @@ public final class FlowDiffCommand {
       err.println(summary(a.size(), b.size(), r));
     } finally {
       for (Path t : temporary) {
-        deleteTree(t);
+        FileTrees.deleteRecursively(t);
       }
     }
   }
@@ -287,14 +288,6 @@ public final class FlowDiffCommand {
           p.b() == null ? "" : p.b().closeReason());
     }
     csv.flush();
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   /** Unused sink for a job's own output when run for a diff. */

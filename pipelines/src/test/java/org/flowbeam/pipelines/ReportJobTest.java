@@ -15,6 +15,8 @@ import org.flowbeam.pipelines.report.ReportReader;
 import org.flowbeam.testing.Samples;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A run writes {@code report.html} into its output, and the report's numbers, read from the sharded
@@ -23,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 class ReportJobTest {
   @TempDir Path tmp;
 
-  @Test
-  void aRunWritesAReportThatAgreesWithItsManifest() throws Exception {
+  @ParameterizedTest
+  @ValueSource(strings = {"DirectRunner", "FlinkRunner"})
+  void aRunWritesAReportThatAgreesWithItsManifest(String runner) throws Exception {
     Path input = tmp.resolve("in.csv");
     try (Stream<String> lines = Files.lines(Samples.loopbackCsv())) {
       Files.write(input, lines.limit(61).toList());
@@ -35,7 +38,7 @@ class ReportJobTest {
         java.nio.file.StandardOpenOption.APPEND);
     Path out = tmp.resolve("out");
 
-    JobFixtures.Run r = run("--runner=DirectRunner", "--input=" + input, "--output=" + out);
+    JobFixtures.Run r = run("--runner=" + runner, "--input=" + input, "--output=" + out);
 
     assertThat(r.err(), r.exitCode(), is(0));
     assertThat(Files.isRegularFile(out.resolve(ReportHtml.FILE_NAME)), is(true));

@@ -399,6 +399,58 @@ public final class FlowBeamPipeline {
     return run;
   }
 
+  /**
+   * The options that shape what a run of an {@code --incremental} series writes, by their
+   * command-line names: a series keeps them from run to run ({@link
+   * org.flowbeam.pipelines.incremental.SeriesOptions}). Options that change only how the job runs
+   * (runner, shards, split size, assembly path) or what it reads are not among them.
+   */
+  static Map<String, Object> seriesOptions(FlowBeamOptions o) {
+    Map<String, Object> recorded = manifestOptions(o);
+    Map<String, Object> m = new LinkedHashMap<>();
+    for (String name : SERIES_OPTIONS) {
+      String key = name.replaceAll("([A-Z])", "_$1").toLowerCase(java.util.Locale.ROOT);
+      String recordedKey = SERIES_OPTION_KEYS.getOrDefault(key, key);
+      if (!recorded.containsKey(recordedKey)) {
+        throw new IllegalStateException("no manifest option " + recordedKey + " for --" + name);
+      }
+      m.put(name, recorded.get(recordedKey));
+    }
+    return m;
+  }
+
+  /** The options a series keeps ({@link #seriesOptions}), by their command-line names. */
+  private static final List<String> SERIES_OPTIONS =
+      List.of(
+          "ipMap",
+          "protocols",
+          "idleTimeout",
+          "udpIdleTimeout",
+          "icmpIdleTimeout",
+          "activeTimeout",
+          "closeLinger",
+          "binSize",
+          "fragmentPackets",
+          "formats",
+          "communityIdSeed",
+          "decapsulate",
+          "from",
+          "to",
+          "filterProtocols",
+          "filterAddresses",
+          "filterPorts",
+          "dedupWindow");
+
+  /** Manifest keys that are not the snake case of the option's name: those with a unit. */
+  private static final Map<String, String> SERIES_OPTION_KEYS =
+      Map.of(
+          "idle_timeout", "idle_timeout_s",
+          "udp_idle_timeout", "udp_idle_timeout_s",
+          "icmp_idle_timeout", "icmp_idle_timeout_s",
+          "active_timeout", "active_timeout_s",
+          "close_linger", "close_linger_s",
+          "bin_size", "bin_size_s");
+
   /** The manifest's static part: what was asked and with which software. */
   static Map<String, Object> manifestHead(FlowBeamOptions o, InputFiles inputs, String runner) {
     Map<String, Object> head = new LinkedHashMap<>();
@@ -414,6 +466,12 @@ public final class FlowBeamPipeline {
       rejected.add(Map.of("file", r.file(), "reason", r.reason()));
     }
     head.put("rejected_files", rejected);
+    head.put("options", manifestOptions(o));
+    return head;
+  }
+
+  /** The options as the manifest records them, by snake-case keys with units. */
+  private static Map<String, Object> manifestOptions(FlowBeamOptions o) {
     Map<String, Object> options = new LinkedHashMap<>();
     options.put("input", o.getInput());
     options.put("format", o.getFormat().toString());
@@ -442,7 +500,6 @@ public final class FlowBeamPipeline {
     options.put("filter_ports", o.getFilterPorts());
     options.put("dedup_window", o.getDedupWindow());
     options.put("max_records", o.getMaxRecords());
-    head.put("options", options);
-    return head;
+    return options;
   }
 }

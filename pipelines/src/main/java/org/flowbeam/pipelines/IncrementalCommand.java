@@ -24,6 +24,7 @@ import org.flowbeam.pipelines.incremental.IncrementalRun;
 import org.flowbeam.pipelines.incremental.RootLayout;
 import org.flowbeam.pipelines.incremental.RootLockedException;
 import org.flowbeam.pipelines.incremental.RunPlanner;
+import org.flowbeam.pipelines.incremental.SeriesOptions;
 import org.flowbeam.pipelines.incremental.StagedJob;
 import org.flowbeam.pipelines.report.ReportHtml;
 import org.flowbeam.pipelines.report.ReportReader;
@@ -78,7 +79,9 @@ final class IncrementalCommand {
         IncrementalRun.create(
             Path.of(o.getOutput()),
             new RunPlanner.Settings(
-                Duration.ofSeconds(o.getMinFileAgeSeconds()), o.getFlushOpenFlows()),
+                Duration.ofSeconds(o.getMinFileAgeSeconds()),
+                o.getFlushOpenFlows(),
+                SeriesOptions.of(FlowBeamPipeline.seriesOptions(o))),
             err::println);
     AtomicReference<JobRun.Timing> job = new AtomicReference<>();
     IncrementalRun.Result result;

@@ -1,5 +1,6 @@
 package org.flowbeam.pipelines;
 
+import java.util.function.Function;
 import org.flowbeam.io.filter.FilterArguments;
 import org.flowbeam.io.filter.PacketFilter;
 import org.flowbeam.io.filter.PortRanges;
@@ -24,26 +25,18 @@ final class PacketFilterOptions {
       }
       f = f.withTimeRange(from, to);
     }
-    try {
-      if (o.getFilterProtocols() != null) {
-        f = f.withProtocols(FilterArguments.parseProtocols(o.getFilterProtocols()));
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--filterProtocols: " + e.getMessage());
+    if (o.getFilterProtocols() != null) {
+      f =
+          f.withProtocols(
+              parsed("--filterProtocols", o.getFilterProtocols(), FilterArguments::parseProtocols));
     }
-    try {
-      if (o.getFilterAddresses() != null) {
-        f = f.withAddresses(FilterArguments.parseAddresses(o.getFilterAddresses()));
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--filterAddresses: " + e.getMessage());
+    if (o.getFilterAddresses() != null) {
+      f =
+          f.withAddresses(
+              parsed("--filterAddresses", o.getFilterAddresses(), FilterArguments::parseAddresses));
     }
-    try {
-      if (o.getFilterPorts() != null) {
-        f = f.withPorts(PortRanges.parse(o.getFilterPorts()));
-      }
-    } catch (IllegalArgumentException e) {
-      throw new UsageException("--filterPorts: " + e.getMessage());
+    if (o.getFilterPorts() != null) {
+      f = f.withPorts(parsed("--filterPorts", o.getFilterPorts(), PortRanges::parse));
     }
     try {
       f = f.withDedupWindow(o.getDedupWindow());
@@ -51,6 +44,15 @@ final class PacketFilterOptions {
       throw new UsageException("--dedupWindow: " + e.getMessage() + " (0 keeps duplicates)");
     }
     return f;
+  }
+
+  /** {@code parser} applied to the value of {@code option}; its refusal names the option. */
+  private static <T> T parsed(String option, String value, Function<String, T> parser) {
+    try {
+      return parser.apply(value);
+    } catch (IllegalArgumentException e) {
+      throw new UsageException(option + ": " + e.getMessage());
+    }
   }
 
   private static long time(String option, String value) {

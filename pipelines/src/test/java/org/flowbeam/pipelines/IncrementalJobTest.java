@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.flowbeam.io.sink.ManifestWriter;
+import org.flowbeam.pipelines.incremental.Ledger;
 import org.flowbeam.testing.Samples;
 import org.flowbeam.testing.SharedData;
 import org.flowbeam.testing.TimeSlicedPcap;
@@ -80,18 +81,50 @@ class IncrementalJobTest {
     assertThat(tree(root), equalTo(before));
   }
 
-  /** A run whose flow options differ from those the carried flows were assembled with: one line. */
+  /**
+   * A run whose options differ from the series' is refused in one line naming each difference, and
+   * the series goes on with its options.
+   */
   @Test
-  void changedFlowOptionsInASeriesAreOneLine() throws IOException {
-    Path sample = Path.of("..", "src", "samples", "loopback-5k.csv");
-    Path slices = Files.createDirectories(tmp.resolve("slices"));
-    List<Path> files = TimeSlices.csv(sample, 2, slices, "cap");
-    Path captures = Files.createDirectories(tmp.resolve("captures"));
+  void changedOptionsInASeriesAreOneLine() throws IOException {
     Path root = tmp.resolve("root");
-    String input = "--input=" + captures.resolve("cap-*.csv");
-    Files.copy(files.get(0), captures.resolve(files.get(0).getFileName()));
+    String input = startSeriesOfSlices(root);
+
+    JobFixtures.Run changed =
+        JobFixtures.run(
+            "--incremental",
+            input,
+            "--output=" + root,
+            "--protocols=tcp",
+            "--udpIdleTimeout=30",
+            "--decapsulate=false",
+            "--communityIdSeed=7");
+
+    assertThat(changed.exitCode(), is(2));
+    assertThat(
+        changed.err(),
+        containsString(
+            "this series was run with other options (last run "
+                + runIds(root).get(0)
+                + "): --communityIdSeed=0 -> 7, --decapsulate=true -> false,"
+                + " --protocols=tcp,udp,icmp -> tcp, --udpIdleTimeout=60 -> 30; end the series with"
+                + " --flushOpenFlows under its options before changing them"));
+    assertThat(changed.err().strip().lines().count(), is(1L));
     assertThat(JobFixtures.run("--incremental", input, "--output=" + root).exitCode(), is(0));
-    Files.copy(files.get(1), captures.resolve(files.get(1).getFileName()));
+  }
+
+  /**
+   * In a root whose run manifests do not record the options (written before they were), the carried
+   * flows still refuse other flow options, in one line.
+   */
+  @Test
+  void changedFlowOptionsAgainstCarriedFlowsOfAnOlderRootAreOneLine() throws IOException {
+    Path root = tmp.resolve("root");
+    String input = startSeriesOfSlices(root);
+    Path runManifest = root.resolve("_flowbeam/runs/" + runIds(root).get(0) + "/manifest.json");
+    Map<String, Object> m = ManifestWriter.parse(Files.readString(runManifest));
+    m.remove("series_options");
+    Files.writeString(runManifest, ManifestWriter.toJson(m));
 
     JobFixtures.Run changed =
         JobFixtures.run(
@@ -105,8 +138,59 @@ class IncrementalJobTest {
                 + " --icmpIdleTimeout=60 --activeTimeout=0 --closeLinger=none, this run asks for"
                 + " --protocols=tcp --idleTimeout=300 --udpIdleTimeout=30"));
     assertThat(changed.err().strip().lines().count(), is(1L));
-    // The series goes on with its options.
+  }
+
+  /**
+   * After a run that ends the series, the options may change: the next run says so in one line and
+   * records the new ones.
+   */
+  @Test
+  void optionsChangeAfterTheSeriesEnded() throws IOException {
+    Path root = tmp.resolve("root");
+    String input = startSeriesOfSlices(root);
+    assertThat(
+        JobFixtures.run("--incremental", "--flushOpenFlows", input, "--output=" + root).exitCode(),
+        is(0));
+
+    try (Stream<Path> left = Files.list(tmp.resolve("slices"))) {
+      Path third = left.sorted().toList().get(2);
+      Files.copy(third, tmp.resolve("captures").resolve(third.getFileName()));
+    }
+
+    JobFixtures.Run changed =
+        JobFixtures.run("--incremental", input, "--output=" + root, "--communityIdSeed=7");
+
+    assertThat(changed.err(), changed.exitCode(), is(0));
+    assertThat(changed.err(), containsString("ended the series: --communityIdSeed=0 -> 7"));
+    List<String> runs = runIds(root);
+    Map<String, Object> last =
+        ManifestWriter.parse(
+            Files.readString(
+                root.resolve("_flowbeam/runs/" + runs.get(runs.size() - 1) + "/manifest.json")));
+    assertThat(((Map<?, ?>) last.get("series_options")).get("communityIdSeed"), is(7));
+  }
+
+  /**
+   * The first of three CSV slices of the sample read into {@code root}, the second delivered (the
+   * third is left in {@code tmp/slices}); the input option that reads them.
+   */
+  private String startSeriesOfSlices(Path root) throws IOException {
+    Path sample = Path.of("..", "src", "samples", "loopback-5k.csv");
+    Path slices = Files.createDirectories(tmp.resolve("slices"));
+    List<Path> files = TimeSlices.csv(sample, 3, slices, "cap");
+    Path captures = Files.createDirectories(tmp.resolve("captures"));
+    String input = "--input=" + captures.resolve("cap-*.csv");
+    Files.copy(files.get(0), captures.resolve(files.get(0).getFileName()));
     assertThat(JobFixtures.run("--incremental", input, "--output=" + root).exitCode(), is(0));
+    Files.copy(files.get(1), captures.resolve(files.get(1).getFileName()));
+    return input;
+  }
+
+  /** The root's run ids in the ledger's order. */
+  private static List<String> runIds(Path root) {
+    return Ledger.read(root.resolve("_flowbeam/ledger.json")).runs().stream()
+        .map(Ledger.LedgerRun::run)
+        .toList();
   }
 
   @Test

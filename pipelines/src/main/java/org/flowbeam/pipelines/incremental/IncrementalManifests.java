@@ -18,9 +18,10 @@ import org.flowbeam.pipelines.UsageException;
  * The two manifests of an incremental root, as JSON objects ({@link ManifestWriter}'s maps).
  *
  * <p>A <b>run manifest</b> ({@code _flowbeam/runs/RUN/manifest.json}) says what one run read and
- * wrote: its inputs with their fingerprints, the runs it undid, the carried state it started from
- * and the one it left, its counts, the partitions it touched and every file it wrote (relative to
- * the root) — the list a later rollback deletes.
+ * wrote: its inputs with their fingerprints, the runs it undid, the options that shape its results
+ * ({@link SeriesOptions}), the carried state it started from and the one it left, its counts, the
+ * partitions it touched and every file it wrote (relative to the root) — the list a later rollback
+ * deletes.
  *
  * <p>The <b>root manifest</b> ({@code _manifest.json}) describes the root as a whole: one entry per
  * run in the ledger (inputs, files, counts, partitions), the totals (each count summed over the
@@ -55,7 +56,8 @@ final class IncrementalManifests {
       Long seriesEndUs,
       Long newestPacketUs,
       Map<String, Long> counts,
-      List<String> files) {
+      List<String> files,
+      SeriesOptions options) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("format", FORMAT + "-run");
     m.put("version", VERSION);
@@ -78,6 +80,9 @@ final class IncrementalManifests {
     m.put("carried_state_out", carriedStateOut.orElse(null));
     m.put("newest_packet_us", newestPacketUs);
     m.put("series_end_us", seriesEndUs);
+    if (!options.asMap().isEmpty()) {
+      m.put("series_options", options.asMap());
+    }
     m.put("counts", new LinkedHashMap<>(counts));
     m.put("partitions", partitionsOf(files));
     m.put("files", files);

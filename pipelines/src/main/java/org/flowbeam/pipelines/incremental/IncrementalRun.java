@@ -137,6 +137,7 @@ public final class IncrementalRun {
       Ledger ledger = Ledger.read(layout.ledger());
       Instant started = clock.instant();
       RunPlan plan = RunPlanner.plan(ledger, matched, settings, started);
+      settings.seriesOptions().checkAgainst(layout, plan.base(), notices);
       if (!plan.hasWork()) {
         return new Result(Outcome.NOTHING_TO_DO, plan, Optional.empty(), Map.of());
       }
@@ -149,7 +150,13 @@ public final class IncrementalRun {
         StagedJob.Output output = job.run(jobInput(runId, staging, plan));
         commit =
             RunCommit.prepare(
-                layout, plan, runId, started.toString(), clock.instant().toString(), output);
+                layout,
+                plan,
+                runId,
+                started.toString(),
+                clock.instant().toString(),
+                output,
+                settings.seriesOptions());
         commit.commit();
         return new Result(Outcome.COMMITTED, plan, Optional.of(runId), commit.runManifest());
       } catch (IOException | RuntimeException | Error e) {

@@ -45,7 +45,8 @@ final class RunCommit {
       String runId,
       String started,
       String finished,
-      StagedJob.Output output)
+      StagedJob.Output output,
+      SeriesOptions options)
       throws IOException {
     Path staging = layout.staging(runId);
     List<String> files = FileTrees.resultFiles(staging);
@@ -80,7 +81,16 @@ final class RunCommit {
                 plan.toRead());
     Map<String, Object> runManifest =
         IncrementalManifests.runManifest(
-            runId, started, finished, plan, carriedOut, seriesEnd, newest, output.counts(), files);
+            runId,
+            started,
+            finished,
+            plan,
+            carriedOut,
+            seriesEnd,
+            newest,
+            output.counts(),
+            files,
+            options);
     Map<String, Object> rootManifest = IncrementalManifests.rootManifest(layout, next, runManifest);
 
     String runManifestRel = RootLayout.runManifest(runId);

@@ -40,12 +40,19 @@ public final class RunPlanner {
    *
    * @param minFileAge files modified more recently than this before the run are left for later
    * @param flushOpenFlows the run writes every open flow ({@code --flushOpenFlows})
+   * @param seriesOptions the options that must stay the same from run to run ({@link
+   *     SeriesOptions})
    */
-  public record Settings(Duration minFileAge, boolean flushOpenFlows) {
+  public record Settings(Duration minFileAge, boolean flushOpenFlows, SeriesOptions seriesOptions) {
     public Settings {
       if (minFileAge.isNegative()) {
         throw new UsageException("--minFileAgeSeconds must be 0 or more, got " + minFileAge);
       }
+    }
+
+    /** Settings whose options are not recorded or checked. */
+    public Settings(Duration minFileAge, boolean flushOpenFlows) {
+      this(minFileAge, flushOpenFlows, SeriesOptions.none());
     }
 
     /** Every file read at once, open flows carried. */

@@ -4,11 +4,9 @@ import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Set;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.transforms.Flatten;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionList;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -108,7 +106,17 @@ public final class ConnLogWrite extends PTransform<PCollection<FlowRecord>, PCol
     for (ConnLogFormat f : formats) {
       String step = f == ConnLogFormat.TSV ? "WriteZeek" : "WriteZeekJson";
       names =
-          names.and(partitioning == null ? write(input, step, f) : writeDynamic(input, step, f));
+          names.and(
+              ShardedWrite.apply(
+                  input,
+                  step,
+                  new ConnLogSink(f, communityId),
+                  directory(),
+                  prefix(),
+                  f.suffix(),
+                  tempDirectory(f),
+                  numShards,
+                  partitioning));
     }
     return names.apply("ConnLogFiles", Flatten.pCollections()).setCoder(StringUtf8Coder.of());
   }
@@ -119,47 +127,5 @@ public final class ConnLogWrite extends PTransform<PCollection<FlowRecord>, PCol
 
   private String tempDirectory(ConnLogFormat f) {
     return directory() + "/" + FlowSinks.TEMP_PREFIX + f.label();
-  }
-
-  private PCollection<String> write(PCollection<FlowRecord> input, String step, ConnLogFormat f) {
-    FileIO.Write<Void, FlowRecord> write =
-        FileIO.<FlowRecord>write()
-            .via(new ConnLogSink(f, communityId))
-            .to(directory())
-            .withPrefix(prefix())
-            .withSuffix(f.suffix())
-            .withTempDirectory(tempDirectory(f));
-    if (numShards > 0) {
-      write = write.withNumShards(numShards);
-    }
-    return input
-        .apply(step, write)
-        .getPerDestinationOutputFilenames()
-        .apply(step + "Names", Values.<String>create());
-  }
-
-  private PCollection<String> writeDynamic(
-      PCollection<FlowRecord> input, String step, ConnLogFormat f) {
-    String prefix = prefix();
-    String suffix = f.suffix();
-    SerializableFunction<FlowRecord, String> partitionOf = partitioning;
-    FileIO.Write<String, FlowRecord> write =
-        FileIO.<String, FlowRecord>writeDynamic()
-            .by(record -> HivePartitions.checkPartition(partitionOf.apply(record)))
-            .withDestinationCoder(StringUtf8Coder.of())
-            .via(new ConnLogSink(f, communityId))
-            .to(directory())
-            .withNaming(
-                partition ->
-                    FileIO.Write.defaultNaming(
-                        HivePartitions.checkPartition(partition) + "/" + prefix, suffix))
-            .withTempDirectory(tempDirectory(f));
-    if (numShards > 0) {
-      write = write.withNumShards(numShards);
-    }
-    return input
-        .apply(step, write)
-        .getPerDestinationOutputFilenames()
-        .apply(step + "Names", Values.<String>create());
   }
 }

@@ -14,12 +14,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
-import org.apache.beam.sdk.io.FileIO;
-import org.apache.beam.sdk.io.WriteFilesResult;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
-import org.apache.beam.sdk.transforms.Values;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.checkerframework.checker.nullness.qual.Nullable;
@@ -244,52 +240,20 @@ public final class FlowSinks {
       Map<FileFormat, PCollection<String>> files = new EnumMap<>(FileFormat.class);
       for (FileFormat f : formats) {
         String name = "Write" + stepName(f);
-        PCollection<String> written =
-            partitioning == null ? write(input, name, f) : writePartitioned(input, name, f);
-        files.put(f, written);
+        files.put(
+            f,
+            ShardedWrite.apply(
+                input,
+                name,
+                f.sink(format),
+                directory(),
+                filePrefix(),
+                f.suffix(),
+                tempDirectory(f),
+                numShards,
+                partitioning));
       }
       return WrittenFiles.of(input.getPipeline(), files);
-    }
-
-    private PCollection<String> write(PCollection<T> input, String name, FileFormat f) {
-      FileIO.Write<Void, T> write =
-          FileIO.<T>write()
-              .via(f.sink(format))
-              .to(directory())
-              .withPrefix(filePrefix())
-              .withSuffix(f.suffix())
-              .withTempDirectory(tempDirectory(f));
-      if (numShards > 0) {
-        write = write.withNumShards(numShards);
-      }
-      WriteFilesResult<Void> result = input.apply(name, write);
-      return result
-          .getPerDestinationOutputFilenames()
-          .apply(name + "Names", Values.<String>create());
-    }
-
-    private PCollection<String> writePartitioned(PCollection<T> input, String name, FileFormat f) {
-      String prefix = filePrefix();
-      String suffix = f.suffix();
-      SerializableFunction<T, String> partitionOf = partitioning;
-      FileIO.Write<String, T> write =
-          FileIO.<String, T>writeDynamic()
-              .by(record -> HivePartitions.checkPartition(partitionOf.apply(record)))
-              .withDestinationCoder(StringUtf8Coder.of())
-              .via(f.sink(format))
-              .to(directory())
-              .withNaming(
-                  partition ->
-                      FileIO.Write.defaultNaming(
-                          HivePartitions.checkPartition(partition) + "/" + prefix, suffix))
-              .withTempDirectory(tempDirectory(f));
-      if (numShards > 0) {
-        write = write.withNumShards(numShards);
-      }
-      WriteFilesResult<String> result = input.apply(name, write);
-      return result
-          .getPerDestinationOutputFilenames()
-          .apply(name + "Names", Values.<String>create());
     }
 
     private String tempDirectory(FileFormat f) {

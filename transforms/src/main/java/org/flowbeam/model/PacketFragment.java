@@ -86,6 +86,7 @@ public final class PacketFragment implements Serializable {
     long ts = 0;
     long offset = 0;
     Tunnel previous = null;
+    Tunnel beforePrevious = null;
     for (int i = 0; i < size; i++) {
       int at = pos[0];
       boolean aToB = (encoded[at] & 1) == 0;
@@ -103,9 +104,14 @@ public final class PacketFragment implements Serializable {
           switch (tunnelBits) {
             case TUNNEL_NONE -> null;
             case TUNNEL_PREVIOUS -> previous;
-            case TUNNEL_PREVIOUS_REVERSED -> previous.reversed();
+            case TUNNEL_PREVIOUS_REVERSED ->
+                // A conversation alternates directions: reuse the tunnel of two packets back.
+                beforePrevious != null && beforePrevious.isSameTunnelAs(previous, true)
+                    ? beforePrevious
+                    : previous.reversed();
             default -> readTunnel(encoded, pos);
           };
+      beforePrevious = previous;
       previous = tunnel;
       // The fields were valid packets' when they were added; the coder checked the sizes.
       out.add(

@@ -81,7 +81,8 @@ class FlowBeamJobTest {
     assertThat(flows, hasSize(2));
     // flow_id,initiator_ip,initiator_port,responder_ip,responder_port,protocol,start_us,end_us,
     // duration_us,packets,bytes,packets_fwd,packets_rev,bytes_fwd,bytes_rev,fin,syn,rst,psh,ack,
-    // urg,ece,cwr,handshake_complete,state,invalid_reason,close_reason,community_id
+    // urg,ece,cwr,handshake_complete,state,invalid_reason,close_reason,community_id,
+    // tunnel_type,tunnel_src_ip,tunnel_dst_ip,tunnel_other_packets
     String closed =
         flows.stream().filter(l -> l.contains(",closed,,fin,")).findFirst().orElseThrow();
     String[] c = closed.split(",");

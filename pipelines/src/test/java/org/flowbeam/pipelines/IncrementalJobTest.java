@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.matchesPattern;
+import static org.hamcrest.Matchers.not;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -62,6 +63,73 @@ class IncrementalJobTest {
     Path slices = Files.createDirectories(tmp.resolve("slices"));
     List<Path> files = TimeSlicedPcap.cut(capture, TimeSlicedPcap.equalCuts(capture, 5), slices);
     assertSeriesEqualsOneRun(files, "pcap");
+  }
+
+  /**
+   * A minute of GTP-U traffic cut into 4 runs: TCP connections inside the tunnel span the cuts, so
+   * their flows are carried, tunnel and all, and written by a later run as one run writes them; the
+   * two handed over to another eNodeB halfway keep their first tunnel and count the 14 packets
+   * through the other one across the runs.
+   */
+  @Test
+  void tunnelledFlowsCarriedAcrossRunsKeepTheirTunnel() throws IOException {
+    Path capture = TunnelColumnsJobTest.SERIES.pcap();
+    Path slices = Files.createDirectories(tmp.resolve("slices"));
+    List<Path> files = TimeSlicedPcap.cut(capture, TimeSlicedPcap.equalCuts(capture, 4), slices);
+    assertSeriesEqualsOneRun(files, "pcap");
+    List<String> series = JobFixtures.csvRowsUnder(tmp.resolve("root").resolve("flows"));
+    assertThat(
+        series.stream().filter(r -> r.endsWith(",gtp_u,192.0.2.10,192.0.2.20,0")).count(), is(10L));
+    assertThat(
+        series.stream().filter(r -> r.endsWith(",gtp_u,192.0.2.10,192.0.2.20,14")).count(), is(2L));
+    assertThat(series.stream().filter(r -> r.endsWith(",,,,0")).count(), is(3L));
+    // Runs 2 to 4 resumed flows carried with their tunnel.
+    try (Stream<Path> runs = Files.list(tmp.resolve("root").resolve("_flowbeam/runs"))) {
+      long resumed = 0;
+      for (Path run : runs.toList()) {
+        Map<String, Object> m =
+            ManifestWriter.parse(Files.readString(run.resolve("manifest.json")));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> c = (Map<String, Object>) m.get("counts");
+        resumed += JobFixtures.number(c, "carried_in_packets");
+      }
+      assertThat(resumed, greaterThan(0L));
+    }
+  }
+
+  /**
+   * A carried-flows file of version 3 (FlowBeam before tunnels) stops the next run with one line
+   * naming the file and both versions.
+   */
+  @Test
+  void aCarriedStateOfVersionThreeIsRefusedInOneLine() throws IOException {
+    Path capture = TunnelColumnsJobTest.SERIES.pcap();
+    Path slices = Files.createDirectories(tmp.resolve("slices"));
+    List<Path> files = TimeSlicedPcap.cut(capture, TimeSlicedPcap.equalCuts(capture, 2), slices);
+    Path captures = Files.createDirectories(tmp.resolve("captures"));
+    Path root = tmp.resolve("root");
+    String input = "--input=" + captures.resolve("*.pcap");
+    Files.copy(files.get(0), captures.resolve(files.get(0).getFileName()));
+    assertThat(JobFixtures.run("--incremental", input, "--output=" + root).exitCode(), is(0));
+    Path state;
+    try (Stream<Path> carried = Files.list(root.resolve("_flowbeam/carried"))) {
+      state = carried.toList().get(0);
+    }
+    byte[] bytes = Files.readAllBytes(state);
+    bytes[11] = 3; // the format version's low byte, after the 8-byte magic
+    Files.write(state, bytes);
+    Files.copy(files.get(1), captures.resolve(files.get(1).getFileName()));
+
+    JobFixtures.Run next = JobFixtures.run("--incremental", input, "--output=" + root);
+
+    assertThat(next.exitCode(), is(not(0)));
+    assertThat(next.err(), containsString(state.getFileName().toString()));
+    assertThat(
+        next.err(),
+        containsString(
+            "format version 3; this FlowBeam reads version 4 (end the series with the FlowBeam"
+                + " that wrote it: --flushOpenFlows)"));
+    assertThat(next.err().strip().lines().count(), is(1L));
   }
 
   @Test

@@ -44,6 +44,7 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
     out.writeByte(f.invalidReason().ordinal());
     out.writeByte(f.closeReason().ordinal());
     f.conn().writeTo(out);
+    f.tunnel().writeTo(out);
     out.flush();
     VarInt.encode(f.packets().size(), outStream);
     for (Packet p : f.packets()) {
@@ -72,6 +73,7 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
     InvalidReason invalid = InvalidReason.values()[in.readUnsignedByte()];
     CloseReason close = CloseReason.values()[in.readUnsignedByte()];
     ConnSummary conn = ConnSummary.readFrom(in);
+    FlowTunnel tunnel = FlowTunnel.readFrom(in);
     int n = VarInt.decodeInt(inStream);
     if (n < 0 || n > MAX_RETAINED_PACKETS) {
       throw new CoderException("bad retained packet count " + n);
@@ -99,6 +101,7 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
         invalid,
         close,
         conn,
+        tunnel,
         packets);
   }
 

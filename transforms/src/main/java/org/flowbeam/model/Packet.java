@@ -14,7 +14,8 @@ import java.util.Comparator;
  * (the IP header's total length, IPv6's 40 + payload length) and {@code payloadLength} (the
  * transport payload those headers claim: TCP data, UDP data, the ICMP message after its 8-byte
  * header) are {@link #UNKNOWN} where the input does not say them (packet CSV): Zeek's conn.log
- * fields need them, nothing else does.
+ * fields need them, nothing else does. {@link #tunnel()} is the outermost tunnel the packet was
+ * decoded from (a capture read with decapsulation), or null: it does not take part in the flow key.
  *
  * <p>Ports, flags, seq and ack are those of the TCP header; UDP fills the ports only. An ICMP or
  * ICMPv6 packet ({@link Builder#icmp}) holds its message type as the source port and, as the
@@ -50,6 +51,7 @@ public final class Packet implements Serializable {
   private final long sourceOffset;
   private final int ipLength;
   private final int payloadLength;
+  private final Tunnel tunnel;
 
   private Packet(Builder b) {
     if (b.srcIp == null || b.dstIp == null) {
@@ -80,6 +82,7 @@ public final class Packet implements Serializable {
     this.sourceOffset = b.sourceOffset;
     this.ipLength = b.ipLength;
     this.payloadLength = b.payloadLength;
+    this.tunnel = b.tunnel;
   }
 
   private static void checkRange(String name, long value, long min, long max) {
@@ -106,7 +109,8 @@ public final class Packet implements Serializable {
         .length(length)
         .sourceOffset(sourceOffset)
         .ipLength(ipLength)
-        .payloadLength(payloadLength);
+        .payloadLength(payloadLength)
+        .tunnel(tunnel);
   }
 
   public long timestampMicros() {
@@ -185,6 +189,15 @@ public final class Packet implements Serializable {
     return payloadLength;
   }
 
+  /**
+   * The outermost tunnel this packet was decoded from (its type and outer endpoints), or null if it
+   * was not inside one, or its input does not tell (packet CSV, a capture read without
+   * decapsulation).
+   */
+  public Tunnel tunnel() {
+    return tunnel;
+  }
+
   /** True if this packet's source is {@code address}:{@code port}. */
   public boolean isFrom(byte[] address, int port) {
     return srcPort == port && Arrays.equals(srcIp, address);
@@ -229,7 +242,8 @@ public final class Packet implements Serializable {
       int length,
       long sourceOffset,
       int ipLength,
-      int payloadLength) {
+      int payloadLength,
+      Tunnel tunnel) {
     this.timestampMicros = timestampMicros;
     this.srcIp = srcIp;
     this.dstIp = dstIp;
@@ -243,6 +257,7 @@ public final class Packet implements Serializable {
     this.sourceOffset = sourceOffset;
     this.ipLength = ipLength;
     this.payloadLength = payloadLength;
+    this.tunnel = tunnel;
   }
 
   /** The source address as an int, for IPv4 packets (see {@link #isIpv4()}). */
@@ -298,7 +313,27 @@ public final class Packet implements Serializable {
       return c;
     }
     c = Integer.compare(a.ipLength, b.ipLength);
-    return c != 0 ? c : Integer.compare(a.payloadLength, b.payloadLength);
+    if (c != 0) {
+      return c;
+    }
+    c = Integer.compare(a.payloadLength, b.payloadLength);
+    return c != 0 ? c : compareTunnels(a.tunnel, b.tunnel);
+  }
+
+  /** No tunnel first, then by type, source and destination. */
+  private static int compareTunnels(Tunnel a, Tunnel b) {
+    if (a == b) {
+      return 0;
+    }
+    if (a == null || b == null) {
+      return a == null ? -1 : 1;
+    }
+    int c = Integer.compare(a.type().code(), b.type().code());
+    if (c != 0) {
+      return c;
+    }
+    c = IpAddresses.compare(a.outerSrcIpUnsafe(), b.outerSrcIpUnsafe());
+    return c != 0 ? c : IpAddresses.compare(a.outerDstIpUnsafe(), b.outerDstIpUnsafe());
   }
 
   @Override
@@ -329,6 +364,7 @@ public final class Packet implements Serializable {
     h = 31 * h + length;
     h = 31 * h + ipLength;
     h = 31 * h + payloadLength;
+    h = 31 * h + (tunnel == null ? 0 : tunnel.hashCode());
     return 31 * h + Long.hashCode(sourceOffset);
   }
 
@@ -352,7 +388,8 @@ public final class Packet implements Serializable {
         + " ack="
         + ack
         + " len="
-        + length;
+        + length
+        + (tunnel == null ? "" : " tunnel=" + tunnel);
   }
 
   /** Builds a {@link Packet}; fields not set are zero, the IP and payload lengths unknown. */
@@ -370,6 +407,7 @@ public final class Packet implements Serializable {
     private long sourceOffset;
     private int ipLength = UNKNOWN;
     private int payloadLength = UNKNOWN;
+    private Tunnel tunnel;
 
     private Builder() {}
 
@@ -466,6 +504,12 @@ public final class Packet implements Serializable {
     /** The transport payload length, or {@link #UNKNOWN}. */
     public Builder payloadLength(int v) {
       this.payloadLength = v;
+      return this;
+    }
+
+    /** The outermost tunnel the packet was decoded from, or null (none). */
+    public Builder tunnel(Tunnel v) {
+      this.tunnel = v;
       return this;
     }
 

@@ -5,16 +5,19 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.coders.CustomCoder;
 import org.apache.beam.sdk.util.VarInt;
 
 /**
- * A compact, deterministic coder for {@link Packet}: under 40 bytes for an IPv4 packet.
+ * A compact, deterministic coder for {@link Packet}: about 40 bytes for an IPv4 packet.
  *
  * <p>Layout: timestamp (8 bytes), address family (1 byte: 4 or 16) and both addresses, ports (2
  * bytes each), protocol (1 byte), flags (2 bytes: all twelve TCP flag bits), seq and ack (4 bytes
- * each), length and source offset as var-ints, then the IP and payload lengths plus one as var-ints
- * (0: unknown).
+ * each), length and source offset as var-ints, the IP and payload lengths plus one as var-ints (0:
+ * unknown), then the tunnel: its {@link TunnelType#code()} (1 byte, 0 for none) and, only when
+ * there is one, its outer addresses as a pair (address length, both addresses). A packet outside a
+ * tunnel costs one byte more than before tunnels were carried.
  */
 public final class PacketCoder extends CustomCoder<Packet> {
   private static final PacketCoder INSTANCE = new PacketCoder();
@@ -41,6 +44,30 @@ public final class PacketCoder extends CustomCoder<Packet> {
     VarInt.encode(p.sourceOffset(), outStream);
     VarInt.encode(p.ipLength() + 1, outStream);
     VarInt.encode(p.payloadLength() + 1, outStream);
+    Tunnel t = p.tunnel();
+    if (t == null) {
+      outStream.write(0);
+    } else {
+      out.writeByte(t.type().code());
+      AddressCoding.writePair(out, t.outerSrcIpUnsafe(), t.outerDstIpUnsafe());
+      out.flush();
+    }
+  }
+
+  /** Reads the tunnel {@link #encode} wrote last: null for none. */
+  static Tunnel decodeTunnel(DataInputStream in) throws IOException {
+    int code = in.readUnsignedByte();
+    if (code == 0) {
+      return null;
+    }
+    if (code > TunnelType.values().length) {
+      throw new CoderException("bad tunnel type " + code);
+    }
+    int length = AddressCoding.readLength(in);
+    return new Tunnel(
+        TunnelType.ofCode(code),
+        AddressCoding.readAddress(in, length),
+        AddressCoding.readAddress(in, length));
   }
 
   @Override
@@ -64,6 +91,7 @@ public final class PacketCoder extends CustomCoder<Packet> {
         .sourceOffset(VarInt.decodeLong(inStream))
         .ipLength(VarInt.decodeInt(inStream) - 1)
         .payloadLength(VarInt.decodeInt(inStream) - 1)
+        .tunnel(decodeTunnel(in))
         .build();
   }
 

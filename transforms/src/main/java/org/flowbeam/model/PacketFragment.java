@@ -16,12 +16,16 @@ import java.util.List;
  * bits, in bits 1–4), a byte of the low eight flags, seq and ack, then its timestamp and source
  * offset as zig-zag deltas from the previous packet and its length, as varints, then its IP length
  * and payload length as differences to the length above them ({@link #difference}) — about 17 bytes
- * a packet, the key's addresses once. Why encoded rather than a list of {@link Packet}s: a reader
- * holds hundreds of thousands of packets in open fragments (15 bytes each instead of about 120),
- * the coder copies the bytes instead of encoding packet by packet, and a runner that decodes an
- * element only to route it (Flink decodes every output of a multi-output step in each of its
- * consumers) pays a copy, not a decode. The packets are decoded once, by {@link #packets()}, where
- * they are assembled.
+ * a packet, the key's addresses once. Bits 5–6 of the first byte say the packet's {@link
+ * Packet#tunnel()}: 0 none, 1 the previous packet's, 2 the previous packet's reversed (a reply
+ * through the same tunnel), 3 a tunnel written after the packet's other fields (its type code, the
+ * address length, both outer addresses). So a packet outside a tunnel costs nothing more, and a
+ * tunnelled flow's packets pay for their tunnel once a fragment, or when it changes. Why encoded
+ * rather than a list of {@link Packet}s: a reader holds hundreds of thousands of packets in open
+ * fragments (15 bytes each instead of about 120), the coder copies the bytes instead of encoding
+ * packet by packet, and a runner that decodes an element only to route it (Flink decodes every
+ * output of a multi-output step in each of its consumers) pays a copy, not a decode. The packets
+ * are decoded once, by {@link #packets()}, where they are assembled.
  */
 public final class PacketFragment implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -81,9 +85,12 @@ public final class PacketFragment implements Serializable {
     int[] pos = {0};
     long ts = 0;
     long offset = 0;
+    Tunnel previous = null;
+    Tunnel beforePrevious = null;
     for (int i = 0; i < size; i++) {
       int at = pos[0];
       boolean aToB = (encoded[at] & 1) == 0;
+      int tunnelBits = (encoded[at] >>> 5) & 3;
       int flags = (encoded[at] & 0x1e) << 7 | (encoded[at + 1] & 0xff);
       long seq = readInt(encoded, at + 2) & 0xffffffffL;
       long ack = readInt(encoded, at + 6) & 0xffffffffL;
@@ -93,6 +100,19 @@ public final class PacketFragment implements Serializable {
       long length = readVarLong(encoded, pos);
       int ipLength = lengthBelow(length, readVarLong(encoded, pos));
       int payloadLength = lengthBelow(ipLength, readVarLong(encoded, pos));
+      Tunnel tunnel =
+          switch (tunnelBits) {
+            case TUNNEL_NONE -> null;
+            case TUNNEL_PREVIOUS -> previous;
+            case TUNNEL_PREVIOUS_REVERSED ->
+                // A conversation alternates directions: reuse the tunnel of two packets back.
+                beforePrevious != null && beforePrevious.isSameTunnelAs(previous, true)
+                    ? beforePrevious
+                    : previous.reversed();
+            default -> readTunnel(encoded, pos);
+          };
+      beforePrevious = previous;
+      previous = tunnel;
       // The fields were valid packets' when they were added; the coder checked the sizes.
       out.add(
           new Packet(
@@ -108,9 +128,26 @@ public final class PacketFragment implements Serializable {
               (int) length,
               offset,
               ipLength,
-              payloadLength));
+              payloadLength,
+              tunnel));
     }
     return out;
+  }
+
+  private static final int TUNNEL_NONE = 0;
+  private static final int TUNNEL_PREVIOUS = 1;
+  private static final int TUNNEL_PREVIOUS_REVERSED = 2;
+  private static final int TUNNEL_WRITTEN = 3;
+
+  private static Tunnel readTunnel(byte[] b, int[] pos) {
+    int at = pos[0];
+    TunnelType type = TunnelType.ofCode(b[at] & 0xff);
+    int n = b[at + 1];
+    pos[0] = at + 2 + 2 * n;
+    return new Tunnel(
+        type,
+        Arrays.copyOfRange(b, at + 2, at + 2 + n),
+        Arrays.copyOfRange(b, at + 2 + n, at + 2 + 2 * n));
   }
 
   @Override
@@ -147,6 +184,7 @@ public final class PacketFragment implements Serializable {
     private long oldestUs = Long.MAX_VALUE;
     private long lastTs;
     private long lastOffset;
+    private Tunnel lastTunnel;
 
     private Builder(FlowKey key) {
       this.key = key;
@@ -162,8 +200,19 @@ public final class PacketFragment implements Serializable {
       if ((!aToB && !key.isBtoA(p)) || !key.hasIcmpIdOf(p)) {
         throw new IllegalArgumentException(p + " is not of " + key);
       }
-      ensure(10 + 5 * 10);
-      buf[len] = (byte) ((aToB ? 0 : 1) | (p.flags() >>> 8) << 1);
+      ensure(10 + 5 * 10 + 2 + 32);
+      Tunnel t = p.tunnel();
+      int tunnelBits;
+      if (t == null) {
+        tunnelBits = TUNNEL_NONE;
+      } else if (lastTunnel != null && t.isSameTunnelAs(lastTunnel, false)) {
+        tunnelBits = TUNNEL_PREVIOUS;
+      } else if (lastTunnel != null && t.isSameTunnelAs(lastTunnel, true)) {
+        tunnelBits = TUNNEL_PREVIOUS_REVERSED;
+      } else {
+        tunnelBits = TUNNEL_WRITTEN;
+      }
+      buf[len] = (byte) ((aToB ? 0 : 1) | (p.flags() >>> 8) << 1 | tunnelBits << 5);
       buf[len + 1] = (byte) p.flags();
       writeInt(buf, len + 2, (int) p.seq());
       writeInt(buf, len + 6, (int) p.ack());
@@ -173,6 +222,15 @@ public final class PacketFragment implements Serializable {
       len = writeVarLong(buf, len, p.length());
       len = writeVarLong(buf, len, difference(p.length(), p.ipLength()));
       len = writeVarLong(buf, len, difference(p.ipLength(), p.payloadLength()));
+      if (tunnelBits == TUNNEL_WRITTEN) {
+        byte[] src = t.outerSrcIpUnsafe();
+        buf[len] = (byte) t.type().code();
+        buf[len + 1] = (byte) src.length;
+        System.arraycopy(src, 0, buf, len + 2, src.length);
+        System.arraycopy(t.outerDstIpUnsafe(), 0, buf, len + 2 + src.length, src.length);
+        len += 2 + 2 * src.length;
+      }
+      lastTunnel = t;
       lastTs = p.timestampMicros();
       lastOffset = p.sourceOffset();
       oldestUs = Math.min(oldestUs, lastTs);

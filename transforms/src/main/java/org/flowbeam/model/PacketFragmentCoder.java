@@ -20,8 +20,8 @@ public final class PacketFragmentCoder extends CustomCoder<PacketFragment> {
   /** The fewest bytes one encoded packet takes: direction, flags, seq, ack, five 1-byte varints. */
   private static final int MIN_PACKET_BYTES = 15;
 
-  /** The most: five 10-byte varints. */
-  private static final int MAX_PACKET_BYTES = 60;
+  /** The most: five 10-byte varints and a tunnel of IPv6 endpoints written out (34 bytes). */
+  private static final int MAX_PACKET_BYTES = 94;
 
   private static final int MAX_BYTES = 1 << 30;
 

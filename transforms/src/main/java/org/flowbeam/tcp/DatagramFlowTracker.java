@@ -16,6 +16,7 @@ import org.flowbeam.model.FlowState;
 import org.flowbeam.model.InvalidReason;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.Tunnel;
 
 /**
  * Splits the packets of one UDP or ICMP key, given in event-time order, into flows, as {@link
@@ -96,7 +97,7 @@ public final class DatagramFlowTracker implements FlowTracker {
       emit(current, CloseReason.ACTIVE_TIMEOUT, out);
       current = new Flow(current.initiatorIsA);
     }
-    current.add(fromA, ts, p.length(), p.payloadLength(), p.ipLength());
+    current.add(fromA, ts, p.length(), p.payloadLength(), p.ipLength(), p.tunnel());
   }
 
   /** Ends the open flow, if any, with {@code end_of_data}, into {@code out}. */
@@ -156,6 +157,7 @@ public final class DatagramFlowTracker implements FlowTracker {
       out.writeLong(current.payloadRev);
       out.writeLong(current.ipBytesFwd);
       out.writeLong(current.ipBytesRev);
+      current.tunnel.writeTo(out);
     }
   }
 
@@ -179,6 +181,7 @@ public final class DatagramFlowTracker implements FlowTracker {
       f.payloadRev = in.readLong();
       f.ipBytesFwd = in.readLong();
       f.ipBytesRev = in.readLong();
+      f.tunnel = TunnelTally.readFrom(in);
       if (f.payloadFwd < -1
           || f.payloadRev < -1
           || f.ipBytesFwd < -1
@@ -213,13 +216,15 @@ public final class DatagramFlowTracker implements FlowTracker {
     long payloadRev;
     long ipBytesFwd;
     long ipBytesRev;
+    TunnelTally tunnel = new TunnelTally();
 
     Flow(boolean initiatorIsA) {
       this.initiatorIsA = initiatorIsA;
     }
 
-    void add(boolean fromA, long ts, int length, int payloadLength, int ipLength) {
+    void add(boolean fromA, long ts, int length, int payloadLength, int ipLength, Tunnel through) {
       boolean forward = fromA == initiatorIsA;
+      tunnel.add(through, forward);
       if (packetsFwd + packetsRev == 0) {
         firstTs = ts;
         firstFromInitiator = forward;
@@ -297,6 +302,7 @@ public final class DatagramFlowTracker implements FlowTracker {
           InvalidReason.NONE,
           reason,
           conn(key),
+          tunnel.result(),
           List.of());
     }
   }

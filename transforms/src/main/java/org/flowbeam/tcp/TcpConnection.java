@@ -75,6 +75,9 @@ final class TcpConnection {
   /** Zeek's view of the flow (its conn.log facts), made with the flow's first packet. */
   private ZeekTcpState zeek;
 
+  /** The tunnel the flow was seen in: its first packet's. */
+  private TunnelTally tunnel = new TunnelTally();
+
   private TcpConnection(
       byte[] initiatorIp,
       int initiatorPort,
@@ -173,6 +176,7 @@ final class TcpConnection {
       zeek = new ZeekTcpState(d != 0);
     }
     zeek.add(d == 0, f, p.seq(), p.ack(), p.payloadLength(), p.ipLength(), ts);
+    tunnel.add(p.tunnel(), d == 0);
     lastTs = ts;
     if (d == 0) {
       packetsFwd++;
@@ -333,6 +337,7 @@ final class TcpConnection {
         invalid,
         reason,
         zeek.summary(),
+        tunnel.result(),
         packets);
   }
 
@@ -367,6 +372,7 @@ final class TcpConnection {
     out.writeByte(terminatedBy == null ? -1 : terminatedBy.ordinal());
     out.writeLong(terminatedAt);
     zeek.writeTo(out);
+    tunnel.writeTo(out);
     out.writeInt(packets.size());
     out.flush();
     for (Packet p : packets) {
@@ -417,6 +423,7 @@ final class TcpConnection {
     c.terminatedBy = terminated < 0 ? null : enumAt(CloseReason.values(), terminated);
     c.terminatedAt = in.readLong();
     c.zeek = ZeekTcpState.readFrom(in);
+    c.tunnel = TunnelTally.readFrom(in);
     int retained = in.readInt();
     if (retained < 0 || retained > MAX_RETAINED_PACKETS || (retained > 0 && !retainPackets)) {
       throw new StreamCorruptedException("bad flow state: " + retained + " retained packets");

@@ -25,16 +25,17 @@ import org.flowbeam.tcp.KeyAssembly;
  * keyed stage's {@code KeyAssemblyCoder}) writes it. Plain Java; {@code CarriedFlows} reads and
  * writes it in a pipeline.
  *
- * <p>Version 3, big-endian. Version 1, of FlowBeam before UDP and ICMP flows, held TCP flows and
+ * <p>Version 4, big-endian. Version 1, of FlowBeam before UDP and ICMP flows, held TCP flows and
  * rules without the UDP and ICMP idle timeouts and protocols; version 2 had no Zeek conn.log facts
  * (each packet's IP and payload lengths, a TCP flow's Zeek endpoint states and history, a datagram
- * flow's payload and IP bytes). An older file is refused with a hint to flush the series with the
- * FlowBeam that wrote it:
+ * flow's payload and IP bytes); version 3 had no tunnels (each waiting or retained packet's tunnel,
+ * each open flow's tunnel and count of packets that came otherwise). An older file is refused with
+ * a hint to flush the series with the FlowBeam that wrote it:
  *
  * <pre>
  * offset  size  field
  * 0       8     magic "FBCARRY\n"
- * 8       4     format version, 3
+ * 8       4     format version, 4
  * 12      8     series end, µs: the newest packet of the run that wrote the file and of every
  *               run before it (Long.MIN_VALUE if none had a packet)
  * 20      4     CRC-32C of the 20 bytes above
@@ -61,7 +62,7 @@ import org.flowbeam.tcp.KeyAssembly;
  */
 public final class CarriedFlowsFile {
   /** The format version this build writes and reads. */
-  public static final int VERSION = 3;
+  public static final int VERSION = 4;
 
   static final byte[] MAGIC = "FBCARRY\n".getBytes(StandardCharsets.US_ASCII);
   static final int HEADER_BYTES = 24;

@@ -14,6 +14,7 @@ import org.flowbeam.io.DecompressionGuard;
 import org.flowbeam.io.RecordReader;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
+import org.flowbeam.model.Tunnel;
 
 /**
  * Reads the records of one capture file, or of one byte range of it, without Beam: the {@link

@@ -4,6 +4,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.Tunnel;
+import org.flowbeam.model.TunnelType;
 
 /**
  * Decodes one captured frame (link layer, tunnels, IPv4/IPv6, TCP/UDP) into a {@link Packet},
@@ -141,6 +143,9 @@ public final class FrameDecoder {
   private TunnelType outerType;
   private boolean outerV6;
 
+  /** The tunnel last returned by {@link #tunnel()}, reused while the frames' tunnel stays. */
+  private Tunnel lastTunnel;
+
   /** A decoder that decapsulates tunnels. */
   public FrameDecoder() {
     this(true);
@@ -216,9 +221,14 @@ public final class FrameDecoder {
     if (outerType == null) {
       return null;
     }
-    return outerV6
-        ? new Tunnel(outerType, outerSrc16, outerDst16)
-        : new Tunnel(outerType, outerSrc4, outerDst4);
+    byte[] src = outerV6 ? outerSrc16 : outerSrc4;
+    byte[] dst = outerV6 ? outerDst16 : outerDst4;
+    Tunnel last = lastTunnel;
+    if (last == null || !last.matches(outerType, src, dst)) {
+      // Consecutive frames of one tunnel (most of a capture's) share one immutable Tunnel.
+      lastTunnel = new Tunnel(outerType, src, dst);
+    }
+    return lastTunnel;
   }
 
   /** Frames without an IP packet, by type name (ethertype, LLC or link-type name). */
@@ -641,7 +651,7 @@ public final class FrameDecoder {
     if (fragmentOffset == 0) {
       transport(protocol, b, p + ihl, payloadEnd, whole && lengthKnown ? totalLength - ihl : -1);
     }
-    packet = builder.build();
+    packet = builder.tunnel(tunnel()).build();
     return PACKET;
   }
 
@@ -724,7 +734,7 @@ public final class FrameDecoder {
           payloadEnd,
           whole && payloadLength > 0 && transportLength >= 0 ? transportLength : -1);
     }
-    packet = builder.build();
+    packet = builder.tunnel(tunnel()).build();
     return PACKET;
   }
 

@@ -18,7 +18,7 @@ import org.flowbeam.model.TimeBin;
  * times are microseconds since the epoch, enum values their lower-case labels.
  *
  * <pre>{@code
- * RecordFormats.FLOWS.columns(); // [flow_id, initiator_ip, ..., close_reason, community_id]
+ * RecordFormats.FLOWS.columns(); // [flow_id, initiator_ip, ..., community_id, tunnel_type, ...]
  * }</pre>
  */
 public final class RecordFormats {
@@ -29,9 +29,13 @@ public final class RecordFormats {
    * Flows: {@code flow_id, initiator_ip, initiator_port, responder_ip, responder_port, protocol,
    * start_us, end_us, duration_us, packets, bytes, packets_fwd, packets_rev, bytes_fwd, bytes_rev,
    * fin, syn, rst, psh, ack, urg, ece, cwr, handshake_complete, state, invalid_reason,
-   * close_reason, community_id}. Forward is from the initiator; {@code invalid_reason} is empty
-   * unless the flow is invalid; {@code community_id} is the flow's Community ID v1 with the default
-   * seed ({@link #flows(CommunityId)} for another). Retained packets are not written.
+   * close_reason, community_id, tunnel_type, tunnel_src_ip, tunnel_dst_ip, tunnel_other_packets}.
+   * Forward is from the initiator; {@code invalid_reason} is empty unless the flow is invalid;
+   * {@code community_id} is the flow's Community ID v1 with the default seed ({@link
+   * #flows(CommunityId)} for another). The tunnel columns ({@link org.flowbeam.model.FlowTunnel})
+   * come last, so readers of the columns before them are unchanged: the first packet's tunnel type
+   * and outer endpoints (initiator's side first; empty without a tunnel) and the count of packets
+   * that came otherwise. Retained packets are not written.
    */
   public static final RecordFormat<FlowRecord> FLOWS =
       new RecordFormat<>(
@@ -55,7 +59,15 @@ public final class RecordFormats {
                   "bytes_rev"),
               FLAG_COLUMNS,
               List.of(
-                  "handshake_complete", "state", "invalid_reason", "close_reason", "community_id")),
+                  "handshake_complete",
+                  "state",
+                  "invalid_reason",
+                  "close_reason",
+                  "community_id",
+                  "tunnel_type",
+                  "tunnel_src_ip",
+                  "tunnel_dst_ip",
+                  "tunnel_other_packets")),
           flowValues(CommunityId.DEFAULT),
           "/avro/flow.avsc");
 
@@ -131,7 +143,7 @@ public final class RecordFormats {
   }
 
   private static List<Object> flowValues(FlowRecord f, CommunityId communityId) {
-    List<Object> v = new ArrayList<>(28);
+    List<Object> v = new ArrayList<>(32);
     v.add(f.flowId());
     v.add(f.initiatorIp());
     v.add(f.initiatorPort());
@@ -153,6 +165,10 @@ public final class RecordFormats {
     v.add(f.invalidReason().label());
     v.add(f.closeReason().label());
     v.add(communityId.of(f));
+    v.add(f.tunnel().typeText());
+    v.add(f.tunnel().outerSrcText());
+    v.add(f.tunnel().outerDstText());
+    v.add(f.tunnel().otherPackets());
     return v;
   }
 

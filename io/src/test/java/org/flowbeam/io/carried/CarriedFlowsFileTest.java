@@ -145,17 +145,25 @@ class CarriedFlowsFileTest {
         assertThrows(CarriedFlowsFileException.class, () -> inspect(foreign)).getMessage(),
         equalTo(NAME + " at byte 0: not a FlowBeam carried-flows file"));
     byte[] newer = file.clone();
-    newer[11] = 4;
+    newer[11] = 5;
     assertThat(
         assertThrows(CarriedFlowsFileException.class, () -> inspect(newer)).getMessage(),
-        equalTo(NAME + " at byte 8: format version 4; this FlowBeam reads version 3"));
+        equalTo(NAME + " at byte 8: format version 5; this FlowBeam reads version 4"));
     byte[] older = file.clone();
     older[11] = 2;
     assertThat(
         assertThrows(CarriedFlowsFileException.class, () -> inspect(older)).getMessage(),
         equalTo(
             NAME
-                + " at byte 8: format version 2; this FlowBeam reads version 3 (end the series"
+                + " at byte 8: format version 2; this FlowBeam reads version 4 (end the series"
+                + " with the FlowBeam that wrote it: --flushOpenFlows)"));
+    byte[] version3 = file.clone();
+    version3[11] = 3; // a file of the FlowBeam before tunnels: refused before its records
+    assertThat(
+        assertThrows(CarriedFlowsFileException.class, () -> inspect(version3)).getMessage(),
+        equalTo(
+            NAME
+                + " at byte 8: format version 3; this FlowBeam reads version 4 (end the series"
                 + " with the FlowBeam that wrote it: --flushOpenFlows)"));
     byte[] padded = java.util.Arrays.copyOf(file, file.length + 3);
     assertThat(
@@ -180,20 +188,34 @@ class CarriedFlowsFileTest {
    * datagram tracker's state for UDP and ICMP keys, and the identifier of an ICMP echo key; a TCP
    * assembly's encoding is otherwise version 1's. Version 3 added Zeek's conn.log facts: each
    * packet's IP and payload lengths, a TCP flow's Zeek endpoint states and history, a datagram
-   * flow's payload and IP bytes. The flows are assembled with a 2 s close linger, the default when
-   * versions 1 to 3 were pinned: the bytes are those that build wrote. A linger without limit is
-   * the same field holding {@link FlowRules#NO_CLOSE_LINGER_LIMIT} ({@link
-   * #whatIsWrittenIsReadBack} reads it back).
+   * flow's payload and IP bytes. Version 4 added tunnels: each waiting or retained packet's tunnel,
+   * each open flow's tunnel and count of packets that came otherwise (the TCP flow's packets come
+   * through a GTP-U tunnel, its reply through it reversed, its last packet outside it; the UDP
+   * flow's through Geneve between IPv6 endpoints; the ICMP flow's through none). The flows are
+   * assembled with a 2 s close linger, the default when versions 1 to 3 were pinned: the bytes are
+   * those that build wrote. A linger without limit is the same field holding {@link
+   * FlowRules#NO_CLOSE_LINGER_LIMIT} ({@link #whatIsWrittenIsReadBack} reads it back).
    */
+  private static final org.flowbeam.model.Tunnel GTP =
+      org.flowbeam.model.Tunnel.of(org.flowbeam.model.TunnelType.GTP_U, "172.16.0.1", "172.16.0.2");
+
   @Test
-  void theEncodingOfVersionThreeIsPinned() throws Exception {
+  void theEncodingOfVersionFourIsPinned() throws Exception {
     List<Packet> packets =
         Trace.between("2001:db8::1", 1234, "2001:db8::2", 80)
             .at(1_000_000)
             .handshake()
             .clientData(10)
             .fromClient(org.flowbeam.model.TcpFlags.FIN | org.flowbeam.model.TcpFlags.ACK, 0)
-            .packets();
+            .packets()
+            .stream()
+            .map(
+                p ->
+                    p.toBuilder()
+                        .tunnel(p.srcIpText().equals("2001:db8::1") ? GTP : GTP.reversed())
+                        .build())
+            .collect(java.util.stream.Collectors.toCollection(ArrayList::new));
+    packets.set(5, packets.get(5).toBuilder().tunnel(null).build());
     FlowKey key = FlowKey.of(packets.get(0));
     FlowRules pinned =
         RULES.withCloseLingerUs(FlowRules.FORMER_CLOSE_LINGER_US).withRetainPackets(true);
@@ -208,6 +230,11 @@ class CarriedFlowsFileTest {
             Datagrams.udp(1_000_000, "10.0.0.1", 5353, "10.0.0.53", 53, 80).toBuilder()
                 .ipLength(66)
                 .payloadLength(38)
+                .tunnel(
+                    org.flowbeam.model.Tunnel.of(
+                        org.flowbeam.model.TunnelType.GENEVE,
+                        "2001:db8:ffff::1",
+                        "2001:db8:ffff::2"))
                 .build(),
             Datagrams.icmp(1_002_000, "2001:db8::2", "2001:db8::1", 129, 0, 0xbeef, 3, 118))) {
       FlowKey k = FlowKey.of(datagram);
@@ -219,6 +246,11 @@ class CarriedFlowsFileTest {
     byte[] file = file(1_010_000, records);
     assertThat(inspect(file).flows(), equalTo(3L));
     String digest = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file));
-    assertThat(digest, equalTo("7e164519455a94911612fb7eb5af0244be7fdc13187637daa85c25d9fd56f8e2"));
+    assertThat(digest, equalTo("c20a96f5da54603518d023c70ff464f863eef06101a009b6ca6b28de58091f3a"));
+    // Read back, the carried TCP flow ends with its tunnel: GTP-U from the client's side, its
+    // last packet (outside the tunnel) counted.
+    List<org.flowbeam.model.FlowRecord> resumed = new ArrayList<>();
+    RunByRun.decode(records.get(0)).finish(1_010_000, resumed::add);
+    assertThat(resumed.get(0).tunnel(), equalTo(new org.flowbeam.model.FlowTunnel(GTP, 1)));
   }
 }

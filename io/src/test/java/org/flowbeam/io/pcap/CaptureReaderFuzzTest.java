@@ -16,6 +16,7 @@ import org.flowbeam.io.fuzz.AllocationMeter;
 import org.flowbeam.io.fuzz.ByteArrayChannel;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
+import org.flowbeam.model.Tunnel;
 
 /**
  * Fuzzes the pcap and pcapng readers ({@link CaptureReader}, {@link PcapReader}, {@link

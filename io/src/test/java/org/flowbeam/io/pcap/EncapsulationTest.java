@@ -21,6 +21,7 @@ import org.flowbeam.model.IcmpMessages;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.Tunnel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.flowbeam.io.fuzz.AllocationMeter;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.Tunnel;
 
 /**
  * Fuzzes {@link FrameDecoder} over every link type it decodes and every encapsulation reachable

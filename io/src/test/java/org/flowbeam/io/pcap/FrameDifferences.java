@@ -11,6 +11,7 @@ import java.util.TreeMap;
 import org.flowbeam.model.IpAddresses;
 import org.flowbeam.model.IpProtocol;
 import org.flowbeam.model.Packet;
+import org.flowbeam.model.Tunnel;
 import org.flowbeam.testing.TsharkAgreement;
 
 /**

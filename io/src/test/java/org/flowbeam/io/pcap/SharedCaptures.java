@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.flowbeam.model.Packet;
 import org.flowbeam.model.RejectedRecord;
+import org.flowbeam.model.Tunnel;
 import org.junit.jupiter.api.Assumptions;
 
 /** The shared real captures and a plain-Java range reader over them, for tests. */

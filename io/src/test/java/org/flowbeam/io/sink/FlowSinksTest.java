@@ -168,7 +168,11 @@ class FlowSinksTest {
             "state",
             "invalid_reason",
             "close_reason",
-            "community_id"));
+            "community_id",
+            "tunnel_type",
+            "tunnel_src_ip",
+            "tunnel_dst_ip",
+            "tunnel_other_packets"));
     FlowRecord f = SinkFixtures.flows(3).get(2);
     assertThat(
         asText(RecordFormats.FLOWS.values(f)),
@@ -202,7 +206,12 @@ class FlowSinksTest {
             "idle_timeout",
             // Community ID of 10.0.0.2:40002 -> 192.168.1.1:443 TCP, computed by hand from the
             // spec (SHA-1 of seed, ordered addresses, protocol, padding, ports; Base64).
-            "1:uAPKc4z5FYCjDS1qXsocuSUu/yU="));
+            "1:uAPKc4z5FYCjDS1qXsocuSUu/yU=",
+            // The fixture's flow 2 came through a GTP-U tunnel; none of its packets otherwise.
+            "gtp_u",
+            "172.16.0.2",
+            "172.16.1.1",
+            "0"));
   }
 
   @Test

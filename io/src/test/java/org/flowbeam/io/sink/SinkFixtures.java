@@ -26,7 +26,10 @@ import org.flowbeam.model.ConnSummary;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.FlowState;
+import org.flowbeam.model.FlowTunnel;
 import org.flowbeam.model.InvalidReason;
+import org.flowbeam.model.Tunnel;
+import org.flowbeam.model.TunnelType;
 
 /** Records to write and readers that read the written files back, for the sink tests. */
 final class SinkFixtures {
@@ -64,6 +67,10 @@ final class SinkFixtures {
               invalid,
               CloseReason.values()[i % CloseReason.values().length],
               ConnSummary.UNKNOWN,
+              i % 3 == 2
+                  ? new FlowTunnel(
+                      Tunnel.of(TunnelType.GTP_U, "172.16.0." + (i % 250), "172.16.1.1"), i / 3)
+                  : FlowTunnel.NONE,
               List.of()));
     }
     return out;

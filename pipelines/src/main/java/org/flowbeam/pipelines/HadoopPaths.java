@@ -1,10 +1,12 @@
 package org.flowbeam.pipelines;
 
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.hdfs.HadoopFileSystemOptions;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.flowbeam.io.fs.Location;
 
 /**
@@ -15,7 +17,9 @@ import org.flowbeam.io.fs.Location;
  * --hdfsConfiguration='[{"fs.defaultFS": "hdfs://nn:8020", ...}]'} (a JSON list of one map of
  * Hadoop keys), else {@code core-site.xml} and {@code hdfs-site.xml} from {@code HADOOP_CONF_DIR}
  * or {@code YARN_CONF_DIR}. Without either, a run naming a full URI ({@code hdfs://nn:8020/dir})
- * uses Hadoop's defaults, which is all a NameNode address in the URI needs. Beam takes at most one
+ * uses Hadoop's defaults, which is all a NameNode address in the URI needs. A configuration whose
+ * {@code fs.defaultFS} is local (unset) gets the first Hadoop path's {@code scheme://authority}
+ * there, because Beam registers its Hadoop file system for that scheme. Beam takes at most one
  * configuration. The options travel with the job, so TaskManagers use the same configuration.
  */
 final class HadoopPaths {
@@ -34,8 +38,16 @@ final class HadoopPaths {
               + conf.size()
               + " configurations; give one (a JSON list of one map)");
     }
-    if ((conf == null || conf.isEmpty()) && !hadoopPaths(options).isEmpty()) {
-      options.setHdfsConfiguration(List.of(new Configuration()));
+    List<String> paths = hadoopPaths(options);
+    if (!paths.isEmpty()) {
+      Configuration c = conf == null || conf.isEmpty() ? new Configuration() : conf.get(0);
+      URI defaultFs = FileSystem.getDefaultUri(c);
+      if (defaultFs.getScheme() == null || defaultFs.getScheme().equals("file")) {
+        // Beam registers its Hadoop file system for the default file system's scheme, which
+        // must not be the local one (Beam's own); the first Hadoop path's NameNode is.
+        c.set(FileSystem.FS_DEFAULT_NAME_KEY, schemeAndAuthority(paths.get(0)));
+      }
+      options.setHdfsConfiguration(List.of(c));
     }
     FileSystems.setDefaultPipelineOptions(options);
   }
@@ -52,6 +64,13 @@ final class HadoopPaths {
               + paths.get(0)
               + "); give a local ROOT and inputs, or run without --incremental");
     }
+  }
+
+  /** {@code hdfs://nn:8020} of {@code hdfs://nn:8020/dir/*.pcap} (globs need not be a URI). */
+  static String schemeAndAuthority(String uri) {
+    int slashes = uri.indexOf("://");
+    int end = uri.indexOf('/', slashes + 3);
+    return end < 0 ? uri : uri.substring(0, end);
   }
 
   /** The options' paths that are not local. */

@@ -213,12 +213,18 @@ class HdfsIT {
     assertThat(csvOutputs, hasItem("flows"));
     assertThat(csvOutputs(hdfs), equalTo(csvOutputs));
     for (String output : csvOutputs) {
-      assertThat(output, h.sortedCsvRows(output), equalTo(l.sortedCsvRows(output)));
+      // Rows naming an input file (rejected records) name it as each run was given it.
+      List<String> hdfsRows =
+          h.sortedCsvRows(output).stream()
+              .map(r -> r.replace(nameNode + "/in/", localInput + "/"))
+              .sorted()
+              .toList();
+      List<String> localRows = l.sortedCsvRows(output).stream().sorted().toList();
+      assertThat(output, hdfsRows, equalTo(localRows));
     }
     assertThat(l.sortedCsvRows("flows"), hasSize(greaterThan(10)));
     Map<String, Object> counts = h.counts();
     assertThat(counts, equalTo(l.counts()));
-    assertThat(((Number) counts.get(RunManifest.REJECTED)).longValue(), equalTo(0L));
     assertThat(h.reconciliation().values(), everyItem(equalTo(true)));
     // Not sharded, so written by FlowBeam's own code: the TimeArcs layout, byte for byte.
     List<String> layout =

@@ -311,6 +311,62 @@ class HdfsIT {
   }
 
   @Test
+  void hadoopDirectoryOpsBehaveAsTheLocalOnes() throws Exception {
+    Location local = Location.local(Files.createDirectories(tmp.resolve("ops")));
+    Location remote = Location.of(nameNode + "/ops", null);
+    assertThat(remote.isLocal(), is(false));
+    assertThat(directoryScenario(remote), equalTo(directoryScenario(local)));
+  }
+
+  /**
+   * Runs the operations the output swap and the writers use under {@code root} and returns what
+   * each observed, for comparing two file systems.
+   */
+  private static List<String> directoryScenario(Location root) throws IOException {
+    List<String> seen = new ArrayList<>();
+    Location a = root.resolve("a");
+    write(a.resolve("flows").resolve("date=1").resolve("x.csv"), "x");
+    write(a.resolve("flows").resolve("y.csv"), "y");
+    write(a.resolve("manifest.json"), "{}");
+    seen.add("list " + a.list());
+    seen.add("files " + a.filesUnder());
+    seen.add("isDirectory " + a.isDirectory() + " isFile " + a.resolve("manifest.json").isFile());
+    Location b = root.resolve("b");
+    b.mkdirs();
+    seen.add("rename onto existing refused " + refused(() -> a.renameTo(b)));
+    b.deleteRecursively();
+    a.renameTo(b);
+    seen.add("after rename a " + a.exists() + " b " + b.filesUnder());
+    write(root.resolve(".m.tmp"), "new");
+    root.resolve(".m.tmp").replace(b.resolve("manifest.json"));
+    seen.add("replaced " + b.resolve("manifest.json").readString() + " " + root.list());
+    b.deleteRecursively();
+    b.deleteRecursively();
+    seen.add("deleted " + b.exists() + " " + root.list() + " " + b.filesUnder());
+    return seen;
+  }
+
+  private interface IoAction {
+    void run() throws IOException;
+  }
+
+  private static boolean refused(IoAction action) {
+    try {
+      action.run();
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
+  }
+
+  private static void write(Location file, String text) throws IOException {
+    file.parent().mkdirs();
+    try (OutputStream out = file.create()) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
   void anUnreachableNameNodeIsOneLineAndExitCodeTwo() throws Exception {
     String closed = "hdfs://127.0.0.1:" + freeLoopbackPort();
     // A configuration given on the command line: no retries of the refused connection.

@@ -176,7 +176,8 @@ class HdfsIT {
     writeHdfs(onHdfs + "/flows/earlier.csv", "flow_id\nearlier\n");
 
     try (StandaloneFlinkCluster cluster =
-        StandaloneFlinkCluster.start(repo, tmp.resolve("cluster"), 2, START_TIMEOUT)) {
+        StandaloneFlinkCluster.start(
+            repo, Files.createDirectories(tmp.resolve("cluster")), 2, START_TIMEOUT)) {
       List<String> args = new ArrayList<>();
       args.add("@" + repo.resolve("run-configs/flink/flink-cluster.args"));
       args.add("--flinkMaster=" + cluster.master());

@@ -1,24 +1,21 @@
 package org.flowbeam.io;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.SerializableFunction;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.checkerframework.checker.nullness.qual.Nullable;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.FileFormat;
 import org.flowbeam.io.sink.HivePartitions;
 import org.flowbeam.io.sink.RecordFormat;
@@ -270,42 +267,45 @@ public final class FlowSinks {
    * Removes the temporary directories ({@code <name>/.temp-beam-csv|avro|parquet}) that the writes
    * leave under {@code outputDir} once the job has finished, if they hold no file: FileIO writes
    * windowed and leaves the emptied directory behind. A directory still holding files (a failed
-   * write's) is kept for inspection. Local paths only; on other file systems this does nothing.
-   * Done after the job rather than as a step of it, because a step that waits for each write adds a
-   * global combine per output and format, about a hundred Flink tasks at parallelism 2.
+   * write's) is kept for inspection. Local paths only; on other file systems this does nothing (see
+   * {@link #removeEmptyTempDirs(Location)}). Done after the job rather than as a step of it,
+   * because a step that waits for each write adds a global combine per output and format, about a
+   * hundred Flink tasks at parallelism 2.
    *
    * @return the directories removed
    */
   public static List<Path> removeEmptyTempDirs(String outputDir) throws IOException {
-    List<Path> removed = new ArrayList<>();
     if (outputDir.contains("://")) {
+      return new ArrayList<>();
+    }
+    List<Path> removed = new ArrayList<>();
+    for (Location l : removeEmptyTempDirs(Location.local(Paths.get(outputDir)))) {
+      removed.add(l.toPath());
+    }
+    return removed;
+  }
+
+  /**
+   * Removes the emptied temporary directories of the writes under {@code outputDir} as {@link
+   * #removeEmptyTempDirs(String)} does, on any file system {@link Location} reaches (local or
+   * HDFS).
+   *
+   * @return the directories removed
+   */
+  public static List<Location> removeEmptyTempDirs(Location outputDir) throws IOException {
+    List<Location> removed = new ArrayList<>();
+    if (!outputDir.isDirectory()) {
       return removed;
     }
-    Path root = Paths.get(outputDir);
-    if (!Files.isDirectory(root)) {
-      return removed;
-    }
-    List<Path> outputs;
-    try (Stream<Path> s = Files.list(root)) {
-      outputs = s.filter(Files::isDirectory).collect(Collectors.toList());
-    }
-    for (Path output : outputs) {
-      List<Path> temps;
-      try (Stream<Path> s = Files.list(output)) {
-        temps =
-            s.filter(d -> d.getFileName().toString().startsWith(TEMP_PREFIX))
-                .filter(Files::isDirectory)
-                .collect(Collectors.toList());
+    for (String output : outputDir.list()) {
+      Location dir = outputDir.resolve(output);
+      if (!dir.isDirectory()) {
+        continue;
       }
-      for (Path temp : temps) {
-        List<Path> all;
-        try (Stream<Path> s = Files.walk(temp)) {
-          all = s.sorted(Comparator.reverseOrder()).collect(Collectors.toList());
-        }
-        if (all.stream().allMatch(Files::isDirectory)) {
-          for (Path p : all) {
-            Files.deleteIfExists(p);
-          }
+      for (String name : dir.list()) {
+        Location temp = dir.resolve(name);
+        if (name.startsWith(TEMP_PREFIX) && temp.isDirectory() && temp.filesUnder().isEmpty()) {
+          temp.deleteRecursively();
           removed.add(temp);
         }
       }

@@ -19,6 +19,7 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.flowbeam.generate.GenerateMain;
 import org.flowbeam.io.FlowSinks;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.pipelines.diff.FlowDiffCommand;
 import org.flowbeam.pipelines.report.ReportHtml;
@@ -105,7 +106,9 @@ public final class FlowBeamMain {
       FlowBeamOptions options = parse(expanded);
       FlowBeamPipeline.validate(options);
       outputPath = options.getOutput();
+      HadoopPaths.configure(options);
       if (options.getIncremental()) {
+        HadoopPaths.refuseForIncremental(options);
         return IncrementalCommand.run(options, expanded, commandStart, out, err);
       }
       if (options.getFlushOpenFlows() || options.getMinFileAgeSeconds() != 0) {
@@ -115,16 +118,16 @@ public final class FlowBeamMain {
       MatchedInputs matched = matchInputs(options.getInput(), false);
       RunnerChoice.apply(options, expanded, matched.bytes());
       InputFiles inputs = InputFiles.classify(matched.files(), options.getFormat());
-      output = OutputDirectory.prepare(options.getOutput());
+      output = OutputDirectory.prepare(options.getOutput(), options);
       String runner = options.getRunner().getSimpleName();
       Map<String, Object> head = FlowBeamPipeline.manifestHead(options, inputs, runner);
 
       Pipeline p = Pipeline.create(options);
-      FlowBeamPipeline.build(p, options, inputs, output.staging().toString(), head);
+      FlowBeamPipeline.build(p, options, inputs, output.stagingLocation().toString(), head);
       JobRun.Timing timing = JobRun.run(p, options, inputs, commandStart, err);
       removeTempDirs(output, err);
       if (options.getReport()) {
-        writeReport(output.staging(), output.target().getFileName().toString(), err);
+        writeReport(output.stagingLocation(), output.target().name(), err);
       }
       output.commit();
       printSummary(
@@ -153,7 +156,7 @@ public final class FlowBeamMain {
   /** Removes the writes' emptied temporary directories; a failure only costs a warning line. */
   private static void removeTempDirs(OutputDirectory output, PrintStream err) {
     try {
-      FlowSinks.removeEmptyTempDirs(output.staging().toString());
+      FlowSinks.removeEmptyTempDirs(output.stagingLocation());
     } catch (IOException e) {
       err.println("flowbeam: warning: temporary directories left in the output: " + e.getMessage());
     }
@@ -164,6 +167,11 @@ public final class FlowBeamMain {
    * failure costs a warning line, not the run's results.
    */
   static void writeReport(Path dir, String title, PrintStream err) {
+    writeReport(Location.local(dir), title, err);
+  }
+
+  /** {@link #writeReport(Path, String, PrintStream)} of a directory local or on HDFS. */
+  static void writeReport(Location dir, String title, PrintStream err) {
     try {
       ReportHtml.writeFor(dir, title);
     } catch (IOException | RuntimeException e) {
@@ -248,13 +256,13 @@ public final class FlowBeamMain {
       try {
         match = FileSystems.match(spec, EmptyMatchTreatment.ALLOW);
       } catch (IOException e) {
-        throw new UsageException("cannot read input '" + spec + "': " + e.getMessage());
+        throw new UsageException("cannot read input '" + spec + "': " + HadoopErrors.oneLine(e));
       }
       List<MatchResult.Metadata> metadata;
       try {
         metadata = match.metadata();
       } catch (IOException e) {
-        throw new UsageException("cannot read input '" + spec + "': " + e.getMessage());
+        throw new UsageException("cannot read input '" + spec + "': " + HadoopErrors.oneLine(e));
       }
       if (metadata.isEmpty() && !allowEmpty) {
         throw new UsageException("no file matches input '" + spec + "'");
@@ -313,10 +321,10 @@ public final class FlowBeamMain {
    * Scripts read it (bench/common.sh): its first fields and {@code flows in}, {@code (N packets/s}
    * keep their places and meanings (the rate is over the whole time).
    */
-  private static void printSummary(PrintStream out, Path dir, String runner, RunTimes times) {
+  private static void printSummary(PrintStream out, Location dir, String runner, RunTimes times) {
     Map<String, Object> manifest;
     try {
-      manifest = ManifestWriter.parse(Files.readString(dir.resolve(ManifestWriter.FILE_NAME)));
+      manifest = ManifestWriter.parse(dir.resolve(ManifestWriter.FILE_NAME).readString());
     } catch (IOException e) {
       throw new IllegalStateException(
           "run finished but its manifest is unreadable: " + e.getMessage());

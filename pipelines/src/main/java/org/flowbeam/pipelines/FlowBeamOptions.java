@@ -2,6 +2,7 @@ package org.flowbeam.pipelines;
 
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.util.List;
+import org.apache.beam.sdk.io.hdfs.HadoopFileSystemOptions;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.DefaultValueFactory;
 import org.apache.beam.sdk.options.Description;
@@ -19,19 +20,25 @@ import org.flowbeam.model.FlowProtocol;
  * default except {@code --input} and {@code --output}. An option that takes one of a few values is
  * an enum, written in lower case on the command line ({@code --layout=timearcs}; any case is
  * accepted) and listed by {@code --help}.
+ *
+ * <p>{@code --input}, {@code --output} and {@code --ipMap} take local paths or {@code hdfs://}
+ * URIs; the Hadoop configuration is Beam's {@link HadoopFileSystemOptions#getHdfsConfiguration}
+ * ({@code --hdfsConfiguration}, else {@code HADOOP_CONF_DIR}/{@code YARN_CONF_DIR}; see {@link
+ * HadoopPaths}).
  */
-public interface FlowBeamOptions extends PipelineOptions {
+public interface FlowBeamOptions extends PipelineOptions, HadoopFileSystemOptions {
   @Description(
       "Input files: a glob or a comma-separated list of globs. Packet CSV (TimeArcs or tshark"
           + " field export), pcap and pcapng, each optionally gzip-compressed; all files together"
-          + " form one dataset.")
+          + " form one dataset. Local paths or hdfs://NAMENODE:PORT/... URIs.")
   @Validation.Required
   String getInput();
 
   void setInput(String value);
 
   @Description(
-      "Output directory (local). Receives the flows, statistics and rejected records, sharded,"
+      "Output directory: a local path or an hdfs://NAMENODE:PORT/... URI. Receives the flows,"
+          + " statistics and rejected records, sharded,"
           + " in each of --formats, and manifest.json; an earlier FlowBeam output there is"
           + " replaced. With --incremental: the root that accumulates every run's partitions.")
   @Validation.Required
@@ -49,7 +56,7 @@ public interface FlowBeamOptions extends PipelineOptions {
 
   @Description(
       "JSON object mapping address text to the integer ids used in the CSV, e.g."
-          + " {\"10.0.0.1\": 1}.")
+          + " {\"10.0.0.1\": 1}; a local path or an hdfs:// URI.")
   String getIpMap();
 
   void setIpMap(String value);

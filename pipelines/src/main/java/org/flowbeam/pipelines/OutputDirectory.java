@@ -2,13 +2,12 @@ package org.flowbeam.pipelines;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.stream.Stream;
-import org.flowbeam.pipelines.incremental.FileTrees;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.flowbeam.io.fs.Location;
 
 /**
  * The output directory of a run, replaced as a whole: the job writes into a staging directory
@@ -17,87 +16,122 @@ import org.flowbeam.pipelines.incremental.FileTrees;
  *
  * <p>An existing directory is replaced only if it is empty or holds a FlowBeam {@code
  * manifest.json}; anything else is refused, so a mistyped {@code --output} cannot delete a user's
- * files. Local file system only.
+ * files. The output may be a local directory or an HDFS URI ({@link Location}); the swap is two
+ * renames of whole directories, each atomic on HDFS and on one local file system.
  *
  * <p>The hidden directories beside the target ({@code .NAME.staging-PID-…} while a run writes,
  * {@code .NAME.old-PID-…} for the moment of the swap) name the process that made them. A run that
  * was killed leaves them behind; the next run for the same target removes those whose process is
  * gone, and if the kill fell between the two moves of the swap, it puts the previous output back
- * first.
+ * first. The process is looked up on the machine of the run, so runs writing one HDFS output from
+ * two machines at the same time are not supported (nor are two at once on one machine).
  */
 final class OutputDirectory {
   static final String MANIFEST = "manifest.json";
 
-  private final Path target;
-  private final Path staging;
+  private final Location target;
+  private final Location staging;
 
-  private OutputDirectory(Path target, Path staging) {
+  private OutputDirectory(Location target, Location staging) {
     this.target = target;
     this.staging = staging;
   }
 
-  /**
-   * Checks that {@code dir} may be written and creates the staging directory beside it.
-   *
-   * @throws UsageException if {@code dir} exists and is not a FlowBeam output
-   */
+  /** {@link #prepare(String, PipelineOptions)} of a local directory. */
   static OutputDirectory prepare(String dir) {
-    Path target = Path.of(dir).toAbsolutePath().normalize();
-    if (Files.exists(target)) {
-      if (!Files.isDirectory(target)) {
-        throw new UsageException("output " + dir + " exists and is not a directory");
-      }
-      if (!isEmpty(target) && !Files.isRegularFile(target.resolve(MANIFEST))) {
-        throw new UsageException(
-            "output directory "
-                + dir
-                + " is not empty and holds no FlowBeam manifest.json; refusing to replace it");
-      }
-    }
+    return prepare(dir, null);
+  }
+
+  /**
+   * Checks that {@code dir} may be written and creates the staging directory beside it; {@code
+   * options} carry the Hadoop configuration of an HDFS {@code dir}.
+   *
+   * @throws UsageException if {@code dir} exists and is not a FlowBeam output, or its file system
+   *     cannot be reached
+   */
+  static OutputDirectory prepare(String dir, PipelineOptions options) {
+    Location target = absolute(Location.of(dir, options));
     try {
-      Path parent = target.getParent();
-      Files.createDirectories(parent);
+      if (target.exists()) {
+        if (!target.isDirectory()) {
+          throw new UsageException("output " + dir + " exists and is not a directory");
+        }
+        if (!target.list().isEmpty() && !target.resolve(MANIFEST).isFile()) {
+          throw new UsageException(
+              "output directory "
+                  + dir
+                  + " is not empty and holds no FlowBeam manifest.json; refusing to replace it");
+        }
+      }
+      Location parent = target.parent();
+      if (parent == null) {
+        throw new UsageException("output " + dir + " is a root directory; give a directory in it");
+      }
+      parent.mkdirs();
       removeLeftovers(target);
-      Path staging = Files.createTempDirectory(parent, prefix(target, STAGING));
-      return new OutputDirectory(target, staging);
+      return new OutputDirectory(target, newSibling(target, STAGING));
     } catch (IOException e) {
       throw new UsageException(
-          "cannot create output directory next to " + dir + ": " + e.getMessage());
+          "cannot create output directory next to " + dir + ": " + HadoopErrors.oneLine(e));
     }
+  }
+
+  /** A local path made absolute and normal; a URI as it is. */
+  private static Location absolute(Location l) {
+    return l.isLocal() ? Location.local(l.toPath().toAbsolutePath().normalize()) : l;
   }
 
   private static final String STAGING = "staging";
   private static final String OLD = "old";
 
   /** {@code .NAME.KIND-PID-}: a hidden sibling of {@code target} owned by this process. */
-  private static String prefix(Path target, String kind) {
-    return "." + target.getFileName() + "." + kind + "-" + ProcessHandle.current().pid() + "-";
+  private static String prefix(Location target, String kind) {
+    return "." + target.name() + "." + kind + "-" + ProcessHandle.current().pid() + "-";
+  }
+
+  /** Creates a new empty directory {@code .NAME.KIND-PID-RANDOM} beside {@code target}. */
+  private static Location newSibling(Location target, String kind) throws IOException {
+    if (target.isLocal()) {
+      Path parent = target.toPath().getParent();
+      return Location.local(Files.createTempDirectory(parent, prefix(target, kind)));
+    }
+    while (true) {
+      Location dir =
+          target.sibling(
+              prefix(target, kind)
+                  + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36));
+      if (!dir.exists()) {
+        dir.mkdirs();
+        return dir;
+      }
+    }
+  }
+
+  /** {@link #removeLeftovers(Location)} of a local target. */
+  static void removeLeftovers(Path target) throws IOException {
+    removeLeftovers(Location.local(target));
   }
 
   /**
    * Removes the staging and old directories that killed runs for {@code target} left beside it;
    * restores a previous output that a run killed during the swap had moved aside.
    */
-  static void removeLeftovers(Path target) throws IOException {
-    Path parent = target.getParent();
-    String name = "." + target.getFileName() + ".";
-    List<Path> leftovers;
-    try (Stream<Path> siblings = Files.list(parent)) {
-      leftovers =
-          siblings
-              .filter(p -> p.getFileName().toString().startsWith(name))
-              .filter(p -> ownerIsGone(p.getFileName().toString().substring(name.length())))
-              .sorted()
-              .toList();
-    }
-    for (Path p : leftovers) {
-      String kind = p.getFileName().toString().substring(name.length());
-      if (kind.startsWith(OLD + "-")
-          && !Files.exists(target)
-          && Files.isRegularFile(p.resolve(MANIFEST))) {
-        move(p, target);
+  static void removeLeftovers(Location target) throws IOException {
+    Location parent = target.parent();
+    String name = "." + target.name() + ".";
+    List<String> leftovers =
+        parent.list().stream()
+            .filter(n -> n.startsWith(name))
+            .filter(n -> ownerIsGone(n.substring(name.length())))
+            .sorted()
+            .toList();
+    for (String n : leftovers) {
+      Location p = parent.resolve(n);
+      String kind = n.substring(name.length());
+      if (kind.startsWith(OLD + "-") && !target.exists() && p.resolve(MANIFEST).isFile()) {
+        p.renameTo(target);
       } else {
-        FileTrees.deleteRecursively(p);
+        p.deleteRecursively();
       }
     }
   }
@@ -119,56 +153,45 @@ final class OutputDirectory {
     }
   }
 
-  /** Where the job writes. */
+  /** Where the job writes, if it is local. */
   Path staging() {
+    return staging.toPath();
+  }
+
+  /** Where the job writes. */
+  Location stagingLocation() {
     return staging;
   }
 
   /** The final directory. */
-  Path target() {
+  Location target() {
     return target;
   }
 
   /** Replaces the target with the staging directory. */
   void commit() {
     try {
-      if (Files.exists(target)) {
-        Path old = Files.createTempDirectory(target.getParent(), prefix(target, OLD));
-        Files.delete(old);
-        move(target, old);
-        move(staging, target);
-        FileTrees.deleteRecursively(old);
+      if (target.exists()) {
+        Location old = newSibling(target, OLD);
+        old.deleteRecursively();
+        target.renameTo(old);
+        staging.renameTo(target);
+        old.deleteRecursively();
       } else {
-        move(staging, target);
+        staging.renameTo(target);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "cannot move output into " + target + ": " + e.getMessage(), e);
+          "cannot move output into " + target + ": " + HadoopErrors.oneLine(e), e);
     }
   }
 
   /** Removes the staging directory after a failed run. */
   void abandon() {
     try {
-      FileTrees.deleteRecursively(staging);
-    } catch (IOException e) {
+      staging.deleteRecursively();
+    } catch (IOException | RuntimeException e) {
       // Best effort: a leftover hidden staging directory is harmless and named as such.
-    }
-  }
-
-  private static void move(Path from, Path to) throws IOException {
-    try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(from, to);
-    }
-  }
-
-  private static boolean isEmpty(Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.findAny().isEmpty();
-    } catch (IOException e) {
-      throw new UsageException("cannot list output directory " + dir + ": " + e.getMessage());
     }
   }
 }

@@ -1,7 +1,6 @@
 package org.flowbeam.pipelines;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +9,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.pcap.CaptureSummary;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.model.FlowProtocol;
@@ -130,7 +130,7 @@ final class WriteManifestFn extends DoFn<Long, String> {
       timeArcs.remove("time_range");
       manifest = ManifestWriter.merge(manifest, timeArcs);
     }
-    ManifestWriter.write(Path.of(outputDir), manifest);
+    ManifestWriter.write(Location.of(outputDir, c.getPipelineOptions()), manifest);
     c.output(ManifestWriter.FILE_NAME);
   }
 }

@@ -7,11 +7,14 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
+import org.flowbeam.io.fs.Location;
 
 /**
- * Writes a local file all at once or not at all: the content goes to a temporary file in the same
- * directory, which is then renamed over the target (atomically where the file system can). A reader
- * never sees half a file, and a failed or retried write leaves the previous file in place.
+ * Writes a file (local, or on HDFS through {@link Location}) all at once or not at all: the content
+ * goes to a temporary file in the same directory, which is then renamed over the target (atomically
+ * where the file system can). A reader never sees half a file, and a failed or retried write leaves
+ * the previous file in place.
  *
  * <pre>{@code
  * AtomicFiles.write(dir.resolve("manifest.json"), out -> out.write(bytes));
@@ -43,6 +46,34 @@ public final class AtomicFiles {
       }
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /**
+   * Writes {@code target} as {@link #write(Path, Content)} does, on any file system {@link
+   * Location} reaches: a temporary file beside it, renamed over it (on HDFS one atomic rename).
+   */
+  public static void write(Location target, Content content) throws IOException {
+    if (target.isLocal()) {
+      write(target.toPath(), content);
+      return;
+    }
+    Location dir = target.parent();
+    dir.mkdirs();
+    Location tmp =
+        dir.resolve(
+            "."
+                + target.name()
+                + "."
+                + Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36)
+                + ".tmp");
+    try {
+      try (OutputStream out = new BufferedOutputStream(tmp.create(), 1 << 16)) {
+        content.writeTo(out);
+      }
+      tmp.replace(target);
+    } finally {
+      tmp.deleteRecursively();
     }
   }
 }

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.flowbeam.io.fs.Location;
 
 /**
  * Writes a run's {@code manifest.json}: one JSON object, pretty-printed, keys in the map's order,
@@ -23,7 +24,7 @@ import java.util.Map;
  * }</pre>
  *
  * <p>Values are what Jackson serializes: strings, numbers, booleans, {@code null}, lists and maps
- * of those. Local directories only.
+ * of those. The directory may be local or on HDFS ({@link Location}).
  */
 public final class ManifestWriter {
   /** The manifest's file name. */
@@ -37,6 +38,14 @@ public final class ManifestWriter {
   /** Writes {@code dir/manifest.json} from {@code manifest}, replacing any earlier one. */
   public static Path write(Path dir, Map<String, ?> manifest) throws IOException {
     Path target = dir.resolve(FILE_NAME);
+    byte[] json = toJson(manifest).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    AtomicFiles.write(target, out -> out.write(json));
+    return target;
+  }
+
+  /** Writes {@code dir/manifest.json} on any file system {@link Location} reaches. */
+  public static Location write(Location dir, Map<String, ?> manifest) throws IOException {
+    Location target = dir.resolve(FILE_NAME);
     byte[] json = toJson(manifest).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     AtomicFiles.write(target, out -> out.write(json));
     return target;

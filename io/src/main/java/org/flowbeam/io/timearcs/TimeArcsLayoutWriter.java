@@ -6,8 +6,6 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -19,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.commons.csv.CSVPrinter;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.AtomicFiles;
 import org.flowbeam.io.sink.CsvSink;
 import org.flowbeam.io.sink.ManifestWriter;
@@ -148,6 +147,16 @@ public final class TimeArcsLayoutWriter {
   public Map<String, Object> write(
       Path dir, Collection<FlowRecord> flows, Collection<Packet> packets, long nonIpFrames)
       throws IOException {
+    return write(Location.local(dir), flows, packets, nonIpFrames);
+  }
+
+  /**
+   * Writes the layout as {@link #write(Path, Collection, Collection, long)} does, into a directory
+   * on any file system {@link Location} reaches (local or HDFS).
+   */
+  public Map<String, Object> write(
+      Location dir, Collection<FlowRecord> flows, Collection<Packet> packets, long nonIpFrames)
+      throws IOException {
     if (nonIpFrames < 0) {
       throw new IllegalArgumentException("nonIpFrames must not be negative, got " + nonIpFrames);
     }
@@ -161,7 +170,7 @@ public final class TimeArcsLayoutWriter {
     }
     sortedFlows.sort(FLOW_ORDER);
 
-    Files.createDirectories(dir);
+    dir.mkdirs();
     writePacketsCsv(dir.resolve(PACKETS_CSV), sortedPackets);
     int chunks = writeFlows(dir, sortedFlows);
     long tcpPackets = writeIpAndFlagStats(dir, sortedPackets);
@@ -213,7 +222,7 @@ public final class TimeArcsLayoutWriter {
     return m;
   }
 
-  private static void writePacketsCsv(Path target, List<Packet> packets) throws IOException {
+  private static void writePacketsCsv(Location target, List<Packet> packets) throws IOException {
     AtomicFiles.write(
         target,
         out -> {
@@ -239,9 +248,9 @@ public final class TimeArcsLayoutWriter {
   }
 
   /** Writes the chunks and the index; returns the number of chunks. */
-  private int writeFlows(Path dir, List<FlowRecord> flows) throws IOException {
-    Path flowsDir = dir.resolve(FLOWS_DIR);
-    Files.createDirectories(flowsDir);
+  private int writeFlows(Location dir, List<FlowRecord> flows) throws IOException {
+    Location flowsDir = dir.resolve(FLOWS_DIR);
+    flowsDir.mkdirs();
     int perChunk = options.flowsPerChunk();
     int chunks = (flows.size() + perChunk - 1) / perChunk;
     int[][] phaseCounts = new int[flows.size()][];
@@ -291,14 +300,16 @@ public final class TimeArcsLayoutWriter {
     return chunks;
   }
 
-  private static void removeStaleChunks(Path flowsDir, int chunks) throws IOException {
-    try (DirectoryStream<Path> old = Files.newDirectoryStream(flowsDir, "chunk_*.json")) {
-      for (Path p : old) {
-        String name = p.getFileName().toString();
-        String digits = name.substring("chunk_".length(), name.length() - ".json".length());
-        if (digits.chars().allMatch(Character::isDigit) && Integer.parseInt(digits) >= chunks) {
-          Files.delete(p);
-        }
+  private static void removeStaleChunks(Location flowsDir, int chunks) throws IOException {
+    for (String name : flowsDir.list()) {
+      if (!name.startsWith("chunk_") || !name.endsWith(".json")) {
+        continue;
+      }
+      String digits = name.substring("chunk_".length(), name.length() - ".json".length());
+      if (!digits.isEmpty()
+          && digits.chars().allMatch(Character::isDigit)
+          && Integer.parseInt(digits) >= chunks) {
+        flowsDir.resolve(name).deleteRecursively();
       }
     }
   }
@@ -383,7 +394,7 @@ public final class TimeArcsLayoutWriter {
   }
 
   /** Writes ip_stats.json and flag_stats.json from the TCP packets; returns their count. */
-  private static long writeIpAndFlagStats(Path dir, List<Packet> packets) throws IOException {
+  private static long writeIpAndFlagStats(Location dir, List<Packet> packets) throws IOException {
     Map<String, IpTraffic> ips = new TreeMap<>();
     Map<String, Long> flags = new TreeMap<>();
     long tcp = 0;
@@ -430,7 +441,7 @@ public final class TimeArcsLayoutWriter {
     return tcp;
   }
 
-  private static int writeUniqueIps(Path target, List<Packet> packets) throws IOException {
+  private static int writeUniqueIps(Location target, List<Packet> packets) throws IOException {
     TreeSet<String> ips = new TreeSet<>();
     for (Packet p : packets) {
       ips.add(p.srcIpText());
@@ -450,7 +461,7 @@ public final class TimeArcsLayoutWriter {
     return ips.size();
   }
 
-  private static void writeBins(Path target, List<Packet> packets) throws IOException {
+  private static void writeBins(Location target, List<Packet> packets) throws IOException {
     long[] ts = new long[packets.size()];
     for (int i = 0; i < ts.length; i++) {
       ts[i] = packets.get(i).timestampMicros();

@@ -1,8 +1,6 @@
 package org.flowbeam.io.timearcs;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.sdk.coders.KvCoder;
@@ -22,6 +20,7 @@ import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.Packet;
@@ -36,11 +35,11 @@ import org.flowbeam.model.Packet;
  *
  * <p>The layout is for the browser viewer, so its data must fit one worker's memory: use it on
  * viewer-sized datasets. The flows must have been assembled with packet retention on, or their
- * chunks hold no packets or phases. The directory is written with {@code java.nio}: a local path
- * only (on a cluster, one that the writing worker and the reader share). The output is one element,
- * the TimeArcs manifest keys as a JSON object ({@link ManifestWriter#parse} turns it back into a
- * map), for a pipeline that writes one manifest merging them with its own keys; switch the layout's
- * own manifest off with {@link TimeArcsOptions#withWriteManifest}.
+ * chunks hold no packets or phases. The directory is a local path (on a cluster, one that the
+ * writing worker and the reader share) or an HDFS URI ({@link Location}). The output is one
+ * element, the TimeArcs manifest keys as a JSON object ({@link ManifestWriter#parse} turns it back
+ * into a map), for a pipeline that writes one manifest merging them with its own keys; switch the
+ * layout's own manifest off with {@link TimeArcsOptions#withWriteManifest}.
  *
  * <pre>{@code
  * PCollection<String> timeArcsKeys =
@@ -143,7 +142,7 @@ public final class TimeArcsWrite extends PTransform<PCollectionTuple, PCollectio
       List<FlowRecord> flows = c.sideInput(flowsView);
       List<Packet> packets = c.sideInput(packetsView);
       long nonIp = c.sideInput(nonIpView);
-      Path dir = Paths.get(c.element());
+      Location dir = Location.of(c.element(), c.getPipelineOptions());
       Map<String, Object> keys =
           new TimeArcsLayoutWriter(options).write(dir, flows, packets, nonIp);
       flowsWritten.inc(flows.size());

@@ -2,23 +2,24 @@ package org.flowbeam.pipelines.report;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.apache.avro.Schema;
-import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileStream;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.FileFormat;
 
 /**
@@ -50,7 +51,7 @@ public final class OutputRows {
    * The format {@code output}'s shards under {@code dir} are read in, or null if it has no shard in
    * a readable format (an output that received no record writes no shard).
    */
-  static FileFormat formatOf(Path dir, String output) throws IOException {
+  static FileFormat formatOf(Location dir, String output) throws IOException {
     for (FileFormat f : READABLE) {
       if (!shards(dir, output, f).isEmpty()) {
         return f;
@@ -63,12 +64,17 @@ public final class OutputRows {
    * Whether {@code output} under {@code dir} has shards, but only in formats the report does not
    * read (a run with {@code --formats=parquet}).
    */
-  static boolean onlyUnreadable(Path dir, String output) throws IOException {
+  static boolean onlyUnreadable(Location dir, String output) throws IOException {
     return formatOf(dir, output) == null && !shards(dir, output, FileFormat.PARQUET).isEmpty();
   }
 
   /** Gives every row of {@code output} under {@code dir} to {@code sink}; none if it has none. */
   public static void forEach(Path dir, String output, Consumer<Row> sink) throws IOException {
+    forEach(dir, output, null, sink);
+  }
+
+  /** Gives every row of {@code output} under {@code dir}, local or on HDFS, to {@code sink}. */
+  public static void forEach(Location dir, String output, Consumer<Row> sink) throws IOException {
     forEach(dir, output, null, sink);
   }
 
@@ -79,11 +85,17 @@ public final class OutputRows {
    */
   public static void forEach(Path dir, String output, Set<String> columns, Consumer<Row> sink)
       throws IOException {
+    forEach(Location.local(dir), output, columns, sink);
+  }
+
+  /** Gives every row as {@link #forEach(Path, String, Set, Consumer)} does, local or on HDFS. */
+  public static void forEach(Location dir, String output, Set<String> columns, Consumer<Row> sink)
+      throws IOException {
     FileFormat format = formatOf(dir, output);
     if (format == null) {
       return;
     }
-    for (Path shard : shards(dir, output, format)) {
+    for (Location shard : shards(dir, output, format)) {
       if (format == FileFormat.AVRO) {
         readAvro(shard, columns, sink);
       } else {
@@ -93,37 +105,36 @@ public final class OutputRows {
   }
 
   /** The shards of {@code output} in {@code format}, sorted by path. */
-  static List<Path> shards(Path dir, String output, FileFormat format) throws IOException {
-    Path root = dir.resolve(output);
-    if (!Files.isDirectory(root)) {
-      return List.of();
+  static List<Location> shards(Location dir, String output, FileFormat format) throws IOException {
+    Location root = dir.resolve(output);
+    List<Location> shards = new ArrayList<>();
+    for (String rel : root.filesUnder()) {
+      if (visible(rel) && rel.endsWith(format.suffix())) {
+        Location shard = root;
+        for (String part : rel.split("/")) {
+          shard = shard.resolve(part);
+        }
+        shards.add(shard);
+      }
     }
-    try (Stream<Path> files = Files.walk(root)) {
-      return files
-          .filter(Files::isRegularFile)
-          .filter(p -> visible(root.relativize(p)))
-          .filter(p -> p.getFileName().toString().endsWith(format.suffix()))
-          .sorted()
-          .toList();
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    }
+    return shards;
   }
 
   /** Whether no part of {@code rel} begins with {@code .} or {@code _} (temporary, bookkeeping). */
-  private static boolean visible(Path rel) {
-    for (Path part : rel) {
-      if (part.toString().startsWith(".") || part.toString().startsWith("_")) {
+  private static boolean visible(String rel) {
+    for (String part : rel.split("/")) {
+      if (part.startsWith(".") || part.startsWith("_")) {
         return false;
       }
     }
     return true;
   }
 
-  private static void readAvro(Path shard, Set<String> columns, Consumer<Row> sink)
+  private static void readAvro(Location shard, Set<String> columns, Consumer<Row> sink)
       throws IOException {
     GenericDatumReader<GenericRecord> datumReader = new GenericDatumReader<>();
-    try (DataFileReader<GenericRecord> reader = new DataFileReader<>(shard.toFile(), datumReader)) {
+    try (InputStream in = shard.open();
+        DataFileStream<GenericRecord> reader = new DataFileStream<>(in, datumReader)) {
       if (columns != null) {
         datumReader.setExpected(projection(reader.getSchema(), columns));
       }
@@ -147,9 +158,10 @@ public final class OutputRows {
         schema.getName(), schema.getDoc(), schema.getNamespace(), schema.isError(), fields);
   }
 
-  private static void readCsv(Path shard, Consumer<Row> sink) throws IOException {
+  private static void readCsv(Location shard, Consumer<Row> sink) throws IOException {
     CSVFormat format = CSVFormat.DEFAULT.builder().setHeader().setSkipHeaderRecord(true).build();
-    try (BufferedReader in = Files.newBufferedReader(shard, StandardCharsets.UTF_8);
+    try (BufferedReader in =
+            new BufferedReader(new InputStreamReader(shard.open(), StandardCharsets.UTF_8));
         CSVParser parser = CSVParser.parse(in, format)) {
       Map<String, Integer> header = parser.getHeaderMap();
       for (CSVRecord record : parser) {

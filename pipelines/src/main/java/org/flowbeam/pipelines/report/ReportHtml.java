@@ -12,6 +12,8 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import org.flowbeam.io.fs.Location;
+import org.flowbeam.io.sink.AtomicFiles;
 
 /**
  * Writes {@code report.html}: one self-contained page that opens from disk, with its styles and its
@@ -53,6 +55,20 @@ public final class ReportHtml {
   public static Path writeFor(Path dir, String title) throws IOException {
     Path file = dir.resolve(FILE_NAME);
     write(ReportReader.read(dir, title), file);
+    return file;
+  }
+
+  /**
+   * Writes the report of the output directory {@code dir}, local or on HDFS, into it, as {@link
+   * #writeFor(Path, String)} does.
+   */
+  public static Location writeFor(Location dir, String title) throws IOException {
+    if (dir.isLocal()) {
+      return Location.local(writeFor(dir.toPath(), title));
+    }
+    Location file = dir.resolve(FILE_NAME);
+    byte[] page = html(ReportReader.read(dir, title)).getBytes(StandardCharsets.UTF_8);
+    AtomicFiles.write(file, out -> out.write(page));
     return file;
   }
 

@@ -1,8 +1,6 @@
 package org.flowbeam.pipelines.report;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.ManifestWriter;
 
 /**
@@ -76,6 +75,19 @@ public final class ReportReader {
    * keeps its job's manifest apart from its results), titled {@code title}.
    */
   public static ReportData read(Path dir, Path manifestFile, String title) throws IOException {
+    return read(Location.local(dir), Location.local(manifestFile), title);
+  }
+
+  /**
+   * Reads {@code dir}, local or on HDFS, as {@link #read(Path, String)} does, titled {@code title}.
+   */
+  public static ReportData read(Location dir, String title) throws IOException {
+    return read(dir, dir.resolve(ManifestWriter.FILE_NAME), title);
+  }
+
+  /** Reads as {@link #read(Path, Path, String)} does, from a directory local or on HDFS. */
+  public static ReportData read(Location dir, Location manifestFile, String title)
+      throws IOException {
     List<String> notes = new ArrayList<>();
     for (String output : List.of("flows", "ip_stats", "flag_stats", "time_bins", "rejected")) {
       if (OutputRows.onlyUnreadable(dir, output)) {
@@ -104,12 +116,14 @@ public final class ReportReader {
    * none.
    */
   static Map<String, Object> manifest(Path file) throws IOException {
-    String json;
-    try {
-      json = Files.readString(file);
-    } catch (NoSuchFileException e) {
+    return manifest(Location.local(file));
+  }
+
+  static Map<String, Object> manifest(Location file) throws IOException {
+    if (!file.isFile()) {
       return Map.of();
     }
+    String json = file.readString();
     Map<String, Object> manifest = new LinkedHashMap<>(ManifestWriter.parse(json));
     if (manifest.get("input_files") instanceof List<?> files) {
       manifest.put("input_files_total", files.size());
@@ -125,6 +139,10 @@ public final class ReportReader {
 
   /** The time bins as at most {@link #MAX_POINTS} points, or null if there are none. */
   static ReportData.Series timeBins(Path dir) throws IOException {
+    return timeBins(Location.local(dir));
+  }
+
+  static ReportData.Series timeBins(Location dir) throws IOException {
     long[] range = {Long.MAX_VALUE, Long.MIN_VALUE, Long.MAX_VALUE}; // first start, last end, width
     OutputRows.forEach(
         dir,
@@ -177,6 +195,10 @@ public final class ReportReader {
 
   /** The flag types, most packets first; past {@link #MAX_FLAG_TYPES} one {@link #OTHER}. */
   static List<ReportData.FlagCount> flagMix(Path dir) throws IOException {
+    return flagMix(Location.local(dir));
+  }
+
+  static List<ReportData.FlagCount> flagMix(Location dir) throws IOException {
     Map<String, Long> counts = new TreeMap<>();
     OutputRows.forEach(
         dir,
@@ -214,6 +236,10 @@ public final class ReportReader {
 
   /** The {@link #TOP} addresses by bytes sent and received. */
   static ReportData.Talkers talkers(Path dir) throws IOException {
+    return talkers(Location.local(dir));
+  }
+
+  static ReportData.Talkers talkers(Location dir) throws IOException {
     TopList<ReportData.Talker> top = new TopList<>(TOP, ReportData.Talker::totalBytes);
     OutputRows.forEach(
         dir,
@@ -249,6 +275,10 @@ public final class ReportReader {
    * of their flows: one pass over the largest output.
    */
   static FlowSummary flows(Path dir) throws IOException {
+    return flows(Location.local(dir));
+  }
+
+  static FlowSummary flows(Location dir) throws IOException {
     long[] totals = new long[3];
     Log2Histogram duration = new Log2Histogram();
     Log2Histogram packets = new Log2Histogram();
@@ -328,6 +358,10 @@ public final class ReportReader {
 
   /** The rejected records by kind of reason, with examples. */
   static RejectedGroups.Summary rejected(Path dir) throws IOException {
+    return rejected(Location.local(dir));
+  }
+
+  static RejectedGroups.Summary rejected(Location dir) throws IOException {
     RejectedGroups groups =
         new RejectedGroups(MAX_REJECTED_KINDS, EXAMPLES_PER_KIND, MAX_EXAMPLE_CHARS);
     OutputRows.forEach(

@@ -1,0 +1,67 @@
+package org.flowbeam.io.fs;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.util.List;
+
+/**
+ * The few file and directory operations FlowBeam's own writers and the output swap need, on one
+ * file system: the local one ({@link LocalDirectoryOps}, {@code java.nio}) or a Hadoop one such as
+ * HDFS ({@link HadoopDirectoryOps}). Beam's {@code FileSystems} covers reading and writing files
+ * but not directories: its rename moves files only, while replacing an output needs a whole
+ * directory renamed in one step.
+ *
+ * <p>Paths are strings as the user gives them: a local path, or a URI such as {@code
+ * hdfs://namenode:8020/flows/out}. Use it through {@link Location}, which picks the implementation
+ * from the path's scheme.
+ */
+public interface DirectoryOps {
+  /** Whether anything exists at {@code path}. */
+  boolean exists(String path) throws IOException;
+
+  /** Whether {@code path} is a directory. */
+  boolean isDirectory(String path) throws IOException;
+
+  /** Whether {@code path} is a regular file. */
+  boolean isFile(String path) throws IOException;
+
+  /** The names of the entries of directory {@code dir}, sorted. */
+  List<String> list(String dir) throws IOException;
+
+  /**
+   * The regular files under {@code dir} at any depth, as paths relative to it with {@code /}
+   * between their parts, sorted; empty if {@code dir} is not a directory.
+   */
+  List<String> filesUnder(String dir) throws IOException;
+
+  /** Creates {@code dir} and its missing parents. */
+  void mkdirs(String dir) throws IOException;
+
+  /**
+   * Renames the file or directory {@code from} to {@code to}, which must not exist, in one step
+   * where the file system can (local directories on one file system, HDFS always).
+   */
+  void rename(String from, String to) throws IOException;
+
+  /** Renames the file {@code from} over the file {@code to}, replacing it if it exists. */
+  void replaceFile(String from, String to) throws IOException;
+
+  /** Deletes {@code path} and, if it is a directory, everything under it; nothing if absent. */
+  void deleteRecursively(String path) throws IOException;
+
+  /** A new file {@code file} (replacing one that exists) to write. */
+  OutputStream create(String file) throws IOException;
+
+  /** The content of the file {@code file}. */
+  InputStream open(String file) throws IOException;
+
+  /** {@code dir}'s child {@code name}. */
+  String resolve(String dir, String name);
+
+  /** The directory holding {@code path}, or null at the root. */
+  String parent(String path);
+
+  /** The last part of {@code path}. */
+  String name(String path);
+}

@@ -14,6 +14,11 @@
 #       `cpu` prints the CPU seconds (user + system) each cluster's JVMs have used so far: the
 #       difference around a run is the CPU the job took on that cluster, which the submitting
 #       client's own time does not show.
+#   bench/cluster/run-cluster-bench.sh pair INPUT...
+#       with the two clusters up: RUNS rounds (default 2), each running every input on c1
+#       (--parallelism=1) then on c2 (--parallelism=2); one line per run on standard output:
+#       input, cluster, wall seconds of the client, CPU seconds of the cluster's JVMs over the
+#       run, 1-minute load before it, FlowBeam's summary line.
 #
 # Environment: JAR (default pipelines/target/flowbeam.jar), XMX of the client (1g), TMS, PORT,
 # RPC_PORT (bytes: 18081 / 16123), PORT1, PORT2, BASE. The cluster's port 8081 is shared on a
@@ -93,6 +98,24 @@ bytes() {
   done
 }
 
+# Runs $1 on cluster $2 (c1 or c2) once and prints its line (see pair above).
+pair_run() {
+  local input=$1 c=$2 port par before after start end cpu name
+  if [[ $c == c1 ]]; then port=$PORT1 par=1; else port=$PORT2 par=2; fi
+  name=$(basename "$input")
+  before=$(cluster_cpu "$BASE/$c")
+  read_load
+  start=$(date +%s.%N)
+  java -Xmx"$XMX" -jar "$JAR" @"$flink/flink-cluster.args" --flinkMaster="127.0.0.1:$port" \
+    --parallelism="$par" --input="$input" --output="$BASE/out-$c" --report=false --quiet \
+    >"$BASE/pair-$c.log" 2>&1 || { cat "$BASE/pair-$c.log" >&2; die "FlowBeam failed on $input ($c)"; }
+  end=$(date +%s.%N)
+  after=$(cluster_cpu "$BASE/$c")
+  cpu=$(awk -v a="$after" -v b="$before" 'BEGIN { printf "%.1f", a - b }')
+  echo "$name $c $(awk -v a="$end" -v b="$start" 'BEGIN { printf "%.1f", a - b }') $cpu $L1" \
+    "$(grep -h '^flowbeam: ' "$BASE/pair-$c.log" | sed 's/ -> .*//')"
+}
+
 case "${1:-}" in
   bytes) shift; bytes "$@" ;;
   up)
@@ -102,6 +125,17 @@ case "${1:-}" in
     echo "c2: --flinkMaster=127.0.0.1:$PORT2 --parallelism=2"
     ;;
   cpu) echo "c1 $(cluster_cpu "$BASE/c1") c2 $(cluster_cpu "$BASE/c2")" ;;
+  pair)
+    shift
+    [[ $# -ge 1 ]] || die "usage: $0 pair INPUT..."
+    echo "input cluster wall_s cluster_cpu_s load1 summary"
+    for ((round = 1; round <= ${RUNS:-2}; round++)); do
+      for input in "$@"; do
+        pair_run "$input" c1
+        pair_run "$input" c2
+      done
+    done
+    ;;
   down) stop "$BASE/c1"; stop "$BASE/c2" ;;
-  *) die "usage: $0 bytes OUT_DIR INPUT... | up | cpu | down" ;;
+  *) die "usage: $0 bytes OUT_DIR INPUT... | up | cpu | pair INPUT... | down" ;;
 esac

@@ -44,8 +44,18 @@ public final class FlowBeamMain {
 
   private FlowBeamMain() {}
 
+  /**
+   * Runs and exits with the run's code; called by Flink ({@code flink run}, application mode on
+   * YARN or Kubernetes), returns instead on success and throws on failure ({@link ProgramHost}).
+   */
   public static void main(String[] args) {
-    System.exit(run(args, System.out, System.err));
+    int code = run(args, System.out, System.err);
+    if (!ProgramHost.calledByFlink()) {
+      System.exit(code);
+    }
+    if (code != EXIT_OK) {
+      throw new ProgramHost.FailedRun(code);
+    }
   }
 
   /**

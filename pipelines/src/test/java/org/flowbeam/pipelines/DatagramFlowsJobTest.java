@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.is;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,8 @@ class DatagramFlowsJobTest {
 
     // flow_id,initiator_ip,initiator_port,responder_ip,responder_port,protocol,start_us,end_us,
     // duration_us,packets,bytes,packets_fwd,packets_rev,bytes_fwd,bytes_rev,fin,syn,rst,psh,ack,
-    // urg,ece,cwr,handshake_complete,state,invalid_reason,close_reason
+    // urg,ece,cwr,handshake_complete,state,invalid_reason,close_reason,community_id,tunnel_type,
+    // tunnel_src_ip,tunnel_dst_ip,tunnel_other_packets
     List<String> withIds = csvRows(out, "flows");
     // The rows of the README's example, ids included (the community ids checked with an
     // independent implementation of the spec).
@@ -81,15 +83,17 @@ class DatagramFlowsJobTest {
         hasItem(
             "cd3441bdf46ca52d,10.0.0.1,5353,10.0.0.53,53,17,1000000,30015000,29015000,4,580,2,2,"
                 + "160,420,0,0,0,0,0,0,0,0,false,bidirectional,,idle_timeout,"
-                + "1:SDEXDl65XMdu7j7EFg6VWLuprH4="));
+                + "1:SDEXDl65XMdu7j7EFg6VWLuprH4=,,,,0"));
     assertThat(
         withIds,
         hasItem(
             "58a2e87e92161f22,10.0.0.1,8,8.8.8.8,0,1,10000000,12030000,2030000,6,588,3,3,294,294,"
-                + "0,0,0,0,0,0,0,0,false,bidirectional,,idle_timeout,1:BOUVryuJaU7sglBpPefJgFhDQDA="));
-    // Without flow_id and community_id.
+                + "0,0,0,0,0,0,0,0,false,bidirectional,,idle_timeout,1:BOUVryuJaU7sglBpPefJgFhDQDA=,,,,0"));
+    // From initiator_ip to close_reason: without flow_id, community_id and the (empty) tunnel.
     List<String> flows =
-        withIds.stream().map(l -> l.substring(l.indexOf(',') + 1, l.lastIndexOf(','))).toList();
+        withIds.stream()
+            .map(l -> String.join(",", Arrays.asList(l.split(",", -1)).subList(1, 27)))
+            .toList();
     assertThat(flows, hasSize(9));
     assertThat(
         flows,

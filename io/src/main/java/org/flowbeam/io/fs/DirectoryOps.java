@@ -3,6 +3,7 @@ package org.flowbeam.io.fs;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -55,6 +56,39 @@ public interface DirectoryOps {
 
   /** The content of the file {@code file}. */
   InputStream open(String file) throws IOException;
+
+  /** The content of the file {@code file} from byte {@code offset} on. */
+  InputStream openAt(String file, long offset) throws IOException;
+
+  /**
+   * A new file {@code file} to write, created only if nothing is there, in one step no other client
+   * can come between (O_EXCL locally, a NameNode create without overwrite on HDFS): the building
+   * block of a lock that works across machines.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists
+   */
+  OutputStream createNew(String file) throws IOException;
+
+  /** The size of the file {@code file} in bytes. */
+  long size(String file) throws IOException;
+
+  /** The last modification time of {@code path}, at the file system's precision. */
+  Instant modificationTime(String path) throws IOException;
+
+  /** Sets the modification time of {@code path} (a lease renewed without rewriting the file). */
+  void setModificationTime(String path, Instant time) throws IOException;
+
+  /**
+   * Deletes the directory {@code dir} if it has no entries; true if it did (or {@code dir} is
+   * absent), false if {@code dir} holds something.
+   */
+  boolean deleteIfEmptyDirectory(String dir) throws IOException;
+
+  /**
+   * {@code path} made absolute and normalized: a local path from the file system root, a Hadoop
+   * path as a full URI ({@code hdfs://namenode:8020/dir/file}), so one file always has one name.
+   */
+  String absolute(String path) throws IOException;
 
   /** {@code dir}'s child {@code name}. */
   String resolve(String dir, String name);

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -15,6 +17,7 @@ import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Options;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
+import org.apache.hadoop.ipc.RemoteException;
 
 /**
  * {@link DirectoryOps} on a Hadoop file system (HDFS: {@code hdfs://namenode:port/dir}), through
@@ -106,7 +109,11 @@ public final class HadoopDirectoryOps implements DirectoryOps {
 
   @Override
   public void rename(String from, String to) throws IOException {
-    context(from).rename(path(from), path(to), Options.Rename.NONE);
+    try {
+      context(from).rename(path(from), path(to), Options.Rename.NONE);
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      throw new java.nio.file.FileAlreadyExistsException(to);
+    }
   }
 
   @Override
@@ -130,6 +137,66 @@ public final class HadoopDirectoryOps implements DirectoryOps {
   @Override
   public InputStream open(String file) throws IOException {
     return fs(file).open(path(file));
+  }
+
+  @Override
+  public InputStream openAt(String file, long offset) throws IOException {
+    FSDataInputStream in = fs(file).open(path(file));
+    try {
+      in.seek(offset);
+      return in;
+    } catch (IOException | RuntimeException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  @Override
+  public OutputStream createNew(String file) throws IOException {
+    try {
+      return fs(file).create(path(file), false);
+    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+      throw new java.nio.file.FileAlreadyExistsException(file);
+    } catch (RemoteException e) {
+      // Another client has it open for writing (AlreadyBeingCreatedException): taken all the same.
+      if (exists(file)) {
+        throw new java.nio.file.FileAlreadyExistsException(file);
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public long size(String file) throws IOException {
+    return fs(file).getFileStatus(path(file)).getLen();
+  }
+
+  @Override
+  public Instant modificationTime(String p) throws IOException {
+    return Instant.ofEpochMilli(fs(p).getFileStatus(path(p)).getModificationTime());
+  }
+
+  @Override
+  public void setModificationTime(String p, Instant time) throws IOException {
+    fs(p).setTimes(path(p), time.toEpochMilli(), -1);
+  }
+
+  @Override
+  public boolean deleteIfEmptyDirectory(String dir) throws IOException {
+    FileSystem fs = fs(dir);
+    FileStatus s = status(dir);
+    if (s == null) {
+      return true;
+    }
+    if (!s.isDirectory() || fs.listStatus(path(dir)).length > 0) {
+      return false;
+    }
+    return fs.delete(path(dir), false) || !fs.exists(path(dir));
+  }
+
+  @Override
+  public String absolute(String p) throws IOException {
+    return fs(p).makeQualified(path(p)).toString();
   }
 
   @Override

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -13,7 +16,10 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -141,6 +147,54 @@ public final class LocalDirectoryOps implements DirectoryOps {
   @Override
   public InputStream open(String file) throws IOException {
     return Files.newInputStream(path(file));
+  }
+
+  @Override
+  public InputStream openAt(String file, long offset) throws IOException {
+    FileChannel ch = FileChannel.open(path(file), StandardOpenOption.READ);
+    ch.position(offset);
+    return Channels.newInputStream(ch);
+  }
+
+  @Override
+  public OutputStream createNew(String file) throws IOException {
+    return Files.newOutputStream(
+        path(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  @Override
+  public long size(String file) throws IOException {
+    return Files.size(path(file));
+  }
+
+  @Override
+  public Instant modificationTime(String p) throws IOException {
+    return Files.getLastModifiedTime(path(p)).toInstant();
+  }
+
+  @Override
+  public void setModificationTime(String p, Instant time) throws IOException {
+    Files.setLastModifiedTime(path(p), FileTime.from(time));
+  }
+
+  @Override
+  public boolean deleteIfEmptyDirectory(String dir) throws IOException {
+    if (!Files.isDirectory(path(dir), LinkOption.NOFOLLOW_LINKS)) {
+      return !Files.exists(path(dir), LinkOption.NOFOLLOW_LINKS);
+    }
+    try {
+      Files.delete(path(dir));
+      return true;
+    } catch (NoSuchFileException e) {
+      return true;
+    } catch (DirectoryNotEmptyException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public String absolute(String p) {
+    return path(p).toAbsolutePath().normalize().toString();
   }
 
   @Override

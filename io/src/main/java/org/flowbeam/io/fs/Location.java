@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.apache.beam.sdk.io.hdfs.HadoopFileSystemOptions;
@@ -159,6 +160,44 @@ public final class Location {
 
   public InputStream open() throws IOException {
     return ops.open(path);
+  }
+
+  /** The file's content from byte {@code offset} on. */
+  public InputStream openAt(long offset) throws IOException {
+    return ops.openAt(path, offset);
+  }
+
+  /**
+   * This file, created only if nothing is there, in one step.
+   *
+   * @throws java.nio.file.FileAlreadyExistsException if it exists
+   */
+  public OutputStream createNew() throws IOException {
+    return ops.createNew(path);
+  }
+
+  /** The file's size in bytes. */
+  public long size() throws IOException {
+    return ops.size(path);
+  }
+
+  /** The last modification time, at the file system's precision. */
+  public Instant modificationTime() throws IOException {
+    return ops.modificationTime(path);
+  }
+
+  public void setModificationTime(Instant time) throws IOException {
+    ops.setModificationTime(path, time);
+  }
+
+  /** Deletes this directory if it is empty; false if it holds something. */
+  public boolean deleteIfEmptyDirectory() throws IOException {
+    return ops.deleteIfEmptyDirectory(path);
+  }
+
+  /** This location with an absolute, normalized path (a full URI on Hadoop file systems). */
+  public Location absolute() throws IOException {
+    return new Location(ops, ops.absolute(path));
   }
 
   /** The file's content as UTF-8 text. */

@@ -2,8 +2,6 @@ package org.flowbeam.pipelines;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -17,6 +15,7 @@ import java.util.stream.Collectors;
 import org.apache.beam.sdk.Pipeline;
 import org.flowbeam.io.CarriedFlows;
 import org.flowbeam.io.FlowSinks;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.model.FlowProtocol;
 import org.flowbeam.pipelines.FlowBeamOptions.Layout;
@@ -71,13 +70,14 @@ final class IncrementalCommand {
       throw new UsageException(
           "--minFileAgeSeconds must be zero or more, got " + o.getMinFileAgeSeconds());
     }
-    List<Path> matched = new ArrayList<>();
+    List<Location> matched = new ArrayList<>();
     for (String file : FlowBeamMain.matchInputs(o.getInput(), true).files()) {
-      matched.add(Path.of(file));
+      matched.add(Location.of(file, o));
     }
     IncrementalRun run =
         IncrementalRun.create(
-            Path.of(o.getOutput()),
+            Location.of(o.getOutput(), o),
+            path -> Location.of(path, o),
             new RunPlanner.Settings(
                 Duration.ofSeconds(o.getMinFileAgeSeconds()),
                 o.getFlushOpenFlows(),
@@ -111,11 +111,11 @@ final class IncrementalCommand {
    */
   static long workBytes(StagedJob.Input in) throws IOException {
     long bytes = 0;
-    for (Path f : in.inputFiles()) {
-      bytes += Files.size(f);
+    for (Location f : in.inputFiles()) {
+      bytes += f.size();
     }
     if (in.carriedStateIn().isPresent()) {
-      bytes += Files.size(in.carriedStateIn().get());
+      bytes += in.carriedStateIn().get().size();
     }
     return bytes;
   }
@@ -136,7 +136,7 @@ final class IncrementalCommand {
       checkCarriedRules(in.carriedStateIn().get(), FlowBeamPipeline.rules(o));
     }
     List<String> files = new ArrayList<>();
-    for (Path f : in.inputFiles()) {
+    for (Location f : in.inputFiles()) {
       files.add(f.toString());
     }
     RunnerChoice.apply(o, args, workBytes(in));
@@ -145,12 +145,12 @@ final class IncrementalCommand {
     Map<String, Object> head = FlowBeamPipeline.manifestHead(o, inputs, runner);
     head.put("run", in.runId());
 
-    Path jobDir = in.stagingDir().resolve(JOB_DIR);
-    Files.createDirectories(jobDir);
-    Files.createDirectories(in.carriedStateOut().getParent());
+    Location jobDir = in.stagingDir().resolve(JOB_DIR);
+    jobDir.mkdirs();
+    in.carriedStateOut().parent().mkdirs();
     SeriesRun series =
         new SeriesRun(
-            in.carriedStateIn().map(Path::toString),
+            in.carriedStateIn().map(Location::toString),
             in.seriesEndUs().orElse(Long.MIN_VALUE),
             in.carriedStateOut().toString(),
             in.flushOpenFlows(),
@@ -163,7 +163,7 @@ final class IncrementalCommand {
     Pipeline p = Pipeline.create(o);
     FlowBeamPipeline.build(p, o, inputs, sinks, head, series);
     timing.accept(JobRun.run(p, o, inputs, commandStartNanos, err));
-    FlowSinks.removeEmptyTempDirs(in.stagingDir().toString());
+    FlowSinks.removeEmptyTempDirs(in.stagingDir());
     if (o.getReport()) {
       writeRunReport(in, jobDir.resolve(ManifestWriter.FILE_NAME), err);
     }
@@ -175,10 +175,9 @@ final class IncrementalCommand {
    * RootLayout#runReport}, from this run's files alone and the job's manifest; the commit moves it
    * into the root beside the run manifest. A failure costs a warning line, not the run.
    */
-  private static void writeRunReport(StagedJob.Input in, Path jobManifest, PrintStream err) {
+  private static void writeRunReport(StagedJob.Input in, Location jobManifest, PrintStream err) {
     try {
-      Path file = in.stagingDir().resolve(RootLayout.runReport(in.runId()));
-      Files.createDirectories(file.getParent());
+      Location file = RootLayout.resolve(in.stagingDir(), RootLayout.runReport(in.runId()));
       ReportHtml.write(ReportReader.read(in.stagingDir(), jobManifest, "run " + in.runId()), file);
     } catch (IOException | RuntimeException e) {
       err.println(
@@ -191,7 +190,7 @@ final class IncrementalCommand {
    * keyed stage would fail on the first of them): a series keeps its options until it is ended. A
    * bad or older carried-state file is one line too ({@link CarriedFlows#inspect}).
    */
-  static void checkCarriedRules(Path state, FlowRules rules) throws IOException {
+  static void checkCarriedRules(Location state, FlowRules rules) throws IOException {
     FlowRules carried = CarriedFlows.inspect(state.toString()).rules();
     if (carried != null && !carried.equals(rules)) {
       throw new UsageException(
@@ -226,8 +225,8 @@ final class IncrementalCommand {
   }
 
   /** The run's newest packet and additive counts, from the job's manifest. */
-  private static StagedJob.Output output(Path manifestFile) throws IOException {
-    Map<String, Object> manifest = ManifestWriter.parse(Files.readString(manifestFile));
+  private static StagedJob.Output output(Location manifestFile) throws IOException {
+    Map<String, Object> manifest = ManifestWriter.parse(manifestFile.readString());
     @SuppressWarnings("unchecked")
     Map<String, Object> counts = (Map<String, Object>) manifest.get("counts");
     Map<String, Long> additive = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.pipelines.incremental.StagedJob;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,13 @@ class IncrementalCommandTest {
 
   private StagedJob.Input input(List<Path> files, Optional<Path> carried) {
     return new StagedJob.Input(
-        "run", tmp, files, carried, OptionalLong.empty(), tmp.resolve("out.state"), false);
+        "run",
+        Location.local(tmp),
+        files.stream().map(Location::local).toList(),
+        carried.map(Location::local),
+        OptionalLong.empty(),
+        Location.local(tmp.resolve("out.state")),
+        false);
   }
 
   @Test

@@ -1,14 +1,17 @@
 package org.flowbeam.io.fs;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.beam.sdk.io.hdfs.HadoopFileSystemOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.hadoop.conf.Configuration;
@@ -204,6 +207,15 @@ public final class Location {
   public String readString() throws IOException {
     try (InputStream in = open()) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    }
+  }
+
+  /** The file's content as UTF-8 text, or empty if there is no such file. */
+  public Optional<String> readStringIfPresent() throws IOException {
+    try (InputStream in = open()) {
+      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (NoSuchFileException | FileNotFoundException e) {
+      return Optional.empty();
     }
   }
 

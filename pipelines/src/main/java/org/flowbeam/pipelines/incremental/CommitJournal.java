@@ -4,12 +4,11 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.AtomicFiles;
 import org.flowbeam.pipelines.UsageException;
 
@@ -51,7 +50,7 @@ public record CommitJournal(
   }
 
   /** Writes {@code staging/COMMIT} atomically. */
-  void write(Path staging) throws IOException {
+  void write(Location staging) throws IOException {
     byte[] json = MAPPER.writeValueAsBytes(this);
     AtomicFiles.write(staging.resolve(RootLayout.COMMIT), out -> out.write(json));
   }
@@ -62,12 +61,13 @@ public record CommitJournal(
    * @throws UsageException (one line naming the file) if it is not a journal; the staging directory
    *     is then left alone for a person to look at
    */
-  static Optional<CommitJournal> read(Path staging) {
-    Path file = staging.resolve(RootLayout.COMMIT);
+  static Optional<CommitJournal> read(Location staging) {
+    Location file = staging.resolve(RootLayout.COMMIT);
     try {
-      return Optional.of(MAPPER.readValue(Files.readAllBytes(file), CommitJournal.class));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
+      Optional<String> json = file.readStringIfPresent();
+      return json.isEmpty()
+          ? Optional.empty()
+          : Optional.of(MAPPER.readValue(json.get(), CommitJournal.class));
     } catch (IOException | IllegalArgumentException e) {
       throw new UsageException(
           file
@@ -81,10 +81,12 @@ public record CommitJournal(
    * Carries out the journal: deletes, then moves, then removes the staging directory. {@code
    * firstAttempt} arms the {@link Failpoint}s (a roll forward never halts).
    */
-  void apply(RootLayout layout, Path staging, boolean firstAttempt) throws IOException {
+  void apply(RootLayout layout, Location staging, boolean firstAttempt) throws IOException {
     for (String rel : deletes) {
-      Path target = layout.resolve(rel);
-      Files.deleteIfExists(target);
+      Location target = layout.resolve(rel);
+      if (target.isFile()) {
+        target.deleteRecursively();
+      }
       FileTrees.deleteEmptyParents(target, layout.root());
     }
     int half = Math.max(1, moves.size() / 2);
@@ -96,11 +98,11 @@ public record CommitJournal(
       if (firstAttempt && rel.equals(RootLayout.LEDGER)) {
         Failpoint.BEFORE_LEDGER.reach();
       }
-      Path from = staging.resolve(rel);
-      Path to = layout.resolve(rel);
-      if (Files.exists(from)) {
+      Location from = RootLayout.resolve(staging, rel);
+      Location to = layout.resolve(rel);
+      if (from.exists()) {
         FileTrees.moveReplacing(from, to);
-      } else if (!Files.exists(to)) {
+      } else if (!to.exists()) {
         throw new IOException(
             "cannot finish the commit of run "
                 + run
@@ -111,7 +113,7 @@ public record CommitJournal(
                 + " nor in the output");
       }
     }
-    FileTrees.deleteRecursively(staging);
+    staging.deleteRecursively();
   }
 
   private static void requireInsideRoot(String rel) {

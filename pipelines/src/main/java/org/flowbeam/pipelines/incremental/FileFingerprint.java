@@ -2,15 +2,13 @@ package org.flowbeam.pipelines.incremental;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.io.InputStream;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.HexFormat;
+import org.flowbeam.io.fs.Location;
 
 /**
  * What the ledger remembers of an input file to tell whether it changed: its size, its modification
@@ -34,22 +32,25 @@ public record FileFingerprint(
   /** Bytes hashed at each end of a file. */
   public static final int END_BYTES = 64 * 1024;
 
-  /** Reads the fingerprint of {@code file} from the file system. */
+  /** Reads the fingerprint of the local {@code file}. */
   public static FileFingerprint of(Path file) throws IOException {
-    Path abs = file.toAbsolutePath().normalize();
-    BasicFileAttributes attrs = Files.readAttributes(abs, BasicFileAttributes.class);
-    long size = attrs.size();
+    return of(Location.local(file));
+  }
+
+  /**
+   * Reads the fingerprint of {@code file} from its file system; its path is the absolute one (a
+   * full URI on HDFS).
+   */
+  public static FileFingerprint of(Location file) throws IOException {
+    Location abs = file.absolute();
+    long size = abs.size();
+    Instant mtime = abs.modificationTime();
     MessageDigest sha = sha256();
-    try (FileChannel ch = FileChannel.open(abs, StandardOpenOption.READ)) {
-      long headEnd = Math.min(size, END_BYTES);
-      hashRange(ch, 0, headEnd, sha, abs);
-      hashRange(ch, Math.max(headEnd, size - END_BYTES), size, sha, abs);
-    }
+    long headEnd = Math.min(size, END_BYTES);
+    hashRange(abs, 0, headEnd, sha);
+    hashRange(abs, Math.max(headEnd, size - END_BYTES), size, sha);
     return new FileFingerprint(
-        abs.toString(),
-        size,
-        attrs.lastModifiedTime().toInstant().toString(),
-        HexFormat.of().formatHex(sha.digest()));
+        abs.toString(), size, mtime.toString(), HexFormat.of().formatHex(sha.digest()));
   }
 
   /** Whether size, modification time and hash are all equal (the path is not compared). */
@@ -59,24 +60,18 @@ public record FileFingerprint(
         && headTailSha256.equals(other.headTailSha256);
   }
 
-  /** The file's path. */
-  public Path asPath() {
-    return Path.of(path);
-  }
-
-  private static void hashRange(FileChannel ch, long from, long to, MessageDigest sha, Path file)
+  /** Hashes bytes {@code from} to {@code to} of {@code file}. */
+  private static void hashRange(Location file, long from, long to, MessageDigest sha)
       throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(END_BYTES);
-    long pos = from;
-    while (pos < to) {
-      buf.clear().limit((int) Math.min(END_BYTES, to - pos));
-      int n = ch.read(buf, pos);
-      if (n < 0) {
+    if (from >= to) {
+      return;
+    }
+    try (InputStream in = file.openAt(from)) {
+      byte[] bytes = in.readNBytes((int) (to - from));
+      if (bytes.length < to - from) {
         throw new IOException(file + " shrank while its fingerprint was read");
       }
-      buf.flip();
-      sha.update(buf);
-      pos += n;
+      sha.update(bytes);
     }
   }
 

@@ -1,16 +1,13 @@
 package org.flowbeam.pipelines.incremental;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.stream.Stream;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.pipelines.UsageException;
 
@@ -171,28 +168,20 @@ final class IncrementalManifests {
       return files;
     }
     List<String> found = new ArrayList<>();
-    try (Stream<Path> all = Files.walk(layout.root())) {
-      for (Path p : (Iterable<Path>) all::iterator) {
-        Path rel = layout.root().relativize(p);
-        if (Files.isRegularFile(p)
-            && FileTrees.isResultPath(rel)
-            && p.getFileName().toString().contains(runId)) {
-          found.add(FileTrees.slashes(rel));
-        }
+    for (String rel : FileTrees.resultFiles(layout.root())) {
+      if (rel.substring(rel.lastIndexOf('/') + 1).contains(runId)) {
+        found.add(rel);
       }
     }
-    found.sort(null);
     return found;
   }
 
   /** The run manifest of {@code runId} in the root, if it exists. */
   static Optional<Map<String, Object>> readRunManifest(RootLayout layout, String runId)
       throws IOException {
-    Path file = layout.resolve(RootLayout.runManifest(runId));
+    Location file = layout.resolve(RootLayout.runManifest(runId));
     try {
-      return Optional.of(ManifestWriter.parse(Files.readString(file)));
-    } catch (NoSuchFileException e) {
-      return Optional.empty();
+      return file.readStringIfPresent().map(ManifestWriter::parse);
     } catch (IllegalArgumentException e) {
       throw new UsageException(file + " is not a run manifest: " + e.getMessage());
     }
@@ -203,8 +192,12 @@ final class IncrementalManifests {
     Map<String, Map<String, Object>> byRun = new LinkedHashMap<>();
     Map<String, Object> root;
     try {
-      root = ManifestWriter.parse(Files.readString(layout.rootManifest()));
-    } catch (NoSuchFileException | IllegalArgumentException e) {
+      Optional<String> json = layout.rootManifest().readStringIfPresent();
+      if (json.isEmpty()) {
+        return byRun; // rebuilt from the run manifests
+      }
+      root = ManifestWriter.parse(json.get());
+    } catch (IllegalArgumentException e) {
       return byRun; // rebuilt from the run manifests
     }
     Object runs = root.get("runs");

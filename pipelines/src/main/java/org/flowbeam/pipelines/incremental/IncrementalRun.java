@@ -2,7 +2,6 @@ package org.flowbeam.pipelines.incremental;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -12,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.random.RandomGenerator;
+import org.flowbeam.io.fs.Location;
 
 /**
  * One run of the recurring batch job ({@code --incremental}) around a {@link StagedJob}, in the
@@ -33,10 +34,11 @@ import java.util.random.RandomGenerator;
  * before the run or, once the journal is written, completes the commit at the next run's step 2.
  *
  * <pre>{@code
- * IncrementalRun run = IncrementalRun.create(Path.of(options.getOutput()),
+ * IncrementalRun run = IncrementalRun.create(Location.of(options.getOutput(), options),
+ *     path -> Location.of(path, options),
  *     new RunPlanner.Settings(Duration.ofSeconds(options.getMinFileAgeSeconds()),
  *         options.getFlushOpenFlows()), err::println);
- * IncrementalRun.Result r = run.run(matchedPaths, job);
+ * IncrementalRun.Result r = run.run(matchedFiles, job);
  * out.println(r.summary());
  * }</pre>
  */
@@ -89,32 +91,50 @@ public final class IncrementalRun {
   }
 
   private final RootLayout layout;
+  private final Function<String, Location> locate;
   private final RunPlanner.Settings settings;
   private final Clock clock;
   private final RandomGenerator random;
   private final Consumer<String> notices;
 
   /**
-   * A run over {@code root}; {@code clock} and {@code random} make the run id (fixed in tests),
-   * {@code notices} receives one-line messages (recoveries, rollbacks, lost inputs).
+   * A run over {@code root}; {@code locate} turns a path the ledger holds into a file to look at,
+   * {@code clock} and {@code random} make the run id (fixed in tests), {@code notices} receives
+   * one-line messages (recoveries, rollbacks, lost inputs).
    */
   public IncrementalRun(
-      Path root,
+      Location root,
+      Function<String, Location> locate,
       RunPlanner.Settings settings,
       Clock clock,
       RandomGenerator random,
       Consumer<String> notices) {
     this.layout = RootLayout.of(root);
+    this.locate = locate;
     this.settings = settings;
     this.clock = clock;
     this.random = random;
     this.notices = notices;
   }
 
+  /** A run over the local directory {@code root} whose inputs are local files. */
+  public IncrementalRun(
+      Path root,
+      RunPlanner.Settings settings,
+      Clock clock,
+      RandomGenerator random,
+      Consumer<String> notices) {
+    this(Location.local(root), p -> Location.local(Path.of(p)), settings, clock, random, notices);
+  }
+
   /** A run over {@code root} with the system clock. */
   public static IncrementalRun create(
-      Path root, RunPlanner.Settings settings, Consumer<String> notices) {
-    return new IncrementalRun(root, settings, Clock.systemUTC(), new SecureRandom(), notices);
+      Location root,
+      Function<String, Location> locate,
+      RunPlanner.Settings settings,
+      Consumer<String> notices) {
+    return new IncrementalRun(
+        root, locate, settings, Clock.systemUTC(), new SecureRandom(), notices);
   }
 
   /** The root's layout. */
@@ -130,21 +150,21 @@ public final class IncrementalRun {
    * @throws IOException if the job or the commit failed; a commit that failed after its journal was
    *     written is finished by the next run
    */
-  public Result run(List<Path> matched, StagedJob job) throws IOException {
+  public Result run(List<Location> matched, StagedJob job) throws IOException {
     layout.prepare();
     try (RootLock lock = RootLock.acquire(layout)) {
       Recovery.recover(layout, notices);
       Ledger ledger = Ledger.read(layout.ledger());
       Instant started = clock.instant();
-      RunPlan plan = RunPlanner.plan(ledger, matched, settings, started);
+      RunPlan plan = RunPlanner.plan(ledger, matched, locate, settings, started);
       settings.seriesOptions().checkAgainst(layout, plan.base(), notices);
       if (!plan.hasWork()) {
         return new Result(Outcome.NOTHING_TO_DO, plan, Optional.empty(), Map.of());
       }
       announce(ledger, plan);
       String runId = RunId.next(started, random, ledger.lastRunId());
-      Path staging = layout.staging(runId);
-      Files.createDirectories(staging);
+      Location staging = layout.staging(runId);
+      staging.mkdirs();
       RunCommit commit = null;
       try {
         StagedJob.Output output = job.run(jobInput(runId, staging, plan));
@@ -157,7 +177,7 @@ public final class IncrementalRun {
                 clock.instant().toString(),
                 output,
                 settings.seriesOptions());
-        commit.commit();
+        commit.commit(lock);
         return new Result(Outcome.COMMITTED, plan, Optional.of(runId), commit.runManifest());
       } catch (IOException | RuntimeException | Error e) {
         if (commit != null && commit.journalWritten()) {
@@ -175,16 +195,16 @@ public final class IncrementalRun {
     }
   }
 
-  private StagedJob.Input jobInput(String runId, Path staging, RunPlan plan) {
-    List<Path> inputs = new ArrayList<>();
-    plan.toRead().forEach(f -> inputs.add(f.asPath()));
+  private StagedJob.Input jobInput(String runId, Location staging, RunPlan plan) {
+    List<Location> inputs = new ArrayList<>();
+    plan.toRead().forEach(f -> inputs.add(locate.apply(f.path())));
     return new StagedJob.Input(
         runId,
         staging,
         inputs,
         plan.carriedStateIn().map(layout::resolve),
         plan.seriesEnd(),
-        staging.resolve(RootLayout.carriedState(runId)),
+        RootLayout.resolve(staging, RootLayout.carriedState(runId)),
         plan.flushOpenFlows());
   }
 
@@ -213,9 +233,9 @@ public final class IncrementalRun {
     }
   }
 
-  private void abandon(Path staging) {
+  private void abandon(Location staging) {
     try {
-      FileTrees.deleteRecursively(staging);
+      staging.deleteRecursively();
     } catch (IOException | UncheckedIOException e) {
       notices.accept(
           "flowbeam: warning: cannot delete "

@@ -6,8 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +15,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.flowbeam.io.fs.Location;
+import org.flowbeam.pipelines.HadoopErrors;
 import org.flowbeam.pipelines.UsageException;
 
 /**
@@ -129,16 +130,21 @@ public record Ledger(
    *
    * @throws UsageException (one line naming the file) if it is not a FlowBeam ledger
    */
-  public static Ledger read(Path file) {
-    byte[] json;
+  public static Ledger read(Location file) {
+    Optional<String> json;
     try {
-      json = Files.readAllBytes(file);
-    } catch (NoSuchFileException e) {
-      return empty();
+      json = file.readStringIfPresent();
     } catch (IOException e) {
-      throw new UsageException("cannot read " + file + ": " + e.getMessage());
+      throw new UsageException("cannot read " + file + ": " + HadoopErrors.oneLine(e));
     }
-    return parse(json, file.toString());
+    return json.isEmpty()
+        ? empty()
+        : parse(json.get().getBytes(StandardCharsets.UTF_8), file.toString());
+  }
+
+  /** Reads the local ledger at {@code file} as {@link #read(Location)} does. */
+  public static Ledger read(Path file) {
+    return read(Location.local(file));
   }
 
   /** Parses ledger JSON; {@code source} names it in the error. */

@@ -1,13 +1,11 @@
 package org.flowbeam.pipelines.incremental;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
+import org.flowbeam.io.fs.Location;
 
 /**
  * Puts a root back in order after a run was killed, before anything else happens (under the lock):
@@ -24,17 +22,14 @@ final class Recovery {
    */
   static List<String> recover(RootLayout layout, Consumer<String> notices) throws IOException {
     List<String> rolledForward = new ArrayList<>();
-    Path parent = layout.stagingParent();
-    if (!Files.isDirectory(parent)) {
+    Location parent = layout.stagingParent();
+    if (!parent.isDirectory()) {
       return rolledForward;
     }
-    List<Path> dirs;
-    try (Stream<Path> s = Files.list(parent)) {
-      dirs = s.sorted().toList();
-    }
-    for (Path staging : dirs) {
-      if (!Files.isDirectory(staging)) {
-        Files.deleteIfExists(staging);
+    for (String name : parent.list()) {
+      Location staging = parent.resolve(name);
+      if (!staging.isDirectory()) {
+        staging.deleteRecursively();
         continue;
       }
       Optional<CommitJournal> journal = CommitJournal.read(staging);
@@ -46,10 +41,10 @@ final class Recovery {
                 + journal.get().run()
                 + ", which was stopped while committing");
       } else {
-        FileTrees.deleteRecursively(staging);
+        staging.deleteRecursively();
         notices.accept(
             "flowbeam: discarded the unfinished output of run "
-                + staging.getFileName()
+                + name
                 + ", which was stopped before its commit");
       }
     }

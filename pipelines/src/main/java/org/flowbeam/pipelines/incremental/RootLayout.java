@@ -1,20 +1,20 @@
 package org.flowbeam.pipelines.incremental;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
+import org.flowbeam.io.fs.Location;
+import org.flowbeam.pipelines.HadoopErrors;
 import org.flowbeam.pipelines.UsageException;
 
 /**
- * Where things are in an incremental output root. Results live in table directories ({@code
- * flows/date=.../hour=.../}); everything else begins with {@code _}, which Spark, Hive and DuckDB
- * skip:
+ * Where things are in an incremental output root, local or on HDFS. Results live in table
+ * directories ({@code flows/date=.../hour=.../}); everything else begins with {@code _}, which
+ * Spark, Hive and DuckDB skip:
  *
  * <pre>
  * ROOT/_manifest.json                   the root as a whole
  * ROOT/_flowbeam/ledger.json            the input files read, the runs in order
- * ROOT/_flowbeam/lock                   held (OS file lock) by the run in progress
+ * ROOT/_flowbeam/lock                   held by the run in progress ({@link RootLock})
  * ROOT/_flowbeam/runs/RUN/manifest.json one per run
  * ROOT/_flowbeam/carried/RUN.state      the flows open at the end of RUN's data
  * ROOT/_flowbeam/staging/RUN/           a run's output until it is committed
@@ -36,49 +36,62 @@ public final class RootLayout {
   /** The commit journal's name inside a staging directory. */
   public static final String COMMIT = "COMMIT";
 
-  private final Path root;
+  private final Location root;
 
-  private RootLayout(Path root) {
+  private RootLayout(Location root) {
     this.root = root;
   }
 
-  /** The layout of {@code root} (made absolute). */
+  /**
+   * The layout of {@code root}, made absolute (a full URI on HDFS).
+   *
+   * @throws UsageException if the root's file system cannot be reached
+   */
+  public static RootLayout of(Location root) {
+    try {
+      return new RootLayout(root.absolute());
+    } catch (IOException e) {
+      throw new UsageException("cannot reach output " + root + ": " + HadoopErrors.oneLine(e));
+    }
+  }
+
+  /** The layout of the local directory {@code root}. */
   public static RootLayout of(Path root) {
-    return new RootLayout(root.toAbsolutePath().normalize());
+    return of(Location.local(root));
   }
 
   /** The output root. */
-  public Path root() {
+  public Location root() {
     return root;
   }
 
   /** {@code _flowbeam/}. */
-  public Path flowBeamDir() {
+  public Location flowBeamDir() {
     return root.resolve(FLOWBEAM_DIR);
   }
 
   /** {@code _flowbeam/ledger.json}. */
-  public Path ledger() {
-    return root.resolve(LEDGER);
+  public Location ledger() {
+    return resolve(LEDGER);
   }
 
   /** {@code _flowbeam/lock}. */
-  public Path lock() {
+  public Location lock() {
     return flowBeamDir().resolve("lock");
   }
 
   /** {@code _flowbeam/staging/}, parent of the staging directories. */
-  public Path stagingParent() {
+  public Location stagingParent() {
     return flowBeamDir().resolve("staging");
   }
 
   /** {@code _flowbeam/staging/RUN/}. */
-  public Path staging(String runId) {
+  public Location staging(String runId) {
     return stagingParent().resolve(runId);
   }
 
   /** {@code _manifest.json}. */
-  public Path rootManifest() {
+  public Location rootManifest() {
     return root.resolve(ROOT_MANIFEST);
   }
 
@@ -97,9 +110,18 @@ public final class RootLayout {
     return FLOWBEAM_DIR + "/carried/" + runId + ".state";
   }
 
-  /** {@code relative} resolved against the root. */
-  public Path resolve(String relative) {
-    return root.resolve(relative);
+  /** {@code relative} ({@code /}-separated) resolved against the root. */
+  public Location resolve(String relative) {
+    return resolve(root, relative);
+  }
+
+  /** {@code relative} ({@code /}-separated) resolved against {@code dir}, one part at a time. */
+  public static Location resolve(Location dir, String relative) {
+    Location l = dir;
+    for (String part : relative.split("/")) {
+      l = l.resolve(part);
+    }
+    return l;
   }
 
   /**
@@ -108,32 +130,25 @@ public final class RootLayout {
    * is refused, so a mistyped {@code --output} cannot mix FlowBeam's files with a user's, nor turn
    * a plain FlowBeam output directory (replaced as a whole by each run) into an incremental one.
    *
-   * @throws UsageException if the root is a file or a foreign non-empty directory
+   * @throws UsageException if the root is a file or a foreign non-empty directory, or cannot be
+   *     reached
    */
   public void prepare() {
-    if (Files.exists(root) && !Files.isDirectory(root)) {
-      throw new UsageException("output " + root + " exists and is not a directory");
-    }
-    if (Files.isDirectory(root) && !Files.isDirectory(flowBeamDir()) && !isEmpty(root)) {
-      throw new UsageException(
-          "output directory "
-              + root
-              + " is not empty and holds no "
-              + FLOWBEAM_DIR
-              + "/; refusing to write an incremental output into it");
-    }
     try {
-      Files.createDirectories(flowBeamDir());
+      if (root.exists() && !root.isDirectory()) {
+        throw new UsageException("output " + root + " exists and is not a directory");
+      }
+      if (root.isDirectory() && !flowBeamDir().isDirectory() && !root.list().isEmpty()) {
+        throw new UsageException(
+            "output directory "
+                + root
+                + " is not empty and holds no "
+                + FLOWBEAM_DIR
+                + "/; refusing to write an incremental output into it");
+      }
+      flowBeamDir().mkdirs();
     } catch (IOException e) {
-      throw new UsageException("cannot create " + flowBeamDir() + ": " + e.getMessage());
-    }
-  }
-
-  private static boolean isEmpty(Path dir) {
-    try (Stream<Path> s = Files.list(dir)) {
-      return s.findAny().isEmpty();
-    } catch (IOException e) {
-      throw new UsageException("cannot list output directory " + dir + ": " + e.getMessage());
+      throw new UsageException("cannot create " + flowBeamDir() + ": " + HadoopErrors.oneLine(e));
     }
   }
 }

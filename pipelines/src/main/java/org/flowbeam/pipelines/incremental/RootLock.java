@@ -50,9 +50,10 @@ public final class RootLock implements AutoCloseable {
    * @throws RootLockedException if another run, in this process or another, holds it
    */
   public static RootLock acquire(RootLayout layout) {
-    Path file = layout.lock();
+    Path file = layout.lock().toPath();
     if (!HELD_BY_THIS_JVM.add(file)) {
-      throw new RootLockedException(layout.root(), String.valueOf(ProcessHandle.current().pid()));
+      throw new RootLockedException(
+          layout.root().toPath(), String.valueOf(ProcessHandle.current().pid()));
     }
     FileChannel ch = null;
     try {
@@ -67,7 +68,7 @@ public final class RootLock implements AutoCloseable {
       }
       if (lock == null) {
         String holder = readPid(ch);
-        throw new RootLockedException(layout.root(), holder);
+        throw new RootLockedException(layout.root().toPath(), holder);
       }
       byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
       ch.truncate(0);

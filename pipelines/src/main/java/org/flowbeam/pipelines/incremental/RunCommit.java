@@ -2,13 +2,12 @@ package org.flowbeam.pipelines.incremental;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.AtomicFiles;
 import org.flowbeam.io.sink.ManifestWriter;
 
@@ -21,12 +20,12 @@ import org.flowbeam.io.sink.ManifestWriter;
  */
 final class RunCommit {
   private final RootLayout layout;
-  private final Path staging;
+  private final Location staging;
   private final CommitJournal journal;
   private final Map<String, Object> runManifest;
 
   private RunCommit(
-      RootLayout layout, Path staging, CommitJournal journal, Map<String, Object> runManifest) {
+      RootLayout layout, Location staging, CommitJournal journal, Map<String, Object> runManifest) {
     this.layout = layout;
     this.staging = staging;
     this.journal = journal;
@@ -48,10 +47,10 @@ final class RunCommit {
       StagedJob.Output output,
       SeriesOptions options)
       throws IOException {
-    Path staging = layout.staging(runId);
+    Location staging = layout.staging(runId);
     List<String> files = FileTrees.resultFiles(staging);
     for (String f : files) {
-      if (Files.exists(layout.resolve(f))) {
+      if (layout.resolve(f).exists()) {
         throw new IllegalStateException(
             "run " + runId + " wrote " + f + ", which is already in the output; not committing");
       }
@@ -67,7 +66,7 @@ final class RunCommit {
 
     String carriedRel = RootLayout.carriedState(runId);
     Optional<String> carriedOut =
-        Files.isRegularFile(staging.resolve(carriedRel))
+        RootLayout.resolve(staging, carriedRel).isFile()
             ? Optional.of(carriedRel)
             : Optional.empty();
     Long newest = boxed(output.newestPacketUs());
@@ -94,14 +93,14 @@ final class RunCommit {
     Map<String, Object> rootManifest = IncrementalManifests.rootManifest(layout, next, runManifest);
 
     String runManifestRel = RootLayout.runManifest(runId);
-    writeJson(staging.resolve(runManifestRel), ManifestWriter.toJson(runManifest));
+    writeJson(RootLayout.resolve(staging, runManifestRel), ManifestWriter.toJson(runManifest));
     writeJson(staging.resolve(RootLayout.ROOT_MANIFEST), ManifestWriter.toJson(rootManifest));
     byte[] ledgerJson = next.toJson();
-    AtomicFiles.write(staging.resolve(RootLayout.LEDGER), out -> out.write(ledgerJson));
+    AtomicFiles.write(RootLayout.resolve(staging, RootLayout.LEDGER), out -> out.write(ledgerJson));
 
     List<String> moves = new ArrayList<>(files);
     String reportRel = RootLayout.runReport(runId);
-    if (Files.isRegularFile(staging.resolve(reportRel))) {
+    if (RootLayout.resolve(staging, reportRel).isFile()) {
       moves.add(reportRel); // written by the job's client unless --report=false
     }
     moves.add(runManifestRel);
@@ -121,16 +120,29 @@ final class RunCommit {
     return runManifest;
   }
 
-  /** Writes the journal, then applies it. */
-  void commit() throws IOException {
+  /**
+   * Writes the journal, then applies it.
+   *
+   * @param lock the root's lock, checked just before the journal is written: a run that lost it
+   *     (its lease expired while another run took the root over) must not commit
+   */
+  void commit(RootLock lock) throws IOException {
     Failpoint.BEFORE_COMMIT.reach();
+    if (!lock.isHeld()) {
+      throw new IOException(
+          "lost the lock on " + layout.root() + " before committing run " + journal.run());
+    }
     journal.write(staging);
     journal.apply(layout, staging, true);
   }
 
   /** Whether the journal has been written (the run is committed, at least on paper). */
   boolean journalWritten() {
-    return Files.exists(staging.resolve(RootLayout.COMMIT));
+    try {
+      return staging.resolve(RootLayout.COMMIT).exists();
+    } catch (IOException e) {
+      return true; // cannot tell: leave the staging directory for the next run to recover
+    }
   }
 
   /** The larger of two times, either of which may be absent. */
@@ -145,7 +157,7 @@ final class RunCommit {
     return t.isPresent() ? t.getAsLong() : null;
   }
 
-  private static void writeJson(Path target, String json) throws IOException {
+  private static void writeJson(Location target, String json) throws IOException {
     byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
     AtomicFiles.write(target, out -> out.write(bytes));
   }

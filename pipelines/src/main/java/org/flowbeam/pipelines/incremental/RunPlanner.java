@@ -1,7 +1,7 @@
 package org.flowbeam.pipelines.incremental;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,6 +11,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import org.flowbeam.io.fs.Location;
+import org.flowbeam.pipelines.HadoopErrors;
 import org.flowbeam.pipelines.UsageException;
 
 /**
@@ -70,13 +73,34 @@ public final class RunPlanner {
    * @throws UsageException if a file cannot be read (one line naming it)
    */
   public static RunPlan plan(Ledger ledger, List<Path> matched, Settings settings, Instant now) {
+    return plan(
+        ledger,
+        matched.stream().map(Location::local).toList(),
+        p -> Location.local(Path.of(p)),
+        settings,
+        now);
+  }
+
+  /**
+   * Plans a run over {@code matched} (the files the input patterns match, in match order, on any
+   * file system) at time {@code now}; {@code locate} turns a path the ledger holds back into a file
+   * to look at.
+   *
+   * @throws UsageException if a file cannot be read (one line naming it)
+   */
+  public static RunPlan plan(
+      Ledger ledger,
+      List<Location> matched,
+      Function<String, Location> locate,
+      Settings settings,
+      Instant now) {
     Instant settledBefore = now.minus(settings.minFileAge());
     List<String> newFiles = new ArrayList<>();
     List<String> changed = new ArrayList<>();
     List<String> unchanged = new ArrayList<>();
     List<String> settling = new ArrayList<>();
     Map<String, FileFingerprint> fresh = new LinkedHashMap<>();
-    for (Path file : matched) {
+    for (Location file : matched) {
       Optional<FileFingerprint> found = fingerprint(file);
       if (found.isEmpty() || fresh.containsKey(found.get().path())) {
         continue; // gone since the match (rotated away), or matched twice
@@ -110,7 +134,7 @@ public final class RunPlanner {
         for (String input : run.inputs()) {
           FileFingerprint f = fresh.get(input);
           if (f == null) {
-            Optional<FileFingerprint> again = fingerprint(Path.of(input));
+            Optional<FileFingerprint> again = fingerprint(locate.apply(input));
             if (again.isEmpty()) {
               missing.add(input);
               continue;
@@ -158,16 +182,16 @@ public final class RunPlanner {
     return Optional.empty();
   }
 
-  private static Optional<FileFingerprint> fingerprint(Path file) {
+  private static Optional<FileFingerprint> fingerprint(Location file) {
     try {
-      if (!Files.isRegularFile(file)) {
+      if (!file.isFile()) {
         return Optional.empty();
       }
       return Optional.of(FileFingerprint.of(file));
-    } catch (NoSuchFileException e) {
+    } catch (NoSuchFileException | FileNotFoundException e) {
       return Optional.empty();
     } catch (IOException e) {
-      throw new UsageException("cannot read input file " + file + ": " + e.getMessage());
+      throw new UsageException("cannot read input file " + file + ": " + HadoopErrors.oneLine(e));
     }
   }
 }

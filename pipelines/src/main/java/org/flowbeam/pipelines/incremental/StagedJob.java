@@ -1,13 +1,13 @@
 package org.flowbeam.pipelines.incremental;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
+import org.flowbeam.io.fs.Location;
 
 /**
  * The Beam job as {@link IncrementalRun} sees it: read these files, starting from this carried
@@ -39,8 +39,8 @@ public interface StagedJob {
    * @param stagingDir where to write results, at the paths they will have relative to the root
    *     ({@code flows/date=2024-05-01/hour=13/flows-RUN-...}); paths with a part beginning with
    *     {@code _} or {@code .} are not committed (temporary files may go there)
-   * @param inputFiles the files to read, absolute paths; may be empty (a flush, or a rollback whose
-   *     inputs are all gone)
+   * @param inputFiles the files to read, absolute (full URIs on HDFS); may be empty (a flush, or a
+   *     rollback whose inputs are all gone)
    * @param carriedStateIn the flows the previous run left open, to enter the keyed stage first
    * @param seriesEndUs the newest packet time of every run before this one
    * @param carriedStateOut where to write the flows left open at the end, if any; leave it absent
@@ -49,11 +49,11 @@ public interface StagedJob {
    */
   record Input(
       String runId,
-      Path stagingDir,
-      List<Path> inputFiles,
-      Optional<Path> carriedStateIn,
+      Location stagingDir,
+      List<Location> inputFiles,
+      Optional<Location> carriedStateIn,
       OptionalLong seriesEndUs,
-      Path carriedStateOut,
+      Location carriedStateOut,
       boolean flushOpenFlows) {
     public Input {
       inputFiles = List.copyOf(inputFiles);

@@ -46,6 +46,12 @@ public final class ReportHtml {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /** Writes the report of {@code data} to {@code file}, local or on HDFS, all at once. */
+  public static void write(ReportData data, Location file) throws IOException {
+    byte[] page = html(data).getBytes(StandardCharsets.UTF_8);
+    AtomicFiles.write(file, out -> out.write(page));
+  }
+
   /**
    * Writes the report of the output directory {@code dir} into it, titled {@code title} (the
    * output's name when {@code dir} is its staging directory).
@@ -67,8 +73,7 @@ public final class ReportHtml {
       return Location.local(writeFor(dir.toPath(), title));
     }
     Location file = dir.resolve(FILE_NAME);
-    byte[] page = html(ReportReader.read(dir, title)).getBytes(StandardCharsets.UTF_8);
-    AtomicFiles.write(file, out -> out.write(page));
+    write(ReportReader.read(dir, title), file);
     return file;
   }
 

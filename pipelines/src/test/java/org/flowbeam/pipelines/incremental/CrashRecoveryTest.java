@@ -94,7 +94,7 @@ class CrashRecoveryTest {
     Path expectedRoot = failpoint == Failpoint.BEFORE_COMMIT ? before : after;
     assertThat(RootFiles.snapshot(killed), equalTo(RootFiles.snapshot(expectedRoot)));
     assertThat(notices, hasSize(1));
-    try (Stream<Path> s = Files.list(layout.stagingParent())) {
+    try (Stream<Path> s = Files.list(layout.stagingParent().toPath())) {
       assertThat(s.toList(), empty());
     }
     List<String> records = RootFiles.flowRecords(killed);

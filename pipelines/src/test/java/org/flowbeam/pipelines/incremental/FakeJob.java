@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import org.flowbeam.io.fs.Location;
 
 /**
  * A stand-in for the Beam job with the same contract: every input line {@code TIMESTAMP_US,TAG} is
@@ -36,12 +37,13 @@ final class FakeJob implements StagedJob {
   @Override
   public Output run(Input in) throws IOException {
     calls.add(in);
-    carriedIn.add(
-        in.carriedStateIn().isPresent() ? Files.readString(in.carriedStateIn().get()) : "");
+    carriedIn.add(in.carriedStateIn().isPresent() ? in.carriedStateIn().get().readString() : "");
     TreeMap<String, List<String>> byPartition = new TreeMap<>();
     long newest = Long.MIN_VALUE;
     long packets = 0;
-    for (Path file : in.inputFiles()) {
+    Path staging = in.stagingDir().toPath();
+    for (Location input : in.inputFiles()) {
+      Path file = input.toPath();
       for (String line : Files.readAllLines(file)) {
         if (line.isBlank()) {
           continue;
@@ -59,26 +61,27 @@ final class FakeJob implements StagedJob {
     int seq = 0;
     for (Map.Entry<String, List<String>> e : byPartition.entrySet()) {
       Path out =
-          in.stagingDir()
+          staging
               .resolve(e.getKey())
               .resolve(String.format("flows-%s-%05d.csv", in.runId(), seq++));
       Files.createDirectories(out.getParent());
       Files.write(out, e.getValue(), StandardCharsets.UTF_8);
     }
-    Path stats = in.stagingDir().resolve("flag_stats/run=" + in.runId());
+    Path stats = staging.resolve("flag_stats/run=" + in.runId());
     Files.createDirectories(stats);
     Files.writeString(stats.resolve("flag_stats-" + in.runId() + ".csv"), "packets," + packets);
-    Path temp = in.stagingDir().resolve("flows/.temp-beam-1234");
+    Path temp = staging.resolve("flows/.temp-beam-1234");
     Files.createDirectories(temp);
     Files.writeString(temp.resolve("leftover"), "not a result");
-    Files.writeString(in.stagingDir().resolve("_SUCCESS"), "");
+    Files.writeString(staging.resolve("_SUCCESS"), "");
     if (!in.flushOpenFlows()) {
       String chain =
-          (in.carriedStateIn().isPresent() ? Files.readString(in.carriedStateIn().get()) : "")
+          (in.carriedStateIn().isPresent() ? in.carriedStateIn().get().readString() : "")
               + in.runId()
               + "\n";
-      Files.createDirectories(in.carriedStateOut().getParent());
-      Files.writeString(in.carriedStateOut(), chain);
+      Path carriedOut = in.carriedStateOut().toPath();
+      Files.createDirectories(carriedOut.getParent());
+      Files.writeString(carriedOut, chain);
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("packets", packets);

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.pipelines.UsageException;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,7 +76,7 @@ class IncrementalRunTest {
             Clock.fixed(now, ZoneOffset.UTC),
             new Random(now.getEpochSecond()),
             notices::add);
-    return run.run(IncrementalTestMain.inputs(in), j);
+    return run.run(IncrementalTestMain.locations(in), j);
   }
 
   private Map<String, Object> json(String rel) throws IOException {
@@ -178,9 +179,10 @@ class IncrementalRunTest {
     String second = run(job).runId().orElseThrow();
     assertThat(second.compareTo(first) > 0, is(true));
     StagedJob.Input input = job.calls.get(1);
-    assertThat(input.inputFiles(), contains(b));
+    assertThat(input.inputFiles(), contains(Location.local(b)));
     assertThat(
-        input.carriedStateIn(), equalTo(Optional.of(root.resolve(RootLayout.carriedState(first)))));
+        input.carriedStateIn(),
+        equalTo(Optional.of(Location.local(root.resolve(RootLayout.carriedState(first))))));
     assertThat(input.seriesEndUs().getAsLong(), equalTo(T13));
     assertThat(job.carriedIn.get(1), equalTo(first + "\n"));
     assertThat(ledger().seriesEndUs(), equalTo(T13 + HOUR));
@@ -211,7 +213,11 @@ class IncrementalRunTest {
         hasItem(
             containsString(b + " changed since it was read; undoing runs " + r2 + " to " + r3)));
     assertThat(
-        job.calls.get(3).inputFiles(), contains(b, in.resolve("c.csv"), in.resolve("d.csv")));
+        job.calls.get(3).inputFiles(),
+        contains(
+            Location.local(b),
+            Location.local(in.resolve("c.csv")),
+            Location.local(in.resolve("d.csv"))));
     assertThat(job.carriedIn.get(3), equalTo(r1 + "\n")); // the state before the undone runs
     assertThat(job.calls.get(3).seriesEndUs().getAsLong(), equalTo(T13));
 
@@ -270,7 +276,7 @@ class IncrementalRunTest {
             Clock.fixed(now, ZoneOffset.UTC),
             new Random(3),
             notices::add);
-    IncrementalRun.Result r = flush.run(IncrementalTestMain.inputs(in), job);
+    IncrementalRun.Result r = flush.run(IncrementalTestMain.locations(in), job);
     assertThat(r.outcome(), equalTo(IncrementalRun.Outcome.COMMITTED));
     assertThat(job.calls.get(1).inputFiles(), empty());
     assertThat(job.calls.get(1).flushOpenFlows(), is(true));

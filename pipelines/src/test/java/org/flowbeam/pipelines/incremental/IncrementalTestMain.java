@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.flowbeam.io.fs.Location;
 
 /**
  * A small main for the tests that need a second process (OS file locks are per process; a failpoint
@@ -38,7 +39,11 @@ public final class IncrementalTestMain {
     }
     try {
       IncrementalRun.Result r =
-          run(layout.root(), Path.of(args[2]), Long.parseLong(args[3]), Long.parseLong(args[4]));
+          run(
+              layout.root().toPath(),
+              Path.of(args[2]),
+              Long.parseLong(args[3]),
+              Long.parseLong(args[4]));
       System.out.println(r.summary());
     } catch (RootLockedException e) {
       System.err.println("flowbeam: " + e.getMessage());
@@ -53,7 +58,12 @@ public final class IncrementalTestMain {
     IncrementalRun run =
         new IncrementalRun(
             root, RunPlanner.Settings.defaults(), clock, new Random(seed), System.err::println);
-    return run.run(inputs(inputDir), new FakeJob());
+    return run.run(locations(inputDir), new FakeJob());
+  }
+
+  /** The files of {@code dir}, sorted, as the run takes them. */
+  static List<Location> locations(Path dir) throws IOException {
+    return inputs(dir).stream().map(Location::local).toList();
   }
 
   /** The files of {@code dir}, sorted. */

@@ -51,7 +51,7 @@ class RootLockTest {
               .get(10, TimeUnit.SECONDS);
       assertThat(fromThread.holderPid(), equalTo(pid));
       assertThat(first.isHeld(), is(true));
-      assertThat(Files.readString(layout.lock()).trim(), equalTo(pid));
+      assertThat(Files.readString(layout.lock().toPath()).trim(), equalTo(pid));
     }
     try (RootLock again = RootLock.acquire(layout)) {
       assertThat(again.isHeld(), is(true));
@@ -75,7 +75,7 @@ class RootLockTest {
       holder.destroyForcibly(); // as kill -9: no chance to release anything
       holder.waitFor(30, TimeUnit.SECONDS);
     }
-    assertThat(Files.exists(layout.lock()), is(true)); // the stale file does not matter
+    assertThat(Files.exists(layout.lock().toPath()), is(true)); // the stale file does not matter
     try (RootLock lock = RootLock.acquire(layout)) {
       assertThat(lock.isHeld(), is(true));
     }
@@ -97,6 +97,6 @@ class RootLockTest {
               containsString(root.toString()),
               containsString("pid " + ProcessHandle.current().pid())));
     }
-    assertThat(Files.exists(layout.ledger()), is(false));
+    assertThat(Files.exists(layout.ledger().toPath()), is(false));
   }
 }

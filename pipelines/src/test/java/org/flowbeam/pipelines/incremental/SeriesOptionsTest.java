@@ -64,7 +64,7 @@ class SeriesOptionsTest {
             Clock.fixed(now, ZoneOffset.UTC),
             new Random(file),
             notices::add)
-        .run(IncrementalTestMain.inputs(in), job);
+        .run(IncrementalTestMain.locations(in), job);
   }
 
   private Map<String, Object> runManifest(IncrementalRun.Result r) throws IOException {

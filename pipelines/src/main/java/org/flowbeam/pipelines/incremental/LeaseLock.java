@@ -50,7 +50,9 @@ import org.flowbeam.io.fs.Location;
  * digits>}; of clients racing, only one rename succeeds, and a late one finds the tombstone in its
  * way), checks that the renamed file is still the stale one it saw (same line, still stale;
  * otherwise it is put back) and creates its own lease file. Whoever loses any step is refused, as
- * when the lease is held. Tombstones stay until a holder closes its lease.
+ * when the lease is held. Tombstones stay until a holder closes its lease. (On HDFS a rename that
+ * refuses an existing target is one NameNode step; locally it is a check and a move, so there a
+ * late taker can still, in a window of microseconds, move a fresh lease and put it back.)
  *
  * <p><b>Clocks.</b> Modification times are set by the holder's clock and judged by the acquirer's,
  * so the clock skew between machines (NTP keeps it well under a second) must stay well below half

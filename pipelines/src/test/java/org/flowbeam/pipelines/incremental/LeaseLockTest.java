@@ -314,10 +314,14 @@ class LeaseLockTest {
         assertThat("round " + round, winners.size(), equalTo(1));
         LeaseLock winner = winners.get(0);
         assertThat(firstLine(lease), equalTo(winner.holderLine()));
+        // The lease, and the stale one's tombstone unless the loser's rename, a check and a move
+        // on these two file systems (one step on HDFS), moved the fresh lease over it and back.
         List<String> beside = lease.parent().list();
-        assertThat(beside.size(), equalTo(2));
         assertThat(beside.get(0), equalTo("lease"));
-        assertThat(beside.get(1), matchesPattern("lease\\.stale-[0-9a-f]{16}"));
+        for (String tombstone : beside.subList(1, beside.size())) {
+          assertThat(tombstone, matchesPattern("lease\\.stale-[0-9a-f]{16}"));
+        }
+        assertThat(beside.size(), lessThan(3));
         winner.close();
         assertThat(lease.parent().list(), empty());
       }

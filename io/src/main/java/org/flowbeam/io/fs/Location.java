@@ -44,6 +44,14 @@ public final class Location {
   }
 
   /**
+   * The location {@code path} on the file system of {@code ops}, whatever its scheme: for tests
+   * that run Hadoop's client on {@code file://} paths, which {@link #of} would take as local.
+   */
+  public static Location on(DirectoryOps ops, String path) {
+    return new Location(Objects.requireNonNull(ops), Objects.requireNonNull(path));
+  }
+
+  /**
    * The location {@code pathOrUri} names: local, or on the Hadoop file system of its scheme with
    * the Hadoop configuration in {@code options} (null: Hadoop's defaults).
    */

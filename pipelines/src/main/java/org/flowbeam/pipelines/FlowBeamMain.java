@@ -118,7 +118,6 @@ public final class FlowBeamMain {
       outputPath = options.getOutput();
       HadoopPaths.configure(options);
       if (options.getIncremental()) {
-        HadoopPaths.refuseForIncremental(options);
         return IncrementalCommand.run(options, expanded, commandStart, out, err);
       }
       if (options.getFlushOpenFlows() || options.getMinFileAgeSeconds() != 0) {

@@ -52,20 +52,6 @@ final class HadoopPaths {
     FileSystems.setDefaultPipelineOptions(options);
   }
 
-  /**
-   * Refuses an {@code --incremental} run with a Hadoop path: its ledger, lock and carried state are
-   * local files so far.
-   */
-  static void refuseForIncremental(FlowBeamOptions options) {
-    List<String> paths = hadoopPaths(options);
-    if (!paths.isEmpty()) {
-      throw new UsageException(
-          "--incremental does not support hdfs:// paths yet ("
-              + paths.get(0)
-              + "); give a local ROOT and inputs, or run without --incremental");
-    }
-  }
-
   /** {@code hdfs://nn:8020} of {@code hdfs://nn:8020/dir/*.pcap} (globs need not be a URI). */
   static String schemeAndAuthority(String uri) {
     int slashes = uri.indexOf("://");

@@ -33,6 +33,19 @@ public final class HadoopDirectoryOps implements DirectoryOps {
     this.conf = conf;
   }
 
+  /**
+   * Operations through Hadoop's client on {@code file://} paths of the local disk, without the
+   * {@code .crc} files of its checksummed local file system: the code paths a root on HDFS takes,
+   * run without a NameNode (tests).
+   */
+  public static HadoopDirectoryOps rawLocal() {
+    Configuration conf = new Configuration();
+    conf.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
+    conf.setBoolean("fs.file.impl.disable.cache", true);
+    conf.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.RawLocalFs");
+    return new HadoopDirectoryOps(conf);
+  }
+
   private static Path path(String p) {
     return new Path(p);
   }

@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.stream.Stream;
-import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -44,13 +43,9 @@ class DirectoryOpsContractTest {
   }
 
   static Stream<Arguments> impls() {
-    Configuration rawLocal = new Configuration();
-    rawLocal.set("fs.file.impl", "org.apache.hadoop.fs.RawLocalFileSystem");
-    rawLocal.setBoolean("fs.file.impl.disable.cache", true);
-    rawLocal.set("fs.AbstractFileSystem.file.impl", "org.apache.hadoop.fs.local.RawLocalFs");
     return Stream.of(
         Arguments.of(new Impl("local", LocalDirectoryOps.INSTANCE, false)),
-        Arguments.of(new Impl("hadoop", new HadoopDirectoryOps(rawLocal), true)));
+        Arguments.of(new Impl("hadoop", HadoopDirectoryOps.rawLocal(), true)));
   }
 
   private static void write(DirectoryOps ops, String file, String text) throws IOException {

@@ -14,7 +14,8 @@ import org.flowbeam.pipelines.UsageException;
  * <pre>
  * ROOT/_manifest.json                   the root as a whole
  * ROOT/_flowbeam/ledger.json            the input files read, the runs in order
- * ROOT/_flowbeam/lock                   held by the run in progress ({@link RootLock})
+ * ROOT/_flowbeam/lock                   held by the run in progress, on a local root ({@link RootLock})
+ * ROOT/_flowbeam/lease                  held by the run in progress, on HDFS
  * ROOT/_flowbeam/runs/RUN/manifest.json one per run
  * ROOT/_flowbeam/carried/RUN.state      the flows open at the end of RUN's data
  * ROOT/_flowbeam/staging/RUN/           a run's output until it is committed
@@ -78,6 +79,11 @@ public final class RootLayout {
   /** {@code _flowbeam/lock}. */
   public Location lock() {
     return flowBeamDir().resolve("lock");
+  }
+
+  /** {@code _flowbeam/lease}, the lock of a root on HDFS ({@link LeaseLock}). */
+  public Location lease() {
+    return flowBeamDir().resolve("lease");
   }
 
   /** {@code _flowbeam/staging/}, parent of the staging directories. */

@@ -1,9 +1,8 @@
 package org.flowbeam.pipelines.incremental;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -41,10 +40,9 @@ final class FakeJob implements StagedJob {
     TreeMap<String, List<String>> byPartition = new TreeMap<>();
     long newest = Long.MIN_VALUE;
     long packets = 0;
-    Path staging = in.stagingDir().toPath();
-    for (Location input : in.inputFiles()) {
-      Path file = input.toPath();
-      for (String line : Files.readAllLines(file)) {
+    Location staging = in.stagingDir();
+    for (Location file : in.inputFiles()) {
+      for (String line : file.readString().split("\n")) {
         if (line.isBlank()) {
           continue;
         }
@@ -53,40 +51,45 @@ final class FakeJob implements StagedJob {
         String partition = "flows/date=" + DATE.format(t) + "/hour=" + HOUR.format(t);
         byPartition
             .computeIfAbsent(partition, p -> new ArrayList<>())
-            .add(file.getFileName() + "," + line);
+            .add(file.name() + "," + line);
         newest = Math.max(newest, ts);
         packets++;
       }
     }
     int seq = 0;
     for (Map.Entry<String, List<String>> e : byPartition.entrySet()) {
-      Path out =
-          staging
-              .resolve(e.getKey())
-              .resolve(String.format("flows-%s-%05d.csv", in.runId(), seq++));
-      Files.createDirectories(out.getParent());
-      Files.write(out, e.getValue(), StandardCharsets.UTF_8);
+      String name = String.format("flows-%s-%05d.csv", in.runId(), seq++);
+      write(RootLayout.resolve(staging, e.getKey() + "/" + name), lines(e.getValue()));
     }
-    Path stats = staging.resolve("flag_stats/run=" + in.runId());
-    Files.createDirectories(stats);
-    Files.writeString(stats.resolve("flag_stats-" + in.runId() + ".csv"), "packets," + packets);
-    Path temp = staging.resolve("flows/.temp-beam-1234");
-    Files.createDirectories(temp);
-    Files.writeString(temp.resolve("leftover"), "not a result");
-    Files.writeString(staging.resolve("_SUCCESS"), "");
+    write(
+        RootLayout.resolve(
+            staging, "flag_stats/run=" + in.runId() + "/flag_stats-" + in.runId() + ".csv"),
+        "packets," + packets);
+    write(RootLayout.resolve(staging, "flows/.temp-beam-1234/leftover"), "not a result");
+    write(staging.resolve("_SUCCESS"), "");
     if (!in.flushOpenFlows()) {
       String chain =
           (in.carriedStateIn().isPresent() ? in.carriedStateIn().get().readString() : "")
               + in.runId()
               + "\n";
-      Path carriedOut = in.carriedStateOut().toPath();
-      Files.createDirectories(carriedOut.getParent());
-      Files.writeString(carriedOut, chain);
+      write(in.carriedStateOut(), chain);
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     counts.put("packets", packets);
     counts.put("input_files", (long) in.inputFiles().size());
     return new Output(
         newest == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(newest), counts);
+  }
+
+  private static String lines(List<String> lines) {
+    return String.join("\n", lines) + "\n";
+  }
+
+  /** Writes {@code text} to {@code file}, creating its directory, on any file system. */
+  static void write(Location file, String text) throws IOException {
+    file.parent().mkdirs();
+    try (OutputStream out = file.create()) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
   }
 }

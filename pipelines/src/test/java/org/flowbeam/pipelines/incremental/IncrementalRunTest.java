@@ -15,6 +15,7 @@ import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.stream.Collectors;
+import org.flowbeam.io.fs.HadoopDirectoryOps;
 import org.flowbeam.io.fs.Location;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.pipelines.UsageException;
@@ -239,6 +242,85 @@ class IncrementalRunTest {
     assertRootHoldsEveryInputLineOnce();
     assertRootManifestAddsUp();
     assertThat(run(job).outcome(), equalTo(IncrementalRun.Outcome.NOTHING_TO_DO));
+  }
+
+  /**
+   * A root and inputs reached through Hadoop's client (its local file system, {@code file://} URIs:
+   * the code paths of a root on HDFS) go through the same runs, commits and rollback as local ones:
+   * the same run ids, files, records and carried state; the run holds a lease, not an OS lock, and
+   * leaves none behind.
+   */
+  @Test
+  void aRootThroughHadoopsClientRunsAsALocalRoot() throws IOException {
+    HadoopDirectoryOps hadoop = HadoopDirectoryOps.rawLocal();
+    Path hadoopRoot = tmp.resolve("hadoop-root");
+    List<Boolean> leaseHeldDuringJob = new ArrayList<>();
+    StagedJob checkingLease =
+        input -> {
+          leaseHeldDuringJob.add(Files.exists(hadoopRoot.resolve("_flowbeam/lease")));
+          return job.run(input);
+        };
+    Instant[] clock = {now};
+    List<String> hadoopIds = new ArrayList<>();
+    List<String> localIds = new ArrayList<>();
+    Runnable both =
+        () -> {
+          try {
+            clock[0] = clock[0].plusSeconds(3600);
+            List<Location> inputs = new ArrayList<>();
+            for (Path f : IncrementalTestMain.inputs(in)) {
+              inputs.add(Location.on(hadoop, "file://" + f));
+            }
+            IncrementalRun onHadoop =
+                new IncrementalRun(
+                    Location.on(hadoop, "file://" + hadoopRoot),
+                    p -> Location.on(hadoop, p),
+                    RunPlanner.Settings.defaults(),
+                    Clock.fixed(clock[0], ZoneOffset.UTC),
+                    new Random(clock[0].getEpochSecond()),
+                    notices::add);
+            hadoopIds.add(onHadoop.run(inputs, checkingLease).runId().orElseThrow());
+            localIds.add(run(job).runId().orElseThrow());
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        };
+
+    capture("a.csv", T13);
+    both.run();
+    capture("b.csv", T13 + HOUR);
+    both.run();
+    capture("a.csv", T13 + 99); // a grows: both runs are undone and redone
+    both.run();
+
+    assertThat(hadoopIds, equalTo(localIds));
+    assertThat(leaseHeldDuringJob, equalTo(List.of(true, true, true)));
+    assertThat(Files.exists(hadoopRoot.resolve("_flowbeam/lease")), is(false));
+    assertThat(
+        RootFiles.snapshot(hadoopRoot).keySet(),
+        equalTo(
+            RootFiles.snapshot(root).keySet().stream()
+                .filter(f -> !f.equals("_flowbeam/lock"))
+                .collect(Collectors.toSet())));
+    assertThat(
+        RootFiles.flowRecords(hadoopRoot),
+        containsInAnyOrder(RootFiles.flowRecords(root).toArray()));
+    String carried = RootLayout.carriedState(localIds.get(2));
+    assertThat(
+        Files.readString(hadoopRoot.resolve(carried)),
+        equalTo(Files.readString(root.resolve(carried))));
+    Ledger onHadoop = Ledger.read(hadoopRoot.resolve(RootLayout.LEDGER));
+    assertThat(
+        onHadoop.files().stream().map(Ledger.LedgerFile::path).toList(),
+        everyItem(startsWith("file:/")));
+    assertThat(
+        onHadoop.runs().stream()
+            .map(r -> List.of(r.run(), r.carriedState(), r.seriesEndUs()))
+            .toList(),
+        equalTo(
+            ledger().runs().stream()
+                .map(r -> List.of(r.run(), r.carriedState(), r.seriesEndUs()))
+                .toList()));
   }
 
   @Test

@@ -15,6 +15,8 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.flowbeam.io.fs.HadoopDirectoryOps;
+import org.flowbeam.io.fs.Location;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,30 @@ class RootLockTest {
     RootLayout layout = RootLayout.of(root);
     layout.prepare();
     return layout;
+  }
+
+  /**
+   * A root on a Hadoop file system (here Hadoop's client on {@code file://}) is locked by a lease
+   * file naming the holder's host and pid, not by an OS lock; releasing deletes the lease.
+   */
+  @Test
+  void aRootOnAHadoopFileSystemIsLockedByALease() throws Exception {
+    RootLayout layout = RootLayout.of(Location.on(HadoopDirectoryOps.rawLocal(), "file://" + root));
+    layout.prepare();
+    String pid = String.valueOf(ProcessHandle.current().pid());
+    try (RootLock first = RootLock.acquire(layout)) {
+      RootLockedException e =
+          assertThrows(RootLockedException.class, () -> RootLock.acquire(layout));
+      assertThat(e.getMessage(), containsString("file:" + root));
+      assertThat(e.holder(), containsString("pid " + pid + " on host "));
+      assertThat(first.isHeld(), is(true));
+      assertThat(Files.readString(root.resolve("_flowbeam/lease")), containsString("pid=" + pid));
+      assertThat(Files.exists(root.resolve("_flowbeam/lock")), is(false));
+    }
+    assertThat(Files.exists(root.resolve("_flowbeam/lease")), is(false));
+    try (RootLock again = RootLock.acquire(layout)) {
+      assertThat(again.isHeld(), is(true));
+    }
   }
 
   @Test

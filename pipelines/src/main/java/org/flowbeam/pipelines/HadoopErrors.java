@@ -10,11 +10,11 @@ import java.net.UnknownHostException;
  * java.net.ConnectException: Connection refused; For more details see: http://wiki...}, which this
  * turns into {@code cannot reach the NameNode NN:PORT (Connection refused)}.
  */
-final class HadoopErrors {
+public final class HadoopErrors {
   private HadoopErrors() {}
 
   /** A one-line description of {@code e} (the first line of its message, tidied). */
-  static String oneLine(Throwable e) {
+  public static String oneLine(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       String m = String.valueOf(t.getMessage());
       if ((t instanceof ConnectException

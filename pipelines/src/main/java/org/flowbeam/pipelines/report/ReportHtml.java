@@ -46,6 +46,16 @@ public final class ReportHtml {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
+  /** Writes the report of {@code data} to {@code file}, local or on HDFS, all or nothing. */
+  public static void write(ReportData data, Location file) throws IOException {
+    if (file.isLocal()) {
+      write(data, file.toPath());
+      return;
+    }
+    byte[] page = html(data).getBytes(StandardCharsets.UTF_8);
+    AtomicFiles.write(file, out -> out.write(page));
+  }
+
   /**
    * Writes the report of the output directory {@code dir} into it, titled {@code title} (the
    * output's name when {@code dir} is its staging directory).
@@ -67,8 +77,7 @@ public final class ReportHtml {
       return Location.local(writeFor(dir.toPath(), title));
     }
     Location file = dir.resolve(FILE_NAME);
-    byte[] page = html(ReportReader.read(dir, title)).getBytes(StandardCharsets.UTF_8);
-    AtomicFiles.write(file, out -> out.write(page));
+    write(ReportReader.read(dir, title), file);
     return file;
   }
 

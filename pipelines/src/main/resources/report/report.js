@@ -240,9 +240,9 @@
         ], num)
       ]),
       panel('Differences' + (listed > shown ? ' (first ' + num(shown) + ' of ' + num(listed) + '; the diff CSV has all)' : ''),
-        shown ? [table(['change', 'conversation', 'packets A → B', 'bytes A → B', 'state A → B', 'close reason A → B'],
+        shown ? [table(['change', 'conversation', 'packets A → B', 'bytes A → B', 'state A → B', 'close reason A → B', 'tunnel A → B'],
           cmp.differences.map(function (d) {
-            return [d.change, d.conversation, d.packets, d.bytes, d.state, d.closeReason];
+            return [d.change, d.conversation, d.packets, d.bytes, d.state, d.closeReason, d.tunnel];
           }))] : [emptyNote('No flow differs.')])
     ]);
   }

@@ -2,6 +2,7 @@ package org.flowbeam.pipelines;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -68,17 +69,17 @@ public final class FlowBeamMain {
           args,
           out,
           err,
-          (input, dir) ->
-              run(
-                  new String[] {
+          (input, dir, options) -> {
+            List<String> job = new ArrayList<>(options);
+            job.addAll(
+                List.of(
                     "--input=" + input,
                     "--output=" + dir,
                     "--quiet",
                     "--formats=csv",
-                    "--report=false"
-                  },
-                  FlowDiffCommand.discard(),
-                  err));
+                    "--report=false"));
+            return run(job.toArray(new String[0]), FlowDiffCommand.discard(), err);
+          });
       return EXIT_OK;
     } catch (FlowDiffCommand.DiffException e) {
       err.println("flowbeam: " + e.getMessage());
@@ -208,19 +209,44 @@ public final class FlowBeamMain {
         all.add(a);
         continue;
       }
-      Path file = Path.of(a.substring(1));
-      try {
-        for (String line : Files.readAllLines(file)) {
-          String t = line.trim();
-          if (!t.isEmpty() && !t.startsWith("#") && !given.contains(optionName(t))) {
-            all.add(t);
-          }
+      String file = a.substring(1);
+      for (String line : readOptionsFile(file, args).lines().toList()) {
+        String t = line.trim();
+        if (!t.isEmpty() && !t.startsWith("#") && !given.contains(optionName(t))) {
+          all.add(t);
         }
-      } catch (IOException e) {
-        throw new UsageException("cannot read options file " + file + ": " + e.getMessage());
       }
     }
     return all;
+  }
+
+  /** The most an options file may hold: far more than any list of options. */
+  static final int MAX_OPTIONS_FILE_BYTES = 1 << 20;
+
+  /**
+   * The text of the options file {@code file}, a local path or an {@code hdfs://} URI; the latter
+   * read with the Hadoop configuration of an {@code --hdfsConfiguration} among {@code args}, else
+   * of the environment ({@link CommandHadoopOptions}), since the options are not parsed yet.
+   */
+  private static String readOptionsFile(String file, String[] args) {
+    try {
+      Location location =
+          Location.isLocal(file)
+              ? Location.of(file, null)
+              : Location.of(
+                  file, CommandHadoopOptions.of(CommandHadoopOptions.valueIn(Arrays.asList(args))));
+      byte[] text;
+      try (InputStream in = location.open()) {
+        text = in.readNBytes(MAX_OPTIONS_FILE_BYTES + 1);
+      }
+      if (text.length > MAX_OPTIONS_FILE_BYTES) {
+        throw new UsageException(
+            "options file " + file + " is over " + MAX_OPTIONS_FILE_BYTES + " bytes");
+      }
+      return new String(text, StandardCharsets.UTF_8);
+    } catch (IOException | IllegalArgumentException e) {
+      throw new UsageException("cannot read options file " + file + ": " + HadoopErrors.oneLine(e));
+    }
   }
 
   /** {@code --name} of {@code --name=value}. */

@@ -2,6 +2,8 @@ package org.flowbeam.pipelines;
 
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,5 +27,41 @@ class CommandLineArgsTest {
             "--parallelism=2",
             "--flinkMaster=127.0.0.1:9081",
             "--input=x"));
+  }
+
+  @Test
+  void aMissingOptionsFileIsAUsageErrorNamingIt(@TempDir Path dir) {
+    Path missing = dir.resolve("missing.args");
+    UsageException e =
+        assertThrows(
+            UsageException.class,
+            () -> FlowBeamMain.expandArgFiles(new String[] {"@" + missing, "--input=x"}));
+    assertThat(e.getMessage(), equalTo("cannot read options file " + missing + ": " + missing));
+  }
+
+  @Test
+  void anOptionsFileOverItsLimitIsRefusedUnread(@TempDir Path dir) throws IOException {
+    Path big = dir.resolve("big.args");
+    Files.write(big, new byte[FlowBeamMain.MAX_OPTIONS_FILE_BYTES + 1]);
+    UsageException e =
+        assertThrows(
+            UsageException.class, () -> FlowBeamMain.expandArgFiles(new String[] {"@" + big}));
+    assertThat(
+        e.getMessage(),
+        equalTo(
+            "options file " + big + " is over " + FlowBeamMain.MAX_OPTIONS_FILE_BYTES + " bytes"));
+  }
+
+  @Test
+  void anHdfsOptionsFileWithABadHdfsConfigurationIsAUsageError() {
+    UsageException e =
+        assertThrows(
+            UsageException.class,
+            () ->
+                FlowBeamMain.expandArgFiles(
+                    new String[] {"@hdfs://127.0.0.1:1/job.args", "--hdfsConfiguration=[{}, {}]"}));
+    assertThat(
+        e.getMessage(),
+        equalTo("--hdfsConfiguration holds 2 configurations; give one (a JSON list of one map)"));
   }
 }

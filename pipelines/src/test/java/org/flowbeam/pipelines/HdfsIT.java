@@ -31,6 +31,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.flowbeam.io.fs.Location;
+import org.flowbeam.pipelines.diff.FlowDiffCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,11 @@ import org.junit.jupiter.api.io.TempDir;
  * Flink cluster ({@link StandaloneFlinkCluster}); its input (plain CSV with integer ids and their
  * {@code --ipMap}, gzip captures) is uploaded to HDFS, and what it writes there (every sharded CSV
  * output, the manifest's counts, the TimeArcs layout, the report) equals a local run's of the same
- * files. Also: the output swap's rules on HDFS ({@link OutputDirectory}), and one-line errors for
- * an unreachable NameNode and a missing path. The NameNode and the cluster are stopped in {@link
- * #stop()}, also when a test fails.
+ * files, also when the options come from an {@code @hdfs://} file. Also: {@code flowbeam diff} of
+ * an HDFS output against local ones, the output swap's rules on HDFS ({@link OutputDirectory}), and
+ * one-line errors for an unreachable NameNode and a missing path (of the job, the diff and an
+ * options file). The NameNode and the cluster are stopped in {@link #stop()}, also when a test
+ * fails.
  */
 class HdfsIT {
   private static final Duration JOB_TIMEOUT = Duration.ofMinutes(10);
@@ -147,60 +150,211 @@ class HdfsIT {
 
   @Test
   void embeddedFlinkReadsAndWritesHdfsAsALocalRunDoes() throws Exception {
-    Path local = tmp.resolve("embedded-local/out");
-    ChildProcess.Result localRun =
-        flowBeam("--runner=FlinkRunner", jobArgs(localInput.toString(), local.toString()));
-    assertThat("local run:\n" + localRun.output(), localRun.exitCode(), equalTo(0));
-
-    String onHdfs = nameNode + "/results/embedded/out";
-    ChildProcess.Result hdfsRun =
-        flowBeam("--runner=FlinkRunner", jobArgs(nameNode + "/in", onHdfs));
-    assertThat("HDFS run:\n" + hdfsRun.output(), hdfsRun.exitCode(), equalTo(0));
-    assertThat(hdfsRun.output(), containsString("-> " + onHdfs));
-
-    assertSameOutputs(download(onHdfs, tmp.resolve("embedded-hdfs/out")), local);
-    assertThat(hiddenSiblings("/results/embedded", "out"), equalTo(List.of()));
+    String onHdfs = onHdfs("embedded");
+    assertRunOnHdfsAsLocal(
+        "embedded",
+        args -> {
+          ChildProcess.Result run = flowBeam("--runner=FlinkRunner", args);
+          assertThat("HDFS run:\n" + run.output(), run.exitCode(), equalTo(0));
+          assertThat(run.output(), containsString("-> " + onHdfs));
+        });
   }
 
   @Test
   void theStandaloneClusterReadsAndWritesHdfsAsALocalRunDoes() throws Exception {
-    Path local = tmp.resolve("cluster-local/out");
-    ChildProcess.Result localRun =
-        flowBeam("--runner=FlinkRunner", jobArgs(localInput.toString(), local.toString()));
-    assertThat("local run:\n" + localRun.output(), localRun.exitCode(), equalTo(0));
-
     // An earlier output there, which the run replaces as a whole.
-    String onHdfs = nameNode + "/results/cluster/out";
+    String onHdfs = onHdfs("cluster");
     fs.mkdirs(new org.apache.hadoop.fs.Path(onHdfs + "/flows"));
     writeHdfs(onHdfs + "/manifest.json", "{}");
     writeHdfs(onHdfs + "/flows/earlier.csv", "flow_id\nearlier\n");
 
-    try (StandaloneFlinkCluster cluster =
-        StandaloneFlinkCluster.start(
-            repo, Files.createDirectories(tmp.resolve("cluster")), 2, START_TIMEOUT)) {
-      List<String> args = new ArrayList<>();
-      args.add("@" + repo.resolve("run-configs/flink/flink-cluster.args"));
-      args.add("--flinkMaster=" + cluster.master());
-      args.addAll(jobArgs(nameNode + "/in", onHdfs));
-      long finishedBefore = cluster.finishedJobs();
-      ChildProcess.Result run = flowBeam(args.toArray(new String[0]));
-      if (run.exitCode() != 0) {
-        fail(
-            "FlowBeam on the cluster failed (exit "
-                + run.exitCode()
-                + "):\n"
-                + run.output()
-                + "\n--- TaskManager logs' tails:\n"
-                + cluster.logTail("taskmanager-1", 40)
-                + "\n"
-                + cluster.logTail("taskmanager-2", 40));
-      }
-      assertThat("the job ran on the cluster", cluster.finishedJobs(), equalTo(finishedBefore + 1));
-    }
-    Path downloaded = download(onHdfs, tmp.resolve("cluster-hdfs/out"));
+    Path downloaded =
+        assertRunOnHdfsAsLocal(
+            "cluster",
+            jobArgs -> {
+              try (StandaloneFlinkCluster cluster =
+                  StandaloneFlinkCluster.start(
+                      repo, Files.createDirectories(tmp.resolve("cluster")), 2, START_TIMEOUT)) {
+                List<String> args = new ArrayList<>();
+                args.add("@" + repo.resolve("run-configs/flink/flink-cluster.args"));
+                args.add("--flinkMaster=" + cluster.master());
+                args.addAll(jobArgs);
+                long finishedBefore = cluster.finishedJobs();
+                ChildProcess.Result run = flowBeam(args.toArray(new String[0]));
+                if (run.exitCode() != 0) {
+                  fail(
+                      "FlowBeam on the cluster failed (exit "
+                          + run.exitCode()
+                          + "):\n"
+                          + run.output()
+                          + "\n--- TaskManager logs' tails:\n"
+                          + cluster.logTail("taskmanager-1", 40)
+                          + "\n"
+                          + cluster.logTail("taskmanager-2", 40));
+                }
+                assertThat(
+                    "the job ran on the cluster",
+                    cluster.finishedJobs(),
+                    equalTo(finishedBefore + 1));
+              }
+            });
     assertThat(Files.exists(downloaded.resolve("flows/earlier.csv")), is(false));
+  }
+
+  @Test
+  void anOptionsFileOnHdfsDrivesARun() throws Exception {
+    String onHdfs = onHdfs("args-file");
+    assertRunOnHdfsAsLocal(
+        "args-file",
+        jobArgs -> {
+          // The file's --output is replaced by the command line's, as for a local @file.
+          List<String> lines = new ArrayList<>(List.of("# a run on HDFS", "--runner=FlinkRunner"));
+          lines.addAll(jobArgs);
+          lines.replaceAll(l -> l.startsWith("--output=") ? "--output=" + onHdfs + "-not" : l);
+          writeHdfs(nameNode + "/configs/job.args", String.join("\n", lines) + "\n");
+          ChildProcess.Result run =
+              flowBeam("@" + nameNode + "/configs/job.args", "--output=" + onHdfs);
+          assertThat("run of an @hdfs:// file:\n" + run.output(), run.exitCode(), equalTo(0));
+          assertThat(run.output(), containsString("-> " + onHdfs));
+        });
+    assertThat(fs.exists(new org.apache.hadoop.fs.Path(onHdfs + "-not")), is(false));
+  }
+
+  /** A run on HDFS, given the options of the run over the HDFS copy of the sample. */
+  private interface HdfsRun {
+    void run(List<String> jobArgs) throws Exception;
+  }
+
+  /** {@code hdfs://.../results/NAME/out}: where the run {@code name} writes. */
+  private static String onHdfs(String name) {
+    return nameNode + "/results/" + name + "/out";
+  }
+
+  /**
+   * Runs {@code runOnHdfs} over the sample on HDFS into {@link #onHdfs(String) onHdfs(name)} and
+   * asserts that what it wrote equals the local run's output ({@link #localOutput()}) and that no
+   * staging or old directory is left beside it; returns the HDFS output downloaded.
+   */
+  private static Path assertRunOnHdfsAsLocal(String name, HdfsRun runOnHdfs) throws Exception {
+    Path local = localOutput();
+    runOnHdfs.run(jobArgs(nameNode + "/in", onHdfs(name)));
+    Path downloaded = download(onHdfs(name), tmp.resolve(name + "-hdfs/out"));
     assertSameOutputs(downloaded, local);
-    assertThat(hiddenSiblings("/results/cluster", "out"), equalTo(List.of()));
+    assertThat(hiddenSiblings("/results/" + name, "out"), equalTo(List.of()));
+    return downloaded;
+  }
+
+  private static Path localOutput;
+
+  /** The output of a run over the local sample on Flink embedded, made once. */
+  private static synchronized Path localOutput() throws Exception {
+    if (localOutput == null) {
+      Path local = tmp.resolve("local/out");
+      ChildProcess.Result run =
+          flowBeam("--runner=FlinkRunner", jobArgs(localInput.toString(), local.toString()));
+      assertThat("local run:\n" + run.output(), run.exitCode(), equalTo(0));
+      localOutput = local;
+    }
+    return localOutput;
+  }
+
+  @Test
+  void diffOfAnHdfsOutputAndTheEqualLocalOneFindsNoDifferenceAndOfAnotherFindsIt()
+      throws Exception {
+    Path local = localOutput();
+    String copy = nameNode + "/diff/same";
+    fs.copyFromLocalFile(
+        new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(copy));
+    long flows = ((Number) new FlowBeamOutput(local).counts().get("flows")).longValue();
+
+    ChildProcess.Result same = flowBeam("diff", copy, local.toString());
+    assertThat(same.output(), same.exitCode(), equalTo(0));
+    assertThat(
+        same.output(),
+        containsString(
+            String.format(
+                "%,d flows in A, %,d in B: %,d the same, 0 changed, 0 only in A, 0 only in B",
+                flows, flows, flows)));
+    List<String> printed = Arrays.stream(same.output().split("\n")).toList();
+    assertThat(printed, hasItem(String.join(",", FlowDiffCommand.COLUMNS)));
+
+    // Another output: the same but for one flow's tunnel type, on the local side.
+    Path other = tmp.resolve("diff-other/out");
+    copyTree(local, other);
+    String changedFlow = withFirstFlowInATunnel(other.resolve("flows"), "gre");
+    String diffCsv = nameNode + "/diff/other.csv";
+    ChildProcess.Result different =
+        flowBeam(
+            "diff",
+            copy,
+            other.toString(),
+            "--output=" + diffCsv,
+            "--hdfsConfiguration=[{\"dfs.client.use.datanode.hostname\": \"false\"}]");
+    assertThat(different.output(), different.exitCode(), equalTo(0));
+    assertThat(
+        different.output(),
+        containsString(
+            String.format("%,d the same, 1 changed, 0 only in A, 0 only in B", flows - 1)));
+    List<String> rows = readHdfs(diffCsv).lines().toList();
+    assertThat(rows, hasSize(2));
+    assertThat(rows.get(0), equalTo(String.join(",", FlowDiffCommand.COLUMNS)));
+    assertThat(rows.get(1), startsWith("changed," + changedFlow + ","));
+    assertThat(rows.get(1), containsString(",,gre,"));
+  }
+
+  /** Copies the local directory {@code from} to {@code to}. */
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> all = Files.walk(from)) {
+      for (Path f : all.toList()) {
+        Path target = to.resolve(from.relativize(f).toString());
+        if (Files.isDirectory(f)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(f, target);
+        }
+      }
+    }
+  }
+
+  /**
+   * Sets the {@code tunnel_type} of the first flow of the first flows CSV under {@code flows},
+   * which had none, to {@code type}; returns that flow's {@code protocol,initiator_ip,
+   * initiator_port,responder_ip,responder_port}, as the diff's row names it.
+   */
+  private static String withFirstFlowInATunnel(Path flows, String type) throws IOException {
+    Path shard;
+    try (Stream<Path> files = Files.walk(flows)) {
+      shard =
+          files
+              .filter(f -> f.toString().endsWith(".csv"))
+              .filter(f -> lineCount(f) > 1)
+              .sorted()
+              .findFirst()
+              .orElseThrow();
+    }
+    List<String> lines = new ArrayList<>(Files.readAllLines(shard));
+    List<String> header = List.of(lines.get(0).split(",", -1));
+    String[] first = lines.get(1).split(",", -1);
+    int tunnelType = header.indexOf("tunnel_type");
+    assertThat(lines.get(1), first[tunnelType], equalTo(""));
+    first[tunnelType] = type;
+    lines.set(1, String.join(",", first));
+    Files.write(shard, lines);
+    return String.join(
+        ",",
+        first[header.indexOf("protocol")],
+        first[header.indexOf("initiator_ip")],
+        first[header.indexOf("initiator_port")],
+        first[header.indexOf("responder_ip")],
+        first[header.indexOf("responder_port")]);
+  }
+
+  private static long lineCount(Path f) {
+    try {
+      return Files.readAllLines(f).size();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /**
@@ -384,6 +538,14 @@ class HdfsIT {
             "--output=" + closed + "/out");
     assertOneErrorLine(output, "cannot create output directory next to " + closed + "/out");
     assertThat(output.output(), containsString("cannot reach the NameNode"));
+
+    ChildProcess.Result diff = flowBeam("diff", closed + "/out", localInput.toString(), noRetries);
+    assertOneLine(
+        diff, "flowbeam: diff: cannot read " + closed + "/out: cannot reach the NameNode");
+
+    ChildProcess.Result argsFile = flowBeam("@" + closed + "/job.args", noRetries);
+    assertOneErrorLine(
+        argsFile, "cannot read options file " + closed + "/job.args: cannot reach the NameNode");
   }
 
   @Test
@@ -392,6 +554,18 @@ class HdfsIT {
         flowBeam(
             "--input=" + nameNode + "/in/missing.csv", "--output=" + tmp.resolve("missing-out"));
     assertOneErrorLine(missing, "no file matches input '" + nameNode + "/in/missing.csv'");
+
+    ChildProcess.Result diff =
+        flowBeam("diff", nameNode + "/results/missing", localInput.toString());
+    assertOneLine(
+        diff, "flowbeam: diff: " + nameNode + "/results/missing: no such output or input");
+
+    ChildProcess.Result argsFile = flowBeam("@" + nameNode + "/configs/missing.args");
+    assertOneErrorLine(
+        argsFile,
+        "cannot read options file "
+            + nameNode
+            + "/configs/missing.args: File does not exist: /configs/missing.args");
 
     ChildProcess.Result incremental =
         flowBeam(
@@ -402,9 +576,14 @@ class HdfsIT {
   }
 
   private static void assertOneErrorLine(ChildProcess.Result run, String expected) {
+    assertOneLine(run, "flowbeam: error: " + expected);
+  }
+
+  /** {@code run} printed one line, starting with {@code expected}, and exited with code 2. */
+  private static void assertOneLine(ChildProcess.Result run, String expected) {
     List<String> lines = Arrays.stream(run.output().split("\n")).filter(l -> !l.isBlank()).toList();
     assertThat(run.output(), lines, hasSize(1));
-    assertThat(lines.get(0), startsWith("flowbeam: error: " + expected));
+    assertThat(lines.get(0), startsWith(expected));
     assertThat(run.output(), run.exitCode(), equalTo(FlowBeamMain.EXIT_USAGE));
   }
 

@@ -26,6 +26,13 @@ public final class RecordFormats {
       List.of("fin", "syn", "rst", "psh", "ack", "urg", "ece", "cwr");
 
   /**
+   * The last columns of {@link #FLOWS}, the flow's tunnel ({@link org.flowbeam.model.FlowTunnel}):
+   * its type, its outer endpoints (the initiator's side first) and the packets that came otherwise.
+   */
+  public static final List<String> FLOW_TUNNEL_COLUMNS =
+      List.of("tunnel_type", "tunnel_src_ip", "tunnel_dst_ip", "tunnel_other_packets");
+
+  /**
    * Flows: {@code flow_id, initiator_ip, initiator_port, responder_ip, responder_port, protocol,
    * start_us, end_us, duration_us, packets, bytes, packets_fwd, packets_rev, bytes_fwd, bytes_rev,
    * fin, syn, rst, psh, ack, urg, ece, cwr, handshake_complete, state, invalid_reason,
@@ -59,15 +66,8 @@ public final class RecordFormats {
                   "bytes_rev"),
               FLAG_COLUMNS,
               List.of(
-                  "handshake_complete",
-                  "state",
-                  "invalid_reason",
-                  "close_reason",
-                  "community_id",
-                  "tunnel_type",
-                  "tunnel_src_ip",
-                  "tunnel_dst_ip",
-                  "tunnel_other_packets")),
+                  "handshake_complete", "state", "invalid_reason", "close_reason", "community_id"),
+              FLOW_TUNNEL_COLUMNS),
           flowValues(CommunityId.DEFAULT),
           "/avro/flow.avsc");
 

@@ -8,10 +8,10 @@ import java.util.TreeMap;
 
 /**
  * Two sets of flows compared flow by flow: flows only in A, only in B, and flows in both whose
- * packets, bytes, state or close reason changed. Flows are matched by their conversation (the two
- * endpoints, in either order, and the protocol, so that a capture started mid-connection still
- * matches); several flows of one conversation (port reuse, timeouts) are paired in the order of
- * their start.
+ * packets, bytes, state, close reason or tunnel changed ({@link FlowRow#COMPARED}). Flows are
+ * matched by their conversation (the two endpoints, in either order, and the protocol, so that a
+ * capture started mid-connection still matches); several flows of one conversation (port reuse,
+ * timeouts) are paired in the order of their start.
  *
  * <pre>{@code
  * FlowDiff.Result r = FlowDiff.compare(flowsOfA, flowsOfB);

@@ -68,7 +68,8 @@ public record ReportData(
       String packets,
       String bytes,
       String state,
-      String closeReason) {}
+      String closeReason,
+      String tunnel) {}
 
   /** The time bins added up into points {@code pointUs} wide from {@code startUs}. */
   public record Series(

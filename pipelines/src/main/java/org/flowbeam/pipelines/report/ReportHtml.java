@@ -46,8 +46,12 @@ public final class ReportHtml {
     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
   }
 
-  /** Writes the report of {@code data} to {@code file}, local or on HDFS, all at once. */
+  /** Writes the report of {@code data} to {@code file}, local or on HDFS, all or nothing. */
   public static void write(ReportData data, Location file) throws IOException {
+    if (file.isLocal()) {
+      write(data, file.toPath());
+      return;
+    }
     byte[] page = html(data).getBytes(StandardCharsets.UTF_8);
     AtomicFiles.write(file, out -> out.write(page));
   }

@@ -5,11 +5,12 @@
 # hourly.env.example:
 #   FLOWBEAM_JAR     the fat jar (pipelines/target/flowbeam.jar)
 #   FLOWBEAM_INPUT   input glob(s), comma-separated (quote it: the wrapper does not expand it)
-#   FLOWBEAM_ROOT    the output root that accumulates partitions
+#   FLOWBEAM_ROOT    the output root that accumulates partitions (a local path or an hdfs:// URI)
 #   FLOWBEAM_ARGS    further FlowBeam options (e.g. --formats=csv,parquet --minFileAgeSeconds=120)
 #   FLOWBEAM_FLINK_MASTER  HOST:PORT of a standalone Flink cluster; unset: Flink embedded
 #   JAVA             java binary (default: java on PATH); JAVA_OPTS (default -Xmx2g)
-#   FLOWBEAM_LOG_DIR where run logs go (default ROOT/_flowbeam/logs); FLOWBEAM_KEEP_LOGS (default 500)
+#   FLOWBEAM_LOG_DIR where run logs and the wrapper's lock go (default ROOT/_flowbeam/logs; a local
+#                    directory, required when ROOT is a URI); FLOWBEAM_KEEP_LOGS (default 500)
 #
 # Arguments after the environment are passed to FlowBeam (e.g. --flushOpenFlows to end a series).
 #
@@ -26,15 +27,23 @@ die() { echo "flowbeam-hourly: $*" >&2; exit 2; }
 command -v flock >/dev/null || die "flock (util-linux) is required"
 
 root="$FLOWBEAM_ROOT"
-mkdir -p "$root/_flowbeam" || die "cannot create $root/_flowbeam"
-log_dir="${FLOWBEAM_LOG_DIR:-$root/_flowbeam/logs}"
+if [[ "$root" == *://* ]]; then
+  # A root on HDFS: FlowBeam creates and locks it (a lease); the wrapper's lock and logs stay here.
+  [[ -n "${FLOWBEAM_LOG_DIR:-}" ]] || die "FLOWBEAM_LOG_DIR must name a local directory when FLOWBEAM_ROOT is a URI ($root)"
+  log_dir="$FLOWBEAM_LOG_DIR"
+  lock_file="$log_dir/schedule.lock"
+else
+  mkdir -p "$root/_flowbeam" || die "cannot create $root/_flowbeam"
+  log_dir="${FLOWBEAM_LOG_DIR:-$root/_flowbeam/logs}"
+  lock_file="$root/_flowbeam/schedule.lock"
+fi
 mkdir -p "$log_dir" || die "cannot create log directory $log_dir"
 
 # The wrapper's own lock: a second wrapper (a slow run overlapping the next timer tick) exits at
 # once. FlowBeam also locks the root itself, so a manual run cannot overlap either.
-exec 9>"$root/_flowbeam/schedule.lock" || die "cannot open $root/_flowbeam/schedule.lock"
+exec 9>"$lock_file" || die "cannot open $lock_file"
 if ! flock -n 9; then
-  echo "flowbeam-hourly: another run holds $root/_flowbeam/schedule.lock; not starting" >&2
+  echo "flowbeam-hourly: another run holds $lock_file; not starting" >&2
   exit 75
 fi
 

@@ -31,6 +31,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.flowbeam.io.fs.Location;
+import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.pipelines.diff.FlowDiffCommand;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -521,6 +522,86 @@ class HdfsIT {
     }
   }
 
+  /**
+   * The recurring job with its inputs and root on HDFS: slices of the sample arrive one at a time,
+   * a run follows each, then a run ends the series; the flows and the root manifest's totals equal
+   * those of the same series on a local root, nothing is left in staging and no lease stays. A run
+   * while another holds the root's lease ends at once with one line naming the holder, exit 75.
+   */
+  @Test
+  void anIncrementalSeriesOnHdfsGivesTheFlowsOfALocalSeries() throws Exception {
+    List<Path> slices =
+        TimeSlices.csv(
+            repo.resolve("src/samples/loopback-5k.csv"),
+            3,
+            Files.createDirectories(tmp.resolve("series-slices")),
+            "cap");
+    Path localIn = Files.createDirectories(tmp.resolve("series-in"));
+    Path localRoot = tmp.resolve("series-root");
+    String hdfsIn = nameNode + "/series/in";
+    String hdfsRoot = nameNode + "/series/root";
+    List<String> extra = new ArrayList<>();
+    for (int i = 0; i <= slices.size(); i++) {
+      if (i < slices.size()) {
+        Path slice = slices.get(i);
+        Files.copy(slice, localIn.resolve(slice.getFileName()));
+        fs.copyFromLocalFile(
+            new org.apache.hadoop.fs.Path(slice.toUri()),
+            new org.apache.hadoop.fs.Path(hdfsIn + "/" + slice.getFileName()));
+      } else {
+        extra.add("--flushOpenFlows");
+      }
+      for (List<String> where :
+          List.of(List.of(localIn.toString(), localRoot.toString()), List.of(hdfsIn, hdfsRoot))) {
+        List<String> args = new ArrayList<>(extra);
+        args.addAll(
+            List.of(
+                "--incremental",
+                "--input=" + where.get(0) + "/cap-*.csv",
+                "--output=" + where.get(1),
+                "--formats=csv"));
+        ChildProcess.Result run = flowBeam(args.toArray(new String[0]));
+        assertThat(
+            "run " + i + " on " + where.get(1) + ":\n" + run.output(), run.exitCode(), is(0));
+        assertThat(run.output(), containsString("-> " + where.get(1)));
+      }
+    }
+
+    Path downloaded = download(hdfsRoot, tmp.resolve("series-hdfs"));
+    List<String> hdfsRows = new ArrayList<>(JobFixtures.csvRowsUnder(downloaded.resolve("flows")));
+    List<String> localRows = new ArrayList<>(JobFixtures.csvRowsUnder(localRoot.resolve("flows")));
+    hdfsRows.sort(null);
+    localRows.sort(null);
+    assertThat(hdfsRows.size(), greaterThan(10));
+    assertThat(hdfsRows, equalTo(localRows));
+    Map<String, Object> hdfsTotals = totals(downloaded);
+    Map<String, Object> localTotals = totals(localRoot);
+    assertThat(hdfsTotals.get("runs"), equalTo(4));
+    assertThat(hdfsTotals.get("counts"), equalTo(localTotals.get("counts")));
+    assertThat(
+        names(hdfsRoot + "/_flowbeam"),
+        equalTo(sorted("carried", "ledger.json", "runs", "staging")));
+    assertThat(names(hdfsRoot + "/_flowbeam/staging"), equalTo(List.of()));
+
+    writeHdfs(hdfsRoot + "/_flowbeam/lease", "host=elsewhere pid=4242 token=" + "0".repeat(32));
+    ChildProcess.Result held =
+        flowBeam("--incremental", "--input=" + hdfsIn + "/cap-*.csv", "--output=" + hdfsRoot);
+    assertThat(held.output(), held.exitCode(), equalTo(75));
+    assertThat(
+        held.output().strip(),
+        equalTo(
+            "flowbeam: output "
+                + hdfsRoot
+                + " is in use by another FlowBeam run (pid 4242 on host elsewhere); try again"
+                + " later"));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> totals(Path root) throws IOException {
+    return (Map<String, Object>)
+        ManifestWriter.parse(Files.readString(root.resolve("_manifest.json"))).get("totals");
+  }
+
   @Test
   void anUnreachableNameNodeIsOneLineAndExitCodeTwo() throws Exception {
     String closed = "hdfs://127.0.0.1:" + freeLoopbackPort();
@@ -542,6 +623,15 @@ class HdfsIT {
     ChildProcess.Result diff = flowBeam("diff", closed + "/out", localInput.toString(), noRetries);
     assertOneLine(
         diff, "flowbeam: diff: cannot read " + closed + "/out: cannot reach the NameNode");
+
+    ChildProcess.Result incremental =
+        flowBeam(
+            noRetries,
+            "--incremental",
+            "--input=" + localInput.resolve("ids.csv"),
+            "--ipMap=" + localInput.resolve("ip_map.json"),
+            "--output=" + closed + "/root");
+    assertOneErrorLine(incremental, "cannot create " + closed + "/root/_flowbeam: cannot reach");
 
     ChildProcess.Result argsFile = flowBeam("@" + closed + "/job.args", noRetries);
     assertOneErrorLine(
@@ -566,13 +656,6 @@ class HdfsIT {
         "cannot read options file "
             + nameNode
             + "/configs/missing.args: File does not exist: /configs/missing.args");
-
-    ChildProcess.Result incremental =
-        flowBeam(
-            "--incremental",
-            "--input=" + nameNode + "/in/ids.csv",
-            "--output=" + nameNode + "/root");
-    assertOneErrorLine(incremental, "--incremental does not support hdfs:// paths yet");
   }
 
   private static void assertOneErrorLine(ChildProcess.Result run, String expected) {

@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -46,19 +45,19 @@ class IncrementalRunTest {
   static final long HOUR = 3_600_000_000L;
 
   @TempDir Path tmp;
+  FakeSeries series;
   Path root;
   Path in;
   FakeJob job;
   List<String> notices;
-  Instant now;
 
   @BeforeEach
   void setUp() throws IOException {
-    root = tmp.resolve("root");
-    in = Files.createDirectories(tmp.resolve("in"));
-    job = new FakeJob();
-    notices = new ArrayList<>();
-    now = Instant.parse("2024-05-01T16:00:00Z");
+    series = new FakeSeries(tmp);
+    root = series.root;
+    in = series.in;
+    job = series.job;
+    notices = series.notices;
   }
 
   private Path capture(String name, long... times) throws IOException {
@@ -71,15 +70,7 @@ class IncrementalRunTest {
   }
 
   private IncrementalRun.Result run(StagedJob j) throws IOException {
-    now = now.plusSeconds(3600);
-    IncrementalRun run =
-        new IncrementalRun(
-            root,
-            RunPlanner.Settings.defaults(),
-            Clock.fixed(now, ZoneOffset.UTC),
-            new Random(now.getEpochSecond()),
-            notices::add);
-    return run.run(IncrementalTestMain.locations(in), j);
+    return series.run(RunPlanner.Settings.defaults(), j);
   }
 
   private Map<String, Object> json(String rel) throws IOException {
@@ -260,13 +251,12 @@ class IncrementalRunTest {
           leaseHeldDuringJob.add(Files.exists(hadoopRoot.resolve("_flowbeam/lease")));
           return job.run(input);
         };
-    Instant[] clock = {now};
     List<String> hadoopIds = new ArrayList<>();
     List<String> localIds = new ArrayList<>();
     Runnable both =
         () -> {
           try {
-            clock[0] = clock[0].plusSeconds(3600);
+            localIds.add(run(job).runId().orElseThrow());
             List<Location> inputs = new ArrayList<>();
             for (Path f : IncrementalTestMain.inputs(in)) {
               inputs.add(Location.on(hadoop, "file://" + f));
@@ -276,11 +266,10 @@ class IncrementalRunTest {
                     Location.on(hadoop, "file://" + hadoopRoot),
                     p -> Location.on(hadoop, p),
                     RunPlanner.Settings.defaults(),
-                    Clock.fixed(clock[0], ZoneOffset.UTC),
-                    new Random(clock[0].getEpochSecond()),
+                    Clock.fixed(series.now(), ZoneOffset.UTC),
+                    new Random(series.now().getEpochSecond()),
                     notices::add);
             hadoopIds.add(onHadoop.run(inputs, checkingLease).runId().orElseThrow());
-            localIds.add(run(job).runId().orElseThrow());
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
@@ -350,15 +339,7 @@ class IncrementalRunTest {
   void aFlushCarriesNothingAndTheNextRunStartsFresh() throws IOException {
     capture("a.csv", T13);
     run(job);
-    now = now.plusSeconds(3600);
-    IncrementalRun flush =
-        new IncrementalRun(
-            root,
-            new RunPlanner.Settings(Duration.ZERO, true),
-            Clock.fixed(now, ZoneOffset.UTC),
-            new Random(3),
-            notices::add);
-    IncrementalRun.Result r = flush.run(IncrementalTestMain.locations(in), job);
+    IncrementalRun.Result r = series.run(new RunPlanner.Settings(Duration.ZERO, true), job);
     assertThat(r.outcome(), equalTo(IncrementalRun.Outcome.COMMITTED));
     assertThat(job.calls.get(1).inputFiles(), empty());
     assertThat(job.calls.get(1).flushOpenFlows(), is(true));

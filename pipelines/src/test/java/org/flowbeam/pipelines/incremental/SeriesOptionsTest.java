@@ -11,15 +11,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.flowbeam.io.sink.ManifestWriter;
 import org.flowbeam.pipelines.UsageException;
 import org.junit.jupiter.api.BeforeEach;
@@ -29,20 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
 /** A series keeps the options that shape its results from run to run, until a run ends it. */
 class SeriesOptionsTest {
   @TempDir Path tmp;
+  FakeSeries series;
   Path root;
   Path in;
   FakeJob job;
   List<String> notices;
-  Instant now;
   int file;
 
   @BeforeEach
   void setUp() throws IOException {
-    root = tmp.resolve("root");
-    in = Files.createDirectories(tmp.resolve("in"));
-    job = new FakeJob();
-    notices = new ArrayList<>();
-    now = Instant.parse("2024-05-01T16:00:00Z");
+    series = new FakeSeries(tmp);
+    root = series.root;
+    in = series.in;
+    job = series.job;
+    notices = series.notices;
   }
 
   private static SeriesOptions options(Object... nameValue) {
@@ -57,14 +52,7 @@ class SeriesOptionsTest {
   private IncrementalRun.Result run(SeriesOptions options, boolean flush) throws IOException {
     file++;
     Files.writeString(in.resolve("f" + file + ".csv"), (IncrementalRunTest.T13 + file) + ",x\n");
-    now = now.plusSeconds(3600);
-    return new IncrementalRun(
-            root,
-            new RunPlanner.Settings(Duration.ZERO, flush, options),
-            Clock.fixed(now, ZoneOffset.UTC),
-            new Random(file),
-            notices::add)
-        .run(IncrementalTestMain.locations(in), job);
+    return series.run(new RunPlanner.Settings(Duration.ZERO, flush, options), job);
   }
 
   private Map<String, Object> runManifest(IncrementalRun.Result r) throws IOException {

@@ -6,9 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
@@ -41,17 +39,11 @@ public final class ReportHtml {
 
   /** Writes the report of {@code data} to {@code file} (a temporary file, then a rename). */
   public static void write(ReportData data, Path file) throws IOException {
-    Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-    Files.writeString(tmp, html(data), StandardCharsets.UTF_8);
-    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    write(data, Location.local(file));
   }
 
   /** Writes the report of {@code data} to {@code file}, local or on HDFS, all or nothing. */
   public static void write(ReportData data, Location file) throws IOException {
-    if (file.isLocal()) {
-      write(data, file.toPath());
-      return;
-    }
     byte[] page = html(data).getBytes(StandardCharsets.UTF_8);
     AtomicFiles.write(file, out -> out.write(page));
   }

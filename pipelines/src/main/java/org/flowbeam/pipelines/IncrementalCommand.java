@@ -177,7 +177,7 @@ final class IncrementalCommand {
    */
   private static void writeRunReport(StagedJob.Input in, Location jobManifest, PrintStream err) {
     try {
-      Location file = RootLayout.resolve(in.stagingDir(), RootLayout.runReport(in.runId()));
+      Location file = in.stagingDir().resolve(RootLayout.runReport(in.runId()));
       ReportHtml.write(ReportReader.read(in.stagingDir(), jobManifest, "run " + in.runId()), file);
     } catch (IOException | RuntimeException e) {
       err.println(

@@ -57,9 +57,6 @@ public interface DirectoryOps {
   /** The content of the file {@code file}. */
   InputStream open(String file) throws IOException;
 
-  /** The content of the file {@code file} from byte {@code offset} on. */
-  InputStream openAt(String file, long offset) throws IOException;
-
   /**
    * A new file {@code file} to write, created only if nothing is there, in one step no other client
    * can come between (O_EXCL locally, a NameNode create without overwrite on HDFS): the building
@@ -90,7 +87,7 @@ public interface DirectoryOps {
    */
   String absolute(String path) throws IOException;
 
-  /** {@code dir}'s child {@code name}. */
+  /** {@code dir}'s child {@code name}, or the path {@code name} ({@code a/b}) relative to it. */
   String resolve(String dir, String name);
 
   /** The directory holding {@code path}, or null at the root. */

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -150,18 +149,6 @@ public final class HadoopDirectoryOps implements DirectoryOps {
   @Override
   public InputStream open(String file) throws IOException {
     return fs(file).open(path(file));
-  }
-
-  @Override
-  public InputStream openAt(String file, long offset) throws IOException {
-    FSDataInputStream in = fs(file).open(path(file));
-    try {
-      in.seek(offset);
-      return in;
-    } catch (IOException | RuntimeException e) {
-      in.close();
-      throw e;
-    }
   }
 
   @Override

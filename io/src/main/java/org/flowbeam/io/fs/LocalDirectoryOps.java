@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
@@ -147,13 +145,6 @@ public final class LocalDirectoryOps implements DirectoryOps {
   @Override
   public InputStream open(String file) throws IOException {
     return Files.newInputStream(path(file));
-  }
-
-  @Override
-  public InputStream openAt(String file, long offset) throws IOException {
-    FileChannel ch = FileChannel.open(path(file), StandardOpenOption.READ);
-    ch.position(offset);
-    return Channels.newInputStream(ch);
   }
 
   @Override

@@ -91,7 +91,10 @@ public final class Location {
     return new Configuration();
   }
 
-  /** The child {@code name} of this directory. */
+  /**
+   * The child {@code name} of this directory, or the {@code /}-separated path {@code name} under
+   * it.
+   */
   public Location resolve(String name) {
     return new Location(ops, ops.resolve(path, name));
   }
@@ -173,11 +176,6 @@ public final class Location {
     return ops.open(path);
   }
 
-  /** The file's content from byte {@code offset} on. */
-  public InputStream openAt(long offset) throws IOException {
-    return ops.openAt(path, offset);
-  }
-
   /**
    * This file, created only if nothing is there, in one step.
    *
@@ -220,8 +218,8 @@ public final class Location {
 
   /** The file's content as UTF-8 text, or empty if there is no such file. */
   public Optional<String> readStringIfPresent() throws IOException {
-    try (InputStream in = open()) {
-      return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    try {
+      return Optional.of(readString());
     } catch (NoSuchFileException | FileNotFoundException e) {
       return Optional.empty();
     }

@@ -98,7 +98,7 @@ public record CommitJournal(
       if (firstAttempt && rel.equals(RootLayout.LEDGER)) {
         Failpoint.BEFORE_LEDGER.reach();
       }
-      Location from = RootLayout.resolve(staging, rel);
+      Location from = staging.resolve(rel);
       Location to = layout.resolve(rel);
       if (from.exists()) {
         FileTrees.moveReplacing(from, to);

@@ -1,6 +1,7 @@
 package org.flowbeam.pipelines.incremental;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -47,8 +48,14 @@ public record FileFingerprint(
     Instant mtime = abs.modificationTime();
     MessageDigest sha = sha256();
     long headEnd = Math.min(size, END_BYTES);
-    hashRange(abs, 0, headEnd, sha);
-    hashRange(abs, Math.max(headEnd, size - END_BYTES), size, sha);
+    long tailStart = Math.max(headEnd, size - END_BYTES);
+    try (InputStream in = abs.open()) {
+      hash(in, headEnd, sha, abs);
+      in.skipNBytes(tailStart - headEnd);
+      hash(in, size - tailStart, sha, abs);
+    } catch (EOFException e) {
+      throw new IOException(abs + " shrank while its fingerprint was read", e);
+    }
     return new FileFingerprint(
         abs.toString(), size, mtime.toString(), HexFormat.of().formatHex(sha.digest()));
   }
@@ -60,19 +67,14 @@ public record FileFingerprint(
         && headTailSha256.equals(other.headTailSha256);
   }
 
-  /** Hashes bytes {@code from} to {@code to} of {@code file}. */
-  private static void hashRange(Location file, long from, long to, MessageDigest sha)
+  /** Hashes the next {@code length} bytes of {@code in}, one open file read front to back. */
+  private static void hash(InputStream in, long length, MessageDigest sha, Location file)
       throws IOException {
-    if (from >= to) {
-      return;
+    byte[] bytes = in.readNBytes((int) length);
+    if (bytes.length < length) {
+      throw new IOException(file + " shrank while its fingerprint was read");
     }
-    try (InputStream in = file.openAt(from)) {
-      byte[] bytes = in.readNBytes((int) (to - from));
-      if (bytes.length < to - from) {
-        throw new IOException(file + " shrank while its fingerprint was read");
-      }
-      sha.update(bytes);
-    }
+    sha.update(bytes);
   }
 
   private static MessageDigest sha256() {

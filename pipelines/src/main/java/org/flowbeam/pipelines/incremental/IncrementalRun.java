@@ -204,7 +204,7 @@ public final class IncrementalRun {
         inputs,
         plan.carriedStateIn().map(layout::resolve),
         plan.seriesEnd(),
-        RootLayout.resolve(staging, RootLayout.carriedState(runId)),
+        staging.resolve(RootLayout.carriedState(runId)),
         plan.flushOpenFlows());
   }
 

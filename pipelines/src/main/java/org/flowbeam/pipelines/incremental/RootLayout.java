@@ -118,16 +118,7 @@ public final class RootLayout {
 
   /** {@code relative} ({@code /}-separated) resolved against the root. */
   public Location resolve(String relative) {
-    return resolve(root, relative);
-  }
-
-  /** {@code relative} ({@code /}-separated) resolved against {@code dir}, one part at a time. */
-  public static Location resolve(Location dir, String relative) {
-    Location l = dir;
-    for (String part : relative.split("/")) {
-      l = l.resolve(part);
-    }
-    return l;
+    return root.resolve(relative);
   }
 
   /**

@@ -66,9 +66,7 @@ final class RunCommit {
 
     String carriedRel = RootLayout.carriedState(runId);
     Optional<String> carriedOut =
-        RootLayout.resolve(staging, carriedRel).isFile()
-            ? Optional.of(carriedRel)
-            : Optional.empty();
+        staging.resolve(carriedRel).isFile() ? Optional.of(carriedRel) : Optional.empty();
     Long newest = boxed(output.newestPacketUs());
     Long seriesEnd = boxed(max(plan.seriesEnd(), output.newestPacketUs()));
 
@@ -93,14 +91,14 @@ final class RunCommit {
     Map<String, Object> rootManifest = IncrementalManifests.rootManifest(layout, next, runManifest);
 
     String runManifestRel = RootLayout.runManifest(runId);
-    writeJson(RootLayout.resolve(staging, runManifestRel), ManifestWriter.toJson(runManifest));
+    writeJson(staging.resolve(runManifestRel), ManifestWriter.toJson(runManifest));
     writeJson(staging.resolve(RootLayout.ROOT_MANIFEST), ManifestWriter.toJson(rootManifest));
     byte[] ledgerJson = next.toJson();
-    AtomicFiles.write(RootLayout.resolve(staging, RootLayout.LEDGER), out -> out.write(ledgerJson));
+    AtomicFiles.write(staging.resolve(RootLayout.LEDGER), out -> out.write(ledgerJson));
 
     List<String> moves = new ArrayList<>(files);
     String reportRel = RootLayout.runReport(runId);
-    if (RootLayout.resolve(staging, reportRel).isFile()) {
+    if (staging.resolve(reportRel).isFile()) {
       moves.add(reportRel); // written by the job's client unless --report=false
     }
     moves.add(runManifestRel);

@@ -59,13 +59,12 @@ final class FakeJob implements StagedJob {
     int seq = 0;
     for (Map.Entry<String, List<String>> e : byPartition.entrySet()) {
       String name = String.format("flows-%s-%05d.csv", in.runId(), seq++);
-      write(RootLayout.resolve(staging, e.getKey() + "/" + name), lines(e.getValue()));
+      write(staging.resolve(e.getKey() + "/" + name), lines(e.getValue()));
     }
     write(
-        RootLayout.resolve(
-            staging, "flag_stats/run=" + in.runId() + "/flag_stats-" + in.runId() + ".csv"),
+        staging.resolve("flag_stats/run=" + in.runId() + "/flag_stats-" + in.runId() + ".csv"),
         "packets," + packets);
-    write(RootLayout.resolve(staging, "flows/.temp-beam-1234/leftover"), "not a result");
+    write(staging.resolve("flows/.temp-beam-1234/leftover"), "not a result");
     write(staging.resolve("_SUCCESS"), "");
     if (!in.flushOpenFlows()) {
       String chain =

@@ -99,8 +99,9 @@ public final class IncrementalRun {
 
   /**
    * A run over {@code root}; {@code locate} turns a path the ledger holds into a file to look at,
-   * {@code clock} and {@code random} make the run id (fixed in tests), {@code notices} receives
-   * one-line messages (recoveries, rollbacks, lost inputs).
+   * {@code clock} and {@code random} make the run id (fixed in tests) and {@code clock} times a
+   * lease on the root, {@code notices} receives one-line messages (recoveries, rollbacks, lost
+   * inputs).
    */
   public IncrementalRun(
       Location root,
@@ -152,7 +153,7 @@ public final class IncrementalRun {
    */
   public Result run(List<Location> matched, StagedJob job) throws IOException {
     layout.prepare();
-    try (RootLock lock = RootLock.acquire(layout)) {
+    try (RootLock lock = RootLock.acquire(layout, clock)) {
       Recovery.recover(layout, notices);
       Ledger ledger = Ledger.read(layout.ledger());
       Instant started = clock.instant();

@@ -9,6 +9,7 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
@@ -62,12 +63,23 @@ public final class RootLock implements AutoCloseable {
    * @throws UsageException if the root's file system cannot be reached
    */
   public static RootLock acquire(RootLayout layout) {
-    return layout.root().isLocal() ? fileLock(layout) : lease(layout);
+    return acquire(layout, Clock.systemUTC());
   }
 
-  private static RootLock lease(RootLayout layout) {
+  /**
+   * Locks the root of {@code layout}, judging a lease's expiry by {@code clock} (the run's clock; a
+   * local root's OS lock does not expire).
+   *
+   * @throws RootLockedException if another run, in this process or another, holds it
+   * @throws UsageException if the root's file system cannot be reached
+   */
+  public static RootLock acquire(RootLayout layout, Clock clock) {
+    return layout.root().isLocal() ? fileLock(layout) : lease(layout, clock);
+  }
+
+  private static RootLock lease(RootLayout layout, Clock clock) {
     try {
-      LeaseLock lease = LeaseLock.acquire(layout.lease());
+      LeaseLock lease = LeaseLock.acquire(layout.lease(), LeaseLock.DEFAULT_EXPIRY, clock);
       return new RootLock(lease::isHeld, lease::close);
     } catch (LeaseLock.HeldException e) {
       throw new RootLockedException(layout.root().toString(), e.holderDescription());

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -310,6 +311,53 @@ class IncrementalRunTest {
             ledger().runs().stream()
                 .map(r -> List.of(r.run(), r.carriedState(), r.seriesEndUs()))
                 .toList()));
+  }
+
+  /**
+   * A run on a shared root whose lease lapsed while its job ran (no renewal for half the expiry, so
+   * another client may have taken the root over) writes no commit journal: the root stays as the
+   * previous run left it and the staging directory goes. Once the lapsed lease has expired, the
+   * next run takes it over and commits the inputs.
+   */
+  @Test
+  void aRunThatLostItsLeaseWhileItsJobRanDoesNotCommit() throws IOException {
+    HadoopDirectoryOps hadoop = HadoopDirectoryOps.rawLocal();
+    FakeClock clock = new FakeClock(Instant.parse("2024-05-01T16:00:00Z"));
+    IncrementalRun onHadoop =
+        new IncrementalRun(
+            Location.on(hadoop, "file://" + root),
+            p -> Location.on(hadoop, p),
+            RunPlanner.Settings.defaults(),
+            clock,
+            new Random(7),
+            notices::add);
+    capture("a.csv", T13);
+    String first = onHadoop.run(IncrementalTestMain.locations(in), job).runId().orElseThrow();
+    Map<String, String> committed = RootFiles.snapshot(root);
+    capture("b.csv", T13 + HOUR);
+    clock.advance(Duration.ofHours(1));
+    StagedJob stalling =
+        input -> {
+          clock.advance(LeaseLock.DEFAULT_EXPIRY.dividedBy(2));
+          return job.run(input);
+        };
+
+    IOException e =
+        assertThrows(
+            IOException.class, () -> onHadoop.run(IncrementalTestMain.locations(in), stalling));
+
+    assertThat(e.getMessage(), containsString("lost the lock on"));
+    Map<String, String> after = new LinkedHashMap<>(RootFiles.snapshot(root));
+    assertThat(after.remove("_flowbeam/lease"), is(not(nullValue())));
+    assertThat(after, equalTo(committed));
+    assertThat(ledger().runs().stream().map(Ledger.LedgerRun::run).toList(), contains(first));
+
+    clock.advance(LeaseLock.DEFAULT_EXPIRY.plusMinutes(1));
+    assertThat(
+        onHadoop.run(IncrementalTestMain.locations(in), job).outcome(),
+        equalTo(IncrementalRun.Outcome.COMMITTED));
+    assertRootHoldsEveryInputLineOnce();
+    assertThat(Files.exists(root.resolve("_flowbeam/lease")), is(false));
   }
 
   @Test

@@ -15,11 +15,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +25,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.flowbeam.io.fs.HadoopDirectoryOps;
@@ -68,34 +64,6 @@ class LeaseLockTest {
     return Stream.of(
         Arguments.of(new Fs("local", Location::local)),
         Arguments.of(new Fs("hadoop", p -> Location.on(hadoop, "file://" + p))));
-  }
-
-  /** A clock that stands still until the test moves it; shared by all clients of a test. */
-  static final class FakeClock extends Clock {
-    private final AtomicReference<Instant> now;
-
-    FakeClock(Instant start) {
-      now = new AtomicReference<>(start);
-    }
-
-    void advance(Duration d) {
-      now.updateAndGet(t -> t.plus(d));
-    }
-
-    @Override
-    public Instant instant() {
-      return now.get();
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
   }
 
   private final FakeClock clock = new FakeClock(Instant.parse("2026-03-01T10:00:00Z"));

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The few file and directory operations FlowBeam's own writers and the output swap need, on one
@@ -65,6 +66,12 @@ public interface DirectoryOps {
    * @throws java.nio.file.FileAlreadyExistsException if {@code file} exists
    */
   OutputStream createNew(String file) throws IOException;
+
+  /**
+   * Kind, size and modification time of {@code path} in one call (one NameNode call on HDFS), or
+   * empty if nothing is there.
+   */
+  Optional<PathStatus> status(String path) throws IOException;
 
   /** The size of the file {@code file} in bytes. */
   long size(String file) throws IOException;

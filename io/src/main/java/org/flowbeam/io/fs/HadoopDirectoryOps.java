@@ -8,6 +8,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileContext;
 import org.apache.hadoop.fs.FileStatus;
@@ -64,17 +65,17 @@ public final class HadoopDirectoryOps implements DirectoryOps {
 
   @Override
   public boolean isDirectory(String p) throws IOException {
-    FileStatus s = status(p);
+    FileStatus s = hadoopStatus(p);
     return s != null && s.isDirectory();
   }
 
   @Override
   public boolean isFile(String p) throws IOException {
-    FileStatus s = status(p);
+    FileStatus s = hadoopStatus(p);
     return s != null && s.isFile();
   }
 
-  private FileStatus status(String p) throws IOException {
+  private FileStatus hadoopStatus(String p) throws IOException {
     try {
       return fs(p).getFileStatus(path(p));
     } catch (FileNotFoundException e) {
@@ -167,6 +168,19 @@ public final class HadoopDirectoryOps implements DirectoryOps {
   }
 
   @Override
+  public Optional<PathStatus> status(String p) throws IOException {
+    FileStatus s = hadoopStatus(p);
+    return s == null
+        ? Optional.empty()
+        : Optional.of(
+            new PathStatus(
+                s.isFile(),
+                s.isDirectory(),
+                s.getLen(),
+                Instant.ofEpochMilli(s.getModificationTime())));
+  }
+
+  @Override
   public long size(String file) throws IOException {
     return fs(file).getFileStatus(path(file)).getLen();
   }
@@ -184,7 +198,7 @@ public final class HadoopDirectoryOps implements DirectoryOps {
   @Override
   public boolean deleteIfEmptyDirectory(String dir) throws IOException {
     FileSystem fs = fs(dir);
-    FileStatus s = status(dir);
+    FileStatus s = hadoopStatus(dir);
     if (s == null) {
       return true;
     }

@@ -19,6 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /** {@link DirectoryOps} on the local file system, with {@code java.nio}. */
@@ -151,6 +152,19 @@ public final class LocalDirectoryOps implements DirectoryOps {
   public OutputStream createNew(String file) throws IOException {
     return Files.newOutputStream(
         path(file), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+  }
+
+  @Override
+  public Optional<PathStatus> status(String p) throws IOException {
+    BasicFileAttributes a;
+    try {
+      a = Files.readAttributes(path(p), BasicFileAttributes.class);
+    } catch (NoSuchFileException e) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new PathStatus(
+            a.isRegularFile(), a.isDirectory(), a.size(), a.lastModifiedTime().toInstant()));
   }
 
   @Override

@@ -185,6 +185,14 @@ public final class Location {
     return ops.createNew(path);
   }
 
+  /**
+   * Kind, size and modification time in one call (one NameNode call on HDFS); empty if nothing is
+   * here.
+   */
+  public Optional<PathStatus> status() throws IOException {
+    return ops.status(path);
+  }
+
   /** The file's size in bytes. */
   public long size() throws IOException {
     return ops.size(path);

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -85,6 +86,21 @@ class DirectoryOpsContractTest {
     Instant set = Instant.parse("2026-01-02T03:04:05Z");
     ops.setModificationTime(f, set);
     assertThat(ops.modificationTime(f), equalTo(set));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("impls")
+  void statusAnswersKindSizeAndTimeTogetherAndNothingForAMissingPath(Impl impl) throws IOException {
+    DirectoryOps ops = impl.ops();
+    String f = impl.at(tmp, "d/f.txt");
+    write(ops, f, "0123456789");
+    Instant set = Instant.parse("2026-01-02T03:04:05Z");
+    ops.setModificationTime(f, set);
+
+    assertThat(ops.status(f), equalTo(Optional.of(new PathStatus(true, false, 10L, set))));
+    PathStatus dir = ops.status(impl.at(tmp, "d")).orElseThrow();
+    assertThat(List.of(dir.isFile(), dir.isDirectory()), equalTo(List.of(false, true)));
+    assertThat(ops.status(impl.at(tmp, "d/missing")), equalTo(Optional.empty()));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Optional;
 import org.flowbeam.io.fs.Location;
+import org.flowbeam.io.fs.PathStatus;
 
 /**
  * What the ledger remembers of an input file to tell whether it changed: its size, its modification
@@ -41,11 +43,24 @@ public record FileFingerprint(
   /**
    * Reads the fingerprint of {@code file} from its file system; its path is the absolute one (a
    * full URI on HDFS).
+   *
+   * @throws NoSuchFileException if {@code file} is not there or is not a regular file
    */
   public static FileFingerprint of(Location file) throws IOException {
+    return ifFile(file).orElseThrow(() -> new NoSuchFileException(file + " is not a file"));
+  }
+
+  /**
+   * The fingerprint of {@code file}, or empty if it is not there or is not a regular file. Asks the
+   * file system once for size and time, then opens the file once: two NameNode calls on HDFS.
+   */
+  public static Optional<FileFingerprint> ifFile(Location file) throws IOException {
     Location abs = file.absolute();
-    long size = abs.size();
-    Instant mtime = abs.modificationTime();
+    Optional<PathStatus> status = abs.status().filter(PathStatus::isFile);
+    if (status.isEmpty()) {
+      return Optional.empty();
+    }
+    long size = status.get().size();
     MessageDigest sha = sha256();
     long headEnd = Math.min(size, END_BYTES);
     long tailStart = Math.max(headEnd, size - END_BYTES);
@@ -56,8 +71,12 @@ public record FileFingerprint(
     } catch (EOFException e) {
       throw new IOException(abs + " shrank while its fingerprint was read", e);
     }
-    return new FileFingerprint(
-        abs.toString(), size, mtime.toString(), HexFormat.of().formatHex(sha.digest()));
+    return Optional.of(
+        new FileFingerprint(
+            abs.toString(),
+            size,
+            status.get().modificationTime().toString(),
+            HexFormat.of().formatHex(sha.digest())));
   }
 
   /** Whether size, modification time and hash are all equal (the path is not compared). */

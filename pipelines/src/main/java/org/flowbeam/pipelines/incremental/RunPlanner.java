@@ -184,10 +184,7 @@ public final class RunPlanner {
 
   private static Optional<FileFingerprint> fingerprint(Location file) {
     try {
-      if (!file.isFile()) {
-        return Optional.empty();
-      }
-      return Optional.of(FileFingerprint.of(file));
+      return FileFingerprint.ifFile(file);
     } catch (NoSuchFileException | FileNotFoundException e) {
       return Optional.empty();
     } catch (IOException e) {

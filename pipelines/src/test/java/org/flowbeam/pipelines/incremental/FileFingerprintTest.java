@@ -3,15 +3,19 @@ package org.flowbeam.pipelines.incremental;
 import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.is;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.Random;
+import org.flowbeam.io.fs.Location;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -73,5 +77,14 @@ class FileFingerprintTest {
     }
     Files.setLastModifiedTime(f, mtime);
     assertThat(FileFingerprint.of(f).sameContentAs(before), is(true)); // the documented blind spot
+  }
+
+  @Test
+  void aDirectoryOrAMissingFileHasNoFingerprint() throws IOException {
+    Files.createDirectories(dir.resolve("sub"));
+
+    assertThat(FileFingerprint.ifFile(Location.local(dir.resolve("sub"))), is(Optional.empty()));
+    assertThat(FileFingerprint.ifFile(Location.local(dir.resolve("gone"))), is(Optional.empty()));
+    assertThrows(NoSuchFileException.class, () -> FileFingerprint.of(dir.resolve("gone")));
   }
 }

@@ -1,8 +1,6 @@
 package org.flowbeam.io;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -267,28 +265,9 @@ public final class FlowSinks {
    * Removes the temporary directories ({@code <name>/.temp-beam-csv|avro|parquet}) that the writes
    * leave under {@code outputDir} once the job has finished, if they hold no file: FileIO writes
    * windowed and leaves the emptied directory behind. A directory still holding files (a failed
-   * write's) is kept for inspection. Local paths only; on other file systems this does nothing (see
-   * {@link #removeEmptyTempDirs(Location)}). Done after the job rather than as a step of it,
-   * because a step that waits for each write adds a global combine per output and format, about a
-   * hundred Flink tasks at parallelism 2.
-   *
-   * @return the directories removed
-   */
-  public static List<Path> removeEmptyTempDirs(String outputDir) throws IOException {
-    if (outputDir.contains("://")) {
-      return new ArrayList<>();
-    }
-    List<Path> removed = new ArrayList<>();
-    for (Location l : removeEmptyTempDirs(Location.local(Paths.get(outputDir)))) {
-      removed.add(l.toPath());
-    }
-    return removed;
-  }
-
-  /**
-   * Removes the emptied temporary directories of the writes under {@code outputDir} as {@link
-   * #removeEmptyTempDirs(String)} does, on any file system {@link Location} reaches (local or
-   * HDFS).
+   * write's) is kept for inspection. Works on any file system {@link Location} reaches (local or
+   * HDFS). Done after the job rather than as a step of it, because a step that waits for each write
+   * adds a global combine per output and format, about a hundred Flink tasks at parallelism 2.
    *
    * @return the directories removed
    */

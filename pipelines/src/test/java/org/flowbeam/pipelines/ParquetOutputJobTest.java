@@ -27,6 +27,7 @@ import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.apache.beam.sdk.testing.TestPipeline;
 import org.flowbeam.io.FlowSinks;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.testing.BeamTest;
 import org.flowbeam.testing.Samples;
 import org.junit.jupiter.api.Test;
@@ -148,7 +149,7 @@ class ParquetOutputJobTest {
         OutputSinks.flat(root.toString(), 0, FlowBeamPipeline.formats(o)).partitioned(run),
         FlowBeamPipeline.manifestHead(o, inputs, "DirectRunner"));
     p.run().waitUntilFinish();
-    FlowSinks.removeEmptyTempDirs(root.toString());
+    FlowSinks.removeEmptyTempDirs(Location.local(root));
     Map<String, Object> counts = JobFixtures.counts(root);
 
     // Expected: the flows of the CSV output, grouped by the UTC hour of start_us (java.time).

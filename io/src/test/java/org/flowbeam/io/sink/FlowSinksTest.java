@@ -29,6 +29,7 @@ import org.apache.beam.sdk.testing.TestPipeline;
 import org.apache.beam.sdk.transforms.Create;
 import org.apache.beam.sdk.values.KV;
 import org.flowbeam.io.FlowSinks;
+import org.flowbeam.io.fs.Location;
 import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.FlagCounts;
 import org.flowbeam.model.FlowRecord;
@@ -89,8 +90,8 @@ class FlowSinksTest {
     Files.writeString(out.resolve("flows/flows-00000-of-00001.csv"), "flow_id\n");
 
     assertThat(
-        FlowSinks.removeEmptyTempDirs(out.toString()),
-        contains(out.resolve("flows/.temp-beam-csv")));
+        FlowSinks.removeEmptyTempDirs(Location.local(out)),
+        contains(Location.local(out.resolve("flows/.temp-beam-csv"))));
     assertThat(Files.exists(emptied.getParent()), equalTo(false));
     assertThat(Files.exists(failed.resolve("part")), equalTo(true));
     assertThat(Files.exists(out.resolve("flows/flows-00000-of-00001.csv")), equalTo(true));
@@ -343,7 +344,7 @@ class FlowSinksTest {
     p.apply(Create.of(SinkFixtures.flows(5)).withCoder(FlowRecordCoder.of()))
         .apply(FlowSinks.flows(out.toString(), 2));
     p.run().waitUntilFinish();
-    FlowSinks.removeEmptyTempDirs(out.toString());
+    FlowSinks.removeEmptyTempDirs(Location.local(out));
     try (var s = Files.list(out.resolve("flows"))) {
       List<String> names =
           s.map(x -> x.getFileName().toString()).sorted().collect(Collectors.toList());

@@ -55,9 +55,7 @@ public final class ReportHtml {
    * @return the report's path
    */
   public static Path writeFor(Path dir, String title) throws IOException {
-    Path file = dir.resolve(FILE_NAME);
-    write(ReportReader.read(dir, title), file);
-    return file;
+    return writeFor(Location.local(dir), title).toPath();
   }
 
   /**
@@ -65,9 +63,6 @@ public final class ReportHtml {
    * #writeFor(Path, String)} does.
    */
   public static Location writeFor(Location dir, String title) throws IOException {
-    if (dir.isLocal()) {
-      return Location.local(writeFor(dir.toPath(), title));
-    }
     Location file = dir.resolve(FILE_NAME);
     write(ReportReader.read(dir, title), file);
     return file;

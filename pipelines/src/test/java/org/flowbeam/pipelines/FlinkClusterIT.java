@@ -96,17 +96,7 @@ class FlinkClusterIT {
             "--input=" + input,
             "--output=" + onCluster,
             "--progressSeconds=2");
-    if (onTheCluster.exitCode() != 0) {
-      fail(
-          "FlowBeam on the cluster failed (exit "
-              + onTheCluster.exitCode()
-              + "):\n"
-              + onTheCluster.output()
-              + "\n--- TaskManager logs' tails:\n"
-              + cluster.logTail("taskmanager-1", 40)
-              + "\n"
-              + cluster.logTail("taskmanager-2", 40));
-    }
+    cluster.assertJobSucceeded(onTheCluster);
     // The job ran on the cluster, not in an embedded mini-cluster, and the cluster runs the
     // Flink the jar's runner was built against (run-configs/flink/pom.xml keeps up with Beam).
     assertThat(cluster.finishedJobs(), equalTo(finishedBefore + 1));

@@ -182,17 +182,7 @@ class HdfsIT {
                 args.addAll(jobArgs);
                 long finishedBefore = cluster.finishedJobs();
                 ChildProcess.Result run = flowBeam(args.toArray(new String[0]));
-                if (run.exitCode() != 0) {
-                  fail(
-                      "FlowBeam on the cluster failed (exit "
-                          + run.exitCode()
-                          + "):\n"
-                          + run.output()
-                          + "\n--- TaskManager logs' tails:\n"
-                          + cluster.logTail("taskmanager-1", 40)
-                          + "\n"
-                          + cluster.logTail("taskmanager-2", 40));
-                }
+                cluster.assertJobSucceeded(run);
                 assertThat(
                     "the job ran on the cluster",
                     cluster.finishedJobs(),

@@ -1,5 +1,7 @@
 package org.flowbeam.pipelines;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -9,6 +11,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,6 +134,29 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     start.environment().put("FLOWBEAM_FLINK_START_TIMEOUT", Long.toString(timeout.toSeconds()));
     return ChildProcess.run(
         start, logDir.resolve("start-taskmanager-" + n + ".out"), timeout.plusSeconds(30));
+  }
+
+  /**
+   * Fails the test if {@code run}, a FlowBeam job submitted to this cluster, exited non-zero, with
+   * its output and the tails of the TaskManagers' logs, where a failed task tells why.
+   */
+  void assertJobSucceeded(ChildProcess.Result run) throws IOException {
+    if (run.exitCode() == 0) {
+      return;
+    }
+    StringBuilder message =
+        new StringBuilder("FlowBeam on the cluster failed (exit ")
+            .append(run.exitCode())
+            .append("):\n")
+            .append(run.output())
+            .append("\n--- TaskManager logs' tails:");
+    try (DirectoryStream<Path> logs =
+        Files.newDirectoryStream(state.resolve("log"), "flink-taskmanager-*.log")) {
+      for (Path log : logs) {
+        message.append('\n').append(ChildProcess.tail(log, 40));
+      }
+    }
+    fail(message.toString());
   }
 
   /** The last {@code lines} lines of the log of {@code role} (jobmanager, taskmanager-1, ...). */

@@ -1,5 +1,7 @@
 package org.flowbeam.pipelines;
 
+import static org.junit.jupiter.api.Assertions.fail;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +20,23 @@ import java.util.concurrent.TimeUnit;
  */
 final class ChildProcess {
   private ChildProcess() {}
+
+  /** The repository's root directory: {@code flowbeam.repo.root}, which the build sets, else .. */
+  static Path repoRoot() throws IOException {
+    return Path.of(System.getProperty("flowbeam.repo.root", "..")).toRealPath();
+  }
+
+  /**
+   * The packaged fat jar, absolute: {@code flowbeam.jar}, which the build sets, else {@code
+   * target/flowbeam.jar}. Fails the test if it has not been built.
+   */
+  static Path packagedJar() {
+    Path jar = Path.of(System.getProperty("flowbeam.jar", "target/flowbeam.jar")).toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      fail("the fat jar " + jar + " is missing: run `mvn package` before the integration tests");
+    }
+    return jar;
+  }
 
   /** An ended (or timed-out, exit code -1) process and the last lines of its output. */
   record Result(int exitCode, String output) {}

@@ -110,10 +110,7 @@ class DiskFullIT {
     private FatJar() {}
 
     static Result run(Duration timeout, String... args) throws Exception {
-      Path jar = Path.of(System.getProperty("flowbeam.jar", "target/flowbeam.jar"));
-      if (!Files.isRegularFile(jar)) {
-        fail("the fat jar " + jar.toAbsolutePath() + " is missing: run `mvn package` first");
-      }
+      Path jar = ChildProcess.packagedJar();
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.add("-Xmx1g");

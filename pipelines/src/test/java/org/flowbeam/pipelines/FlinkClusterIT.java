@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
@@ -59,11 +58,8 @@ class FlinkClusterIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    repo = Path.of(System.getProperty("flowbeam.repo.root", "..")).toRealPath();
-    jar = Path.of(System.getProperty("flowbeam.jar", "target/flowbeam.jar")).toAbsolutePath();
-    if (!Files.isRegularFile(jar)) {
-      fail("the fat jar " + jar + " is missing: run `mvn package` before the integration tests");
-    }
+    repo = ChildProcess.repoRoot();
+    jar = ChildProcess.packagedJar();
     cluster = StandaloneFlinkCluster.start(repo, tmp, TASK_MANAGERS, START_TIMEOUT);
   }
 

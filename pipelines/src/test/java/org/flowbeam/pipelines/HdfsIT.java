@@ -10,7 +10,6 @@ import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -69,11 +68,8 @@ class HdfsIT {
 
   @BeforeAll
   static void start() throws Exception {
-    repo = Path.of(System.getProperty("flowbeam.repo.root", "..")).toRealPath();
-    jar = Path.of(System.getProperty("flowbeam.jar", "target/flowbeam.jar")).toAbsolutePath();
-    if (!Files.isRegularFile(jar)) {
-      fail("the fat jar " + jar + " is missing: run `mvn package` before the integration tests");
-    }
+    repo = ChildProcess.repoRoot();
+    jar = ChildProcess.packagedJar();
     Path base = Path.of("target", "hdfs-it-" + ProcessHandle.current().pid()).toAbsolutePath();
     Configuration conf = new Configuration();
     conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, base.toString());

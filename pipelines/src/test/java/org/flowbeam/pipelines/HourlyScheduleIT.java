@@ -64,11 +64,8 @@ class HourlyScheduleIT {
 
   @Test
   void aDayOfHourlyRunsAddsUpToOneRunOverAllTheFiles() throws Exception {
-    repo = Path.of(System.getProperty("flowbeam.repo.root", "..")).toRealPath();
-    jar = Path.of(System.getProperty("flowbeam.jar", "target/flowbeam.jar")).toAbsolutePath();
-    if (!Files.isRegularFile(jar)) {
-      fail("the fat jar " + jar + " is missing: run `mvn package` before the integration tests");
-    }
+    repo = ChildProcess.repoRoot();
+    jar = ChildProcess.packagedJar();
     Path sample = repo.resolve("src/samples/loopback-5k.csv");
     Path arriving = Files.createDirectories(tmp.resolve("arriving"));
     List<Path> slices = TimeSlices.csv(sample, SLICES, arriving, "cap");

@@ -62,11 +62,8 @@ class TaskManagerFailureIT {
 
   @BeforeAll
   static void startCluster() throws Exception {
-    repo = Path.of(System.getProperty("flowbeam.repo.root", "..")).toRealPath();
-    jar = Path.of(System.getProperty("flowbeam.jar", "target/flowbeam.jar")).toAbsolutePath();
-    if (!Files.isRegularFile(jar)) {
-      fail("the fat jar " + jar + " is missing: run `mvn package` before the integration tests");
-    }
+    repo = ChildProcess.repoRoot();
+    jar = ChildProcess.packagedJar();
     cluster = StandaloneFlinkCluster.start(repo, tmp, 2, START_TIMEOUT);
   }
 

@@ -9,7 +9,7 @@ import java.time.Instant;
  *
  * @param isFile whether it is a regular file
  * @param isDirectory whether it is a directory
- * @param size the size in bytes of a file (0 for a directory, as the file system reports it)
+ * @param size the size in bytes of a file (for a directory, whatever the file system reports)
  * @param modificationTime the last modification time, at the file system's precision
  */
 public record PathStatus(

@@ -99,7 +99,7 @@ class FlinkClusterIT {
     assertThat(
         cluster.get("/overview").path("flink-version").asText(), equalTo(flinkVersionInJar()));
     // Every operator ran a subtask in each TaskManager: each exchange between them crossed JVMs.
-    JsonNode job = cluster.get("/jobs/" + newestJobId());
+    JsonNode job = cluster.endedJob(newestJobId());
     assertThat(job.path("state").asText(), equalTo("FINISHED"));
     assertThat(job.path("vertices").size(), greaterThan(10));
     for (JsonNode vertex : job.path("vertices")) {

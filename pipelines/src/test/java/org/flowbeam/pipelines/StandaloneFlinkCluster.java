@@ -15,10 +15,12 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -32,6 +34,12 @@ import java.util.stream.Stream;
  */
 final class StandaloneFlinkCluster implements AutoCloseable {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** How long {@link #endedJob} waits for the REST API to show a job's end. */
+  private static final Duration ENDED_JOB_TIMEOUT = Duration.ofSeconds(30);
+
+  /** Flink's terminal job states. */
+  private static final Set<String> ENDED_STATES = Set.of("FINISHED", "FAILED", "CANCELED");
 
   private final Path repo;
   private final Path state;
@@ -93,6 +101,23 @@ final class StandaloneFlinkCluster implements AutoCloseable {
       throw new IOException("GET " + path + ": HTTP " + response.statusCode() + response.body());
     }
     return JSON.readTree(response.body());
+  }
+
+  /**
+   * The details of job {@code jobId} ({@code /jobs/<id>}) once they show it ended, waiting up to
+   * {@link #ENDED_JOB_TIMEOUT}; after that, the details as they are. The client learns that its job
+   * ended from the Dispatcher, while {@code /jobs/<id>} answers from a cache that keeps an answer
+   * for the web refresh interval (3 s by default): a poll while the job ran (FlowBeam's progress
+   * line polls every 2 s) may still be served as {@code RUNNING} after the client is done.
+   */
+  JsonNode endedJob(String jobId) throws IOException, InterruptedException {
+    Instant deadline = Instant.now().plus(ENDED_JOB_TIMEOUT);
+    JsonNode job = get("/jobs/" + jobId);
+    while (!ENDED_STATES.contains(job.path("state").asText()) && Instant.now().isBefore(deadline)) {
+      Thread.sleep(250);
+      job = get("/jobs/" + jobId);
+    }
+    return job;
   }
 
   /** The number of jobs the cluster has finished, from its REST overview. */

@@ -48,11 +48,6 @@ class TaskManagerFailureIT {
 
   private static final Duration REPLACE_TIMEOUT = Duration.ofMinutes(2);
 
-  /** From the client's end until the REST API reports the job's terminal state. */
-  private static final Duration TERMINAL_STATE_TIMEOUT = Duration.ofSeconds(30);
-
-  private static final Set<String> TERMINAL_STATES = Set.of("FINISHED", "FAILED", "CANCELED");
-
   /**
    * The outputs whose rows are compared (flag_stats is one row per flag, rejected may be empty).
    */
@@ -148,7 +143,7 @@ class TaskManagerFailureIT {
     }
 
     // The job finished after a restart caused by the lost TaskManager, not before the kill.
-    assertThat(awaitTerminalState(jobId), equalTo("FINISHED"));
+    assertThat(cluster.endedJob(jobId).path("state").asText(), equalTo("FINISHED"));
     JsonNode failures = cluster.get("/jobs/" + jobId + "/exceptions").path("exceptionHistory");
     assertThat(failures.path("entries").size(), greaterThan(0));
     assertThat(failures.toString(), containsString("taskmanager-2"));
@@ -199,21 +194,6 @@ class TaskManagerFailureIT {
       ids.add(job.path("jid").asText());
     }
     return ids;
-  }
-
-  /**
-   * The job's state once the REST API reports it terminal. The client learns the job's result from
-   * the Dispatcher, while {@code /jobs/<id>} answers from a cache kept for the web refresh interval
-   * (3 s by default), so right after the client ends it may still say {@code RUNNING}.
-   */
-  private static String awaitTerminalState(String jobId) throws Exception {
-    Instant deadline = Instant.now().plus(TERMINAL_STATE_TIMEOUT);
-    String state = cluster.get("/jobs/" + jobId).path("state").asText();
-    while (!TERMINAL_STATES.contains(state) && Instant.now().isBefore(deadline)) {
-      Thread.sleep(250);
-      state = cluster.get("/jobs/" + jobId).path("state").asText();
-    }
-    return state;
   }
 
   /**

@@ -1,8 +1,6 @@
 package org.flowbeam.model;
 
 import java.io.Serializable;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
@@ -190,15 +188,7 @@ public final class CommunityId implements Serializable {
       input[i++] = (byte) (portB >>> 8);
       input[i] = (byte) portB;
     }
-    return VERSION_PREFIX + Base64.getEncoder().encodeToString(sha1().digest(input));
-  }
-
-  private static MessageDigest sha1() {
-    try {
-      return MessageDigest.getInstance("SHA-1");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-1", e);
-    }
+    return VERSION_PREFIX + Base64.getEncoder().encodeToString(Digests.sha1(input));
   }
 
   @Override

@@ -16,6 +16,11 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
   private static final FlowRecordCoder INSTANCE = new FlowRecordCoder();
   private static final int MAX_RETAINED_PACKETS = 100_000_000;
 
+  // values() copies its array on every call; a decode reads three of them.
+  private static final FlowState[] STATES = FlowState.values();
+  private static final InvalidReason[] INVALID_REASONS = InvalidReason.values();
+  private static final CloseReason[] CLOSE_REASONS = CloseReason.values();
+
   private FlowRecordCoder() {}
 
   public static FlowRecordCoder of() {
@@ -69,9 +74,9 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
     long br = VarInt.decodeLong(inStream);
     FlagCounts flags = FlagCounts.coder().decode(inStream);
     boolean handshake = in.readBoolean();
-    FlowState state = FlowState.values()[in.readUnsignedByte()];
-    InvalidReason invalid = InvalidReason.values()[in.readUnsignedByte()];
-    CloseReason close = CloseReason.values()[in.readUnsignedByte()];
+    FlowState state = ordinal(STATES, in.readUnsignedByte(), "flow state");
+    InvalidReason invalid = ordinal(INVALID_REASONS, in.readUnsignedByte(), "invalid reason");
+    CloseReason close = ordinal(CLOSE_REASONS, in.readUnsignedByte(), "close reason");
     ConnSummary conn = ConnSummary.readFrom(in);
     FlowTunnel tunnel = FlowTunnel.readFrom(in);
     int n = VarInt.decodeInt(inStream);
@@ -103,6 +108,13 @@ public final class FlowRecordCoder extends CustomCoder<FlowRecord> {
         conn,
         tunnel,
         packets);
+  }
+
+  private static <E> E ordinal(E[] values, int ordinal, String what) throws CoderException {
+    if (ordinal >= values.length) {
+      throw new CoderException("bad " + what + " " + ordinal);
+    }
+    return values[ordinal];
   }
 
   @Override

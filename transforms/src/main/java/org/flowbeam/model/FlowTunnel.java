@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
+import org.apache.beam.sdk.util.VarInt;
 
 /**
  * The tunnel a flow was seen in: the outermost tunnel of its first packet ({@link
@@ -52,8 +53,8 @@ public record FlowTunnel(Tunnel tunnel, long otherPackets) implements Serializab
 
   /**
    * Writes the value for {@link #readFrom}: the tunnel type's code (1 byte, 0 for none), the outer
-   * addresses when there is a tunnel (address length, both addresses), then {@code otherPackets} (8
-   * bytes).
+   * addresses when there is a tunnel (address length, both addresses), then {@code otherPackets} as
+   * a variable-length integer (one byte for most flows).
    */
   public void writeTo(DataOutputStream out) throws IOException {
     if (tunnel == null) {
@@ -62,7 +63,7 @@ public record FlowTunnel(Tunnel tunnel, long otherPackets) implements Serializab
       out.writeByte(tunnel.type().code());
       AddressCoding.writePair(out, tunnel.outerSrcIpUnsafe(), tunnel.outerDstIpUnsafe());
     }
-    out.writeLong(otherPackets);
+    VarInt.encode(otherPackets, out);
   }
 
   /**
@@ -84,7 +85,7 @@ public record FlowTunnel(Tunnel tunnel, long otherPackets) implements Serializab
               AddressCoding.readAddress(in, length),
               AddressCoding.readAddress(in, length));
     }
-    long other = in.readLong();
+    long other = VarInt.decodeLong(in);
     if (other < 0) {
       throw new StreamCorruptedException("bad count of packets outside the flow's tunnel " + other);
     }

@@ -4,10 +4,9 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.function.Consumer;
 import org.flowbeam.model.CloseReason;
+import org.flowbeam.model.Digests;
 import org.flowbeam.model.FlowKey;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.Packet;
@@ -185,18 +184,13 @@ public final class TcpFlowTracker implements FlowTracker {
    * startUs}.
    */
   static String flowId(String keyText, long startUs, int ordinal) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      byte[] h =
-          sha.digest((keyText + "|" + startUs + "|" + ordinal).getBytes(StandardCharsets.UTF_8));
-      StringBuilder sb = new StringBuilder(16);
-      for (int i = 0; i < 8; i++) {
-        sb.append(Character.forDigit((h[i] >> 4) & 0xf, 16))
-            .append(Character.forDigit(h[i] & 0xf, 16));
-      }
-      return sb.toString();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every JVM", e);
+    byte[] h =
+        Digests.sha256((keyText + "|" + startUs + "|" + ordinal).getBytes(StandardCharsets.UTF_8));
+    StringBuilder sb = new StringBuilder(16);
+    for (int i = 0; i < 8; i++) {
+      sb.append(Character.forDigit((h[i] >> 4) & 0xf, 16))
+          .append(Character.forDigit(h[i] & 0xf, 16));
     }
+    return sb.toString();
   }
 }

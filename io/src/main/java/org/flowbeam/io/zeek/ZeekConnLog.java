@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import org.flowbeam.model.CommunityId;
 import org.flowbeam.model.ConnSummary;
+import org.flowbeam.model.Digests;
 import org.flowbeam.model.FlowRecord;
 import org.flowbeam.model.IpProtocol;
 
@@ -168,12 +167,7 @@ public final class ZeekConnLog {
    * id, so the same flow has the same uid on every run and runner (Zeek's own are random).
    */
   public static String uid(String flowId) {
-    byte[] h;
-    try {
-      h = MessageDigest.getInstance("SHA-256").digest(flowId.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is required by every JVM", e);
-    }
+    byte[] h = Digests.sha256(flowId.getBytes(StandardCharsets.UTF_8));
     BigInteger n = new BigInteger(1, Arrays.copyOf(h, 12));
     char[] out = new char[UID_DIGITS];
     BigInteger base = BigInteger.valueOf(62);

@@ -5,7 +5,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.StreamCorruptedException;
-import org.apache.beam.sdk.util.VarInt;
 
 /**
  * The tunnel a flow was seen in: the outermost tunnel of its first packet ({@link
@@ -53,8 +52,8 @@ public record FlowTunnel(Tunnel tunnel, long otherPackets) implements Serializab
 
   /**
    * Writes the value for {@link #readFrom}: the tunnel type's code (1 byte, 0 for none), the outer
-   * addresses when there is a tunnel (address length, both addresses), then {@code otherPackets} as
-   * a variable-length integer (one byte for most flows).
+   * addresses when there is a tunnel (address length, both addresses), then {@code otherPackets} (8
+   * bytes).
    */
   public void writeTo(DataOutputStream out) throws IOException {
     if (tunnel == null) {
@@ -63,7 +62,7 @@ public record FlowTunnel(Tunnel tunnel, long otherPackets) implements Serializab
       out.writeByte(tunnel.type().code());
       AddressCoding.writePair(out, tunnel.outerSrcIpUnsafe(), tunnel.outerDstIpUnsafe());
     }
-    VarInt.encode(otherPackets, out);
+    out.writeLong(otherPackets);
   }
 
   /**
@@ -85,7 +84,7 @@ public record FlowTunnel(Tunnel tunnel, long otherPackets) implements Serializab
               AddressCoding.readAddress(in, length),
               AddressCoding.readAddress(in, length));
     }
-    long other = VarInt.decodeLong(in);
+    long other = in.readLong();
     if (other < 0) {
       throw new StreamCorruptedException("bad count of packets outside the flow's tunnel " + other);
     }

@@ -76,12 +76,17 @@ final class ChildProcess {
    */
   static ProcessBuilder fatJar(Path jar, Path workDir, String heap, String... args) {
     List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.add(javaBinary());
     command.add(heap);
     command.add("-jar");
     command.add(jar.toString());
     command.addAll(List.of(args));
     return new ProcessBuilder(command).directory(workDir.toFile());
+  }
+
+  /** The {@code java} launcher of the JVM running the tests. */
+  static String javaBinary() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   /** The last {@code lines} lines of {@code file}, or a note that it does not exist. */

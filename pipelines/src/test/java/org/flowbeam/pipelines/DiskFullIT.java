@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -111,24 +110,16 @@ class DiskFullIT {
 
     static Result run(Duration timeout, String... args) throws Exception {
       Path jar = ChildProcess.packagedJar();
-      List<String> command = new ArrayList<>();
-      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      command.add("-Xmx1g");
-      command.add("-jar");
-      command.add(jar.toAbsolutePath().toString());
-      command.addAll(List.of(args));
+      ProcessBuilder command =
+          ChildProcess.fatJar(jar, Path.of("").toAbsolutePath(), "-Xmx1g", args);
       Path stdout = Files.createTempFile("flowbeam-out", ".txt");
       Path stderr = Files.createTempFile("flowbeam-err", ".txt");
       try {
         Process process =
-            new ProcessBuilder(command)
-                .redirectOutput(stdout.toFile())
-                .redirectError(stderr.toFile())
-                .start();
+            command.redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
         process.getOutputStream().close();
         if (!process.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
-          process.descendants().forEach(ProcessHandle::destroyForcibly);
-          process.destroyForcibly().waitFor();
+          ChildProcess.kill(process);
           fail("flowbeam timed out after " + timeout + ":\n" + Files.readString(stderr));
         }
         return new Result(process.exitValue(), Files.readString(stdout), Files.readString(stderr));

@@ -363,7 +363,7 @@ class HourlyScheduleIT {
     e.remove("FLOWBEAM_FAILPOINT");
     e.remove("FLOWBEAM_FLINK_MASTER");
     e.remove("FLOWBEAM_LOG_DIR");
-    e.put("JAVA", javaBinary());
+    e.put("JAVA", ChildProcess.javaBinary());
     e.put("JAVA_OPTS", "-Xmx1g");
     e.put("FLOWBEAM_JAR", jar.toString());
     e.put("FLOWBEAM_INPUT", captures.resolve("cap-*.csv").toString());
@@ -376,15 +376,9 @@ class HourlyScheduleIT {
 
   /** Runs the fat jar once, without the wrapper, with {@code args}. */
   private Result flowBeam(String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(javaBinary(), "-Xmx1g", "-jar", jar.toString()));
-    command.addAll(List.of(args));
-    ProcessBuilder pb = new ProcessBuilder(command).directory(tmp.toFile());
+    ProcessBuilder pb = ChildProcess.fatJar(jar, tmp, "-Xmx1g", args);
     pb.environment().remove("FLOWBEAM_FAILPOINT");
     return run(pb, tmp.resolve("flowbeam-single.out"));
-  }
-
-  private static String javaBinary() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
   private record Result(int exitCode, String output) {}
@@ -395,8 +389,7 @@ class HourlyScheduleIT {
     Process process = pb.start();
     process.getOutputStream().close();
     if (!process.waitFor(RUN_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly().waitFor();
+      ChildProcess.kill(process);
       return new Result(-1, "timed out after " + RUN_TIMEOUT + "\n" + Files.readString(log));
     }
     return new Result(process.exitValue(), Files.readString(log));

@@ -5,8 +5,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.StreamCorruptedException;
 import java.util.List;
 import org.apache.beam.sdk.coders.CoderException;
 import org.apache.beam.sdk.testing.CoderProperties;
@@ -83,13 +87,35 @@ class FlowRecordCoderTest {
   }
 
   @Test
+  void aCountTheEncodingCannotHoldIsRefusedAndACorruptSummaryIsNotRead() throws Exception {
+    for (long count : new long[] {-2, Long.MIN_VALUE, Long.MAX_VALUE}) {
+      ConnSummary summary = new ConnSummary(ConnState.SF, "", count, 0, 0, 0, Long.MIN_VALUE);
+      IOException e =
+          assertThrows(
+              IOException.class,
+              () -> summary.writeTo(new DataOutputStream(new ByteArrayOutputStream())));
+      assertThat(e.getMessage(), containsString("byte count " + count));
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    new ConnSummary(ConnState.SF, "", 1, 2, 3, 4, Long.MIN_VALUE)
+        .writeTo(new DataOutputStream(bytes));
+    byte[] badMarker = bytes.toByteArray();
+    badMarker[badMarker.length - 1] = 2;
+    StreamCorruptedException e =
+        assertThrows(
+            StreamCorruptedException.class,
+            () -> ConnSummary.readFrom(new DataInputStream(new ByteArrayInputStream(badMarker))));
+    assertThat(e.getMessage(), containsString("bad active-end marker 2"));
+  }
+
+  @Test
   void aCorruptOrdinalIsRefused() throws Exception {
     byte[] bytes =
         CoderUtils.encodeToByteArray(
             FlowRecordCoder.of(), flow(ConnSummary.UNKNOWN, FlowTunnel.NONE, List.of()));
     // The close reason's ordinal: the last of the three bytes before the summary's state.
     byte[] corrupt = bytes.clone();
-    int closeAt = indexOfStates(bytes);
+    int closeAt = closeReasonOffset(bytes);
     corrupt[closeAt] = (byte) 0x7f;
     CoderException e =
         assertThrows(
@@ -101,8 +127,8 @@ class FlowRecordCoderTest {
         equalTo(flow(ConnSummary.UNKNOWN, FlowTunnel.NONE, List.of())));
   }
 
-  /** The offset of the close reason: found as the byte after the state and invalid reason. */
-  private static int indexOfStates(byte[] bytes) {
+  /** The offset of the close reason: the byte after the flow state's and the invalid reason's. */
+  private static int closeReasonOffset(byte[] bytes) {
     byte state = (byte) FlowState.UNIDIRECTIONAL.ordinal();
     byte invalid = (byte) InvalidReason.INVALID_ACK.ordinal();
     byte close = (byte) CloseReason.END_OF_DATA.ordinal();
